@@ -1,0 +1,116 @@
+/**
+ * The event-store port: the only way the ledger persists a fact.
+ *
+ * Positions and revisions are bigints. Stream revisions start at 0 (the first event of a stream);
+ * global positions grow with commit order but need not be contiguous (EventStoreDB's are byte
+ * offsets in its transaction log).
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Who did it and why. Every event written by the ledger carries this. */
+export interface EventMetadata extends JsonObject {}
+
+export interface EventToAppend {
+  /** A UUID. Deterministic ids (derived from an idempotency key) make retries harmless. */
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Data extends JsonObject = JsonObject> {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+  readonly streamName: string;
+  readonly streamRevision: bigint;
+  readonly globalPosition: bigint;
+  readonly recordedAt: Date;
+}
+
+/** The four expectations EventStoreDB offers, with the same meaning. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export const ANY = 'any' as const;
+export const NO_STREAM = 'no_stream' as const;
+export const STREAM_EXISTS = 'stream_exists' as const;
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last event appended (or found already appended). */
+  readonly position: bigint;
+  /** False when every event was already in the stream (an idempotent retry). */
+  readonly written: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive; defaults to 0. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to the start of the log. */
+  readonly after?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: delivery starts with the first event after it. */
+  readonly after?: bigint;
+}
+
+/**
+ * A subscription to the global log. Iterating it yields events in commit order, first the ones
+ * already stored (catch-up), then new ones as they commit (live). The next event is not fetched
+ * until the consumer asks for it, so a slow consumer slows delivery instead of buffering without
+ * bound.
+ */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The position of the last event in the log, or -1n when it is empty. */
+  headPosition(): Promise<bigint>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export type StreamState = bigint | 'no_stream';
+
+export class WrongExpectedRevision extends Error {
+  override readonly name = 'WrongExpectedRevision';
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's revision when the append was checked, or 'no_stream'. */
+    readonly actual: StreamState,
+  ) {
+    super(`Append to ${streamName} expected revision ${String(expected)} but the stream is at ${String(actual)}`);
+  }
+}
+
+/** A retry reused an event id that is already in the stream with other content. */
+export class EventIdConflict extends Error {
+  override readonly name = 'EventIdConflict';
+  constructor(
+    readonly streamName: string,
+    readonly eventId: string,
+  ) {
+    super(`Event ${eventId} is already in ${streamName} with different content`);
+  }
+}
+
+export class InvalidAppend extends Error {
+  override readonly name = 'InvalidAppend';
+}

@@ -1,0 +1,4 @@
+export * from './event-store.port.js';
+export * from './sqlite/sqlite-event-store.js';
+export * from './eventstoredb/eventstoredb-event-store.js';
+export * from './open-event-store.js';

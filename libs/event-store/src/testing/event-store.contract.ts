@@ -1,0 +1,268 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  EventIdConflict,
+  WrongExpectedRevision,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from '../event-store.port.js';
+
+export interface EventStoreContractHarness {
+  /** A fresh, connected store. Stream names are unique per test, so a shared server is fine. */
+  open(): Promise<EventStore>;
+  /**
+   * A child Node process that opens the same store, appends one event and prints
+   * `appended <position>` the moment the append resolves.
+   */
+  durabilityChild(streamName: string, eventId: string): { command: string; args: string[]; env?: Record<string, string> };
+}
+
+export function event(type = 'test-happened', data: Record<string, string | number> = {}, id = randomUUID()): EventToAppend {
+  return { id, type, schemaVersion: 1, data, metadata: { actorId: 'contract-suite' } };
+}
+
+/** The behaviour every adapter of the event-store port must show. */
+export function describeEventStoreContract(adapterName: string, harness: EventStoreContractHarness): void {
+  describe(`${adapterName} event store (contract)`, () => {
+    let store: EventStore;
+    const run = randomUUID().slice(0, 8);
+    const streamName = (label: string) => `contract-${label}-${run}-${randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      store = await harness.open();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    describe('when appending with an expected revision', () => {
+      it('creates a stream with "no stream" and refuses "no stream" once it exists', async () => {
+        const stream = streamName('no-stream');
+        const first = await store.appendToStream(stream, [event()], 'no_stream');
+        expect(first.nextExpectedRevision).toBe(0n);
+        expect(first.written).toBe(true);
+
+        const refused = store.appendToStream(stream, [event()], 'no_stream');
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(refused).rejects.toMatchObject({ actual: 0n });
+      });
+
+      it('appends with "stream exists" only to a stream that exists', async () => {
+        const stream = streamName('exists');
+        const refused = store.appendToStream(stream, [event()], 'stream_exists');
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(refused).rejects.toMatchObject({ actual: 'no_stream' });
+
+        await store.appendToStream(stream, [event()], 'no_stream');
+        const second = await store.appendToStream(stream, [event(), event()], 'stream_exists');
+        expect(second.nextExpectedRevision).toBe(2n);
+      });
+
+      it('appends at the exact revision and reports the actual one on a mismatch', async () => {
+        const stream = streamName('exact');
+        await store.appendToStream(stream, [event(), event(), event()], 'no_stream');
+        const next = await store.appendToStream(stream, [event()], 2n);
+        expect(next.nextExpectedRevision).toBe(3n);
+
+        const stale = store.appendToStream(stream, [event()], 1n);
+        await expect(stale).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(stale).rejects.toMatchObject({ expected: 1n, actual: 3n, streamName: stream });
+        expect(await store.readStream(stream)).toHaveLength(4);
+      });
+
+      it('appends with "any" whatever the stream holds', async () => {
+        const stream = streamName('any');
+        await store.appendToStream(stream, [event()], 'any');
+        const second = await store.appendToStream(stream, [event()], 'any');
+        expect(second.nextExpectedRevision).toBe(1n);
+      });
+
+      it('lets exactly one of 20 concurrent appends at the same revision win', async () => {
+        const stream = streamName('race');
+        await store.appendToStream(stream, [event()], 'no_stream');
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, writer) => store.appendToStream(stream, [event('raced', { writer })], 0n)),
+        );
+        const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+        const lost = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(19);
+        for (const loss of lost) {
+          expect(loss.reason).toBeInstanceOf(WrongExpectedRevision);
+          expect((loss.reason as WrongExpectedRevision).actual).toBe(1n);
+        }
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+    });
+
+    describe('when a command retries an append', () => {
+      it('succeeds without writing events whose ids are already there at that revision', async () => {
+        const stream = streamName('retry');
+        const events = [event('a', { n: 1 }), event('b', { n: 2 })];
+        const first = await store.appendToStream(stream, events, 'no_stream');
+        const retry = await store.appendToStream(stream, events, 'no_stream');
+        expect(retry).toEqual({ ...first, written: false });
+
+        const more = [event('c', { n: 3 })];
+        const third = await store.appendToStream(stream, more, 1n);
+        expect(await store.appendToStream(stream, more, 1n)).toEqual({ ...third, written: false });
+        expect((await store.readStream(stream)).map((recorded) => recorded.type)).toEqual(['a', 'b', 'c']);
+      });
+
+      it('refuses an event id reused with different content', async () => {
+        const stream = streamName('conflict');
+        const original = event('amount-set', { amount: 100 });
+        await store.appendToStream(stream, [original], 'no_stream');
+        const tampered = { ...original, data: { amount: 999 } };
+        await expect(store.appendToStream(stream, [tampered], 'no_stream')).rejects.toBeInstanceOf(EventIdConflict);
+        const stored = await store.readStream(stream);
+        expect(stored).toHaveLength(1);
+        expect(stored[0]!.data).toEqual({ amount: 100 });
+      });
+
+      it('keeps one failing append from failing its concurrent neighbours', async () => {
+        const streams = [streamName('n1'), streamName('n2'), streamName('n3')];
+        const outcomes = await Promise.allSettled([
+          store.appendToStream(streams[0]!, [event()], 'no_stream'),
+          store.appendToStream(streams[1]!, [event()], 5n),
+          store.appendToStream(streams[2]!, [event()], 'no_stream'),
+        ]);
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await store.readStream(streams[1]!)).toEqual([]);
+      });
+    });
+
+    describe('when reading', () => {
+      it('records every event with its id, type, schema version, data, metadata, stream, revision, position and time', async () => {
+        const stream = streamName('fields');
+        const appended: EventToAppend = {
+          id: randomUUID(),
+          type: 'beneficiary-enrolled',
+          schemaVersion: 2,
+          data: { unitCode: '899', coefficient: 1500, nested: { list: [1, 'two', null] } },
+          metadata: { actorId: 'op-1', actorRole: 'operator', correlationId: randomUUID() },
+        };
+        const before = Date.now();
+        const result = await store.appendToStream(stream, [appended], 'no_stream');
+        const [recorded] = await store.readStream(stream);
+        expect(recorded).toMatchObject({
+          id: appended.id,
+          type: appended.type,
+          schemaVersion: 2,
+          data: appended.data,
+          metadata: appended.metadata,
+          streamName: stream,
+          streamRevision: 0n,
+          globalPosition: result.position,
+        });
+        expect(typeof recorded!.globalPosition).toBe('bigint');
+        expect(recorded!.recordedAt.getTime()).toBeGreaterThanOrEqual(before - 5_000);
+        expect(recorded!.recordedAt.getTime()).toBeLessThanOrEqual(Date.now() + 5_000);
+      });
+
+      it('reads one stream forward from a revision', async () => {
+        const stream = streamName('forward');
+        await store.appendToStream(stream, [0, 1, 2, 3, 4].map((n) => event('numbered', { n })), 'no_stream');
+        const tail = await store.readStream(stream, { fromRevision: 2n, maxCount: 2 });
+        expect(tail.map((recorded) => [recorded.streamRevision, recorded.data.n])).toEqual([
+          [2n, 2],
+          [3n, 3],
+        ]);
+        expect(await store.readStream(streamName('missing'))).toEqual([]);
+      });
+
+      it('keeps one global order across streams, readable forward from a position', async () => {
+        const [a, b] = [streamName('order-a'), streamName('order-b')];
+        const start = await store.headPosition();
+        await store.appendToStream(a, [event('first')], 'no_stream');
+        await store.appendToStream(b, [event('second'), event('third')], 'no_stream');
+        await store.appendToStream(a, [event('fourth')], 0n);
+
+        const ours = (await store.readAll({ after: start })).filter((recorded) => recorded.streamName === a || recorded.streamName === b);
+        expect(ours.map((recorded) => recorded.type)).toEqual(['first', 'second', 'third', 'fourth']);
+        const positions = ours.map((recorded) => recorded.globalPosition);
+        expect([...positions].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))).toEqual(positions);
+        expect(new Set(positions).size).toBe(4);
+
+        const afterSecond = await store.readAll({ after: ours[1]!.globalPosition, maxCount: 1 });
+        expect(afterSecond[0]!.id).toBe(ours[2]!.id);
+        expect(await store.headPosition()).toBeGreaterThanOrEqual(ours[3]!.globalPosition);
+      });
+    });
+
+    describe('when subscribed to the global log', () => {
+      it('catches up, then goes live with no gap and no duplicate while appends continue', async () => {
+        const stream = streamName('subscription');
+        const start = await store.headPosition();
+        const expected: string[] = [];
+        for (let batch = 0; batch < 10; batch++) {
+          const events = Array.from({ length: 5 }, (_, n) => event('caught-up', { batch, n }));
+          expected.push(...events.map((e) => e.id));
+          await store.appendToStream(stream, events, batch === 0 ? 'no_stream' : BigInt(batch * 5 - 1));
+        }
+
+        const subscription = store.subscribeToAll({ after: start });
+        const received: RecordedEvent[] = [];
+        let revision = 49n;
+        const writer = (async () => {
+          for (let batch = 0; batch < 20; batch++) {
+            const events = Array.from({ length: 3 }, (_, n) => event('live', { batch, n }));
+            expected.push(...events.map((e) => e.id));
+            revision = (await store.appendToStream(stream, events, revision)).nextExpectedRevision;
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        })();
+
+        for await (const recorded of subscription) {
+          if (recorded.streamName !== stream) continue;
+          received.push(recorded);
+          // A slow consumer: delivery must wait for it rather than drop or reorder.
+          if (received.length % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+          if (received.length === 110) break;
+        }
+        await writer;
+        await subscription.close();
+
+        expect(received.map((recorded) => recorded.id)).toEqual(expected);
+        expect(received.map((recorded) => recorded.streamRevision)).toEqual(received.map((_, index) => BigInt(index)));
+      });
+    });
+
+    describe('when the appending process dies the moment its append resolves', () => {
+      it('still holds the event after the process is killed with SIGKILL', async () => {
+        const stream = streamName('durable');
+        const eventId = randomUUID();
+        const { command, args, env } = harness.durabilityChild(stream, eventId);
+        const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const reported = await new Promise<string>((resolve, reject) => {
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            stdout += chunk.toString();
+            const match = /appended (\d+)/.exec(stdout);
+            if (match) {
+              child.kill('SIGKILL');
+              resolve(match[1]!);
+            }
+          });
+          child.on('exit', (code, signal) => {
+            if (signal !== 'SIGKILL') reject(new Error(`durability child exited (${code ?? signal}) before appending: ${stderr}`));
+          });
+        });
+        await new Promise((resolve) => child.once('close', resolve));
+
+        const reopened = await harness.open();
+        try {
+          const stored = await reopened.readStream(stream);
+          expect(stored.map((recorded) => recorded.id)).toEqual([eventId]);
+          expect(stored[0]!.globalPosition).toBe(BigInt(reported));
+        } finally {
+          await reopened.close();
+        }
+      }, 30_000);
+    });
+  });
+}
