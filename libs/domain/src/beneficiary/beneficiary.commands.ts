@@ -1,0 +1,39 @@
+import type { Coefficient, LocalDate, Period } from '../shared/index.js';
+import type { Gender, TerminationReason } from './beneficiary.events.js';
+
+/** Commands arrive already parsed: every value object is valid by construction. */
+export type BeneficiaryCommand =
+  | {
+      readonly type: 'EnrollBeneficiary';
+      readonly data: {
+        readonly beneficiaryId: string;
+        readonly nationalId: string;
+        readonly fullName: string;
+        readonly dateOfBirth: LocalDate;
+        readonly gender: Gender;
+        readonly unitCode: string;
+        readonly program: string;
+        readonly coefficient: Coefficient;
+        readonly effectiveFrom: Period;
+        readonly decision: { readonly number: string; readonly date: LocalDate };
+      };
+    }
+  | { readonly type: 'SuspendEnrollment'; readonly data: { readonly program: string; readonly reason: string; readonly effectiveFrom: Period } }
+  | { readonly type: 'ResumeEnrollment'; readonly data: { readonly program: string; readonly effectiveFrom: Period } }
+  | {
+      readonly type: 'TerminateEnrollment';
+      readonly data: { readonly program: string; readonly reason: TerminationReason; readonly effectiveDate: LocalDate };
+    }
+  | { readonly type: 'RelocateBeneficiary'; readonly data: { readonly unitCode: string } }
+  | {
+      readonly type: 'OpenPaymentAccount';
+      readonly data: {
+        readonly accountId: string;
+        readonly bankCode: string;
+        readonly accountNumber: string;
+        readonly holderName: string;
+        readonly openedOn: LocalDate;
+      };
+    }
+  | { readonly type: 'VerifyPaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } }
+  | { readonly type: 'ClosePaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } };

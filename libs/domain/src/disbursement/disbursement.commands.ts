@@ -1,0 +1,28 @@
+import type { ActivityInPeriod } from '../beneficiary/beneficiary.state.js';
+import type { DisbursementScheduled, PayeeAccount, PaymentChannel } from './disbursement.events.js';
+
+/**
+ * Commands that must respect the freeze carry the enrollment's activity in the disbursement's
+ * period, read by the handler from the beneficiary stream (the authority on eligibility).
+ */
+export type DisbursementCommand =
+  | { readonly type: 'ScheduleDisbursement'; readonly data: DisbursementScheduled['data'] }
+  | { readonly type: 'SendDisbursement'; readonly data: { readonly payrollRunId: string; readonly enrollment: ActivityInPeriod } }
+  | {
+      readonly type: 'SettleDisbursement';
+      readonly data: {
+        readonly providerReference: string;
+        readonly paidAt: Date;
+        readonly amount: number;
+        readonly daysLate: number;
+        readonly enrollment: ActivityInPeriod;
+      };
+    }
+  | { readonly type: 'FailDisbursement'; readonly data: { readonly reason: string } }
+  | { readonly type: 'ReturnDisbursement'; readonly data: { readonly reason: string } }
+  | {
+      readonly type: 'RescheduleDisbursement';
+      readonly data: { readonly channel: PaymentChannel; readonly account: PayeeAccount | null; readonly reason: string; readonly enrollment: ActivityInPeriod };
+    }
+  | { readonly type: 'CancelDisbursement'; readonly data: { readonly enrollment: ActivityInPeriod } }
+  | { readonly type: 'FlagOverpayment'; readonly data: { readonly terminationEffectiveDate: string } };

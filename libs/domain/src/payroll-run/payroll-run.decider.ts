@@ -1,0 +1,108 @@
+import { unreachable, type Decider } from '../decider.js';
+import { Conflict, NotFound, RuleViolation } from '../shared/index.js';
+import {
+  PayrollRunEventType,
+  type PaymentFileSummary,
+  type PayrollRunEvent,
+  type PayrollRunScope,
+  type SchedulingSummary,
+} from './payroll-run.events.js';
+
+export type PayrollRunStatus = 'SCHEDULING' | 'SCHEDULED' | 'APPROVED' | 'SENT';
+
+export interface PayrollRunState {
+  readonly exists: boolean;
+  readonly runId: string;
+  readonly scope: PayrollRunScope;
+  readonly createdBy: string;
+  readonly status: PayrollRunStatus;
+  readonly disbursementIds: readonly string[];
+  readonly summary?: SchedulingSummary;
+  readonly approvedBy?: string;
+  readonly sent?: { readonly sentBy: string; readonly sent: number; readonly cancelled: number; readonly paymentFiles: readonly PaymentFileSummary[] };
+}
+
+export type PayrollRunCommand =
+  | { readonly type: 'CreatePayrollRun'; readonly data: PayrollRunScope & { readonly runId: string; readonly createdBy: string } }
+  | { readonly type: 'IncludeDisbursements'; readonly data: { readonly disbursementIds: readonly string[] } }
+  | { readonly type: 'CompleteScheduling'; readonly data: SchedulingSummary }
+  | { readonly type: 'ApprovePayrollRun'; readonly data: { readonly approvedBy: string } }
+  | {
+      readonly type: 'RecordPayrollRunSent';
+      readonly data: { readonly sentBy: string; readonly sent: number; readonly cancelled: number; readonly paymentFiles: readonly PaymentFileSummary[] };
+    };
+
+export const initialPayrollRunState = (): PayrollRunState => ({
+  exists: false,
+  runId: '',
+  scope: { period: '', program: null, unitCode: null },
+  createdBy: '',
+  status: 'SCHEDULING',
+  disbursementIds: [],
+});
+
+export function evolvePayrollRun(state: PayrollRunState, event: PayrollRunEvent): PayrollRunState {
+  switch (event.type) {
+    case PayrollRunEventType.Created: {
+      const { runId, createdBy, period, program, unitCode } = event.data;
+      return { ...state, exists: true, runId, createdBy, scope: { period, program, unitCode }, status: 'SCHEDULING' };
+    }
+    case PayrollRunEventType.DisbursementsIncluded:
+      return { ...state, disbursementIds: [...state.disbursementIds, ...event.data.disbursementIds] };
+    case PayrollRunEventType.Scheduled:
+      return { ...state, status: 'SCHEDULED', summary: event.data };
+    case PayrollRunEventType.Approved:
+      return { ...state, status: 'APPROVED', approvedBy: event.data.approvedBy };
+    case PayrollRunEventType.Sent:
+      return { ...state, status: 'SENT', sent: event.data };
+    default:
+      return unreachable(event);
+  }
+}
+
+export function decideForPayrollRun(command: PayrollRunCommand, state: PayrollRunState): readonly PayrollRunEvent[] {
+  if (command.type === 'CreatePayrollRun') {
+    if (state.exists) throw new Conflict('PAYROLL_RUN_EXISTS', 'This payroll run already exists', { runId: state.runId });
+    return [{ type: PayrollRunEventType.Created, data: { ...command.data } }];
+  }
+  if (!state.exists) throw new NotFound('PAYROLL_RUN_NOT_FOUND', 'No payroll run with this id');
+  switch (command.type) {
+    case 'IncludeDisbursements':
+      assertRunStatus(state, 'SCHEDULING', 'take more disbursements');
+      return [{ type: PayrollRunEventType.DisbursementsIncluded, data: { disbursementIds: [...command.data.disbursementIds] } }];
+    case 'CompleteScheduling':
+      assertRunStatus(state, 'SCHEDULING', 'complete its scheduling');
+      return [{ type: PayrollRunEventType.Scheduled, data: command.data }];
+    case 'ApprovePayrollRun':
+      assertRunStatus(state, 'SCHEDULED', 'be approved');
+      assertApprovedByAnotherOperator(state, command.data.approvedBy);
+      return [{ type: PayrollRunEventType.Approved, data: command.data }];
+    case 'RecordPayrollRunSent':
+      assertRunStatus(state, 'APPROVED', 'be sent');
+      return [{ type: PayrollRunEventType.Sent, data: { ...command.data, paymentFiles: [...command.data.paymentFiles] } }];
+    default:
+      return unreachable(command);
+  }
+}
+
+export const payrollRunDecider: Decider<PayrollRunCommand, PayrollRunEvent, PayrollRunState> = {
+  decide: decideForPayrollRun,
+  evolve: evolvePayrollRun,
+  initialState: initialPayrollRunState,
+};
+
+/** Maker-checker: the operator who created a run cannot approve it. */
+function assertApprovedByAnotherOperator(state: PayrollRunState, approvedBy: string): void {
+  if (approvedBy === state.createdBy) {
+    throw new RuleViolation('APPROVAL_BY_CREATOR', 'A payroll run must be approved by an operator other than the one who created it', {
+      createdBy: state.createdBy,
+    });
+  }
+}
+
+function assertRunStatus(state: PayrollRunState, expected: PayrollRunStatus, action: string): void {
+  if (state.status !== expected) {
+    const error = state.status === 'SENT' || (state.status === 'APPROVED' && expected === 'SCHEDULED') ? Conflict : RuleViolation;
+    throw new error(`PAYROLL_RUN_${state.status}`, `A payroll run that is ${state.status} cannot ${action}`, { status: state.status });
+  }
+}

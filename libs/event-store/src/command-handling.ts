@@ -1,0 +1,116 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  eventsToRecord,
+  refusalOf,
+  schemaVersionOf,
+  upcast,
+  uuidV5,
+  type Decider,
+  type DomainEvent,
+} from '@ledger/domain';
+import { NO_STREAM, WrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port.js';
+
+/** Who did it and why: written on every event (SPEC 2, "Every event"). */
+export interface CommandMetadata {
+  actorId: string;
+  actorRole: string;
+  command: string;
+  correlationId: string;
+  causationId: string;
+  idempotencyKey?: string;
+  effectiveDate?: string;
+}
+
+export interface HandleCommandOptions {
+  readonly metadata: CommandMetadata;
+  /**
+   * Seed of the event ids. Derived from the idempotency key, it makes a retried command find its
+   * own events instead of writing them again. Without one, ids are random.
+   */
+  readonly eventIdSeed?: string;
+  /** How often to re-read and re-decide after losing a race for the stream. */
+  readonly maxAttempts?: number;
+}
+
+export interface CommandOutcome<State, Event extends DomainEvent> {
+  readonly state: State;
+  readonly newEvents: readonly Event[];
+  /** Global position of the last event the command wrote, or of the stream's last event if it wrote none. */
+  readonly position: bigint | null;
+  /** True when the command had already been applied by an earlier attempt with the same seed. */
+  readonly replayed: boolean;
+}
+
+export const EVENT_ID_NAMESPACE = 'c1f6a2f8-0d5e-5b7c-8f3e-2a9d4b6c7e10';
+
+export const eventIdFor = (seed: string, streamName: string, index: number) => uuidV5(`${seed}\u0000${streamName}\u0000${index}`, EVENT_ID_NAMESPACE);
+
+/** Reads a stream and turns its stored events into current-version domain events. */
+export async function readDomainStream<Event extends DomainEvent>(store: EventStore, streamName: string): Promise<{ events: Event[]; recorded: RecordedEvent[] }> {
+  const recorded = await store.readStream(streamName);
+  return { recorded, events: recorded.map((event) => upcast(event) as Event) };
+}
+
+export function toEventToAppend(event: DomainEvent, id: string, metadata: CommandMetadata): EventToAppend {
+  return { id, type: event.type, schemaVersion: schemaVersionOf(event.type), data: event.data as EventToAppend['data'], metadata: storedMetadata(metadata) };
+}
+
+/** Metadata as stored: absent fields are left out rather than written as null. */
+export function storedMetadata(metadata: CommandMetadata): EventMetadata {
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as EventMetadata;
+}
+
+/**
+ * The one way a command changes state: read the stream, fold it, decide, append with the revision
+ * that was read. Losing a race (a wrong expected revision) means someone else changed the stream:
+ * deciding again on the new state is always safe because decide is pure.
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamName: string,
+  command: Command,
+  { metadata, eventIdSeed, maxAttempts = 64 }: HandleCommandOptions,
+): Promise<CommandOutcome<State, Event>> {
+  for (let attempt = 1; ; attempt++) {
+    const { events, recorded } = await readDomainStream<Event>(store, streamName);
+    const state = events.reduce(decider.evolve, decider.initialState());
+    const lastPosition = recorded.at(-1)?.globalPosition ?? null;
+
+    if (eventIdSeed) {
+      const earlier = recorded.findIndex((event) => event.id === eventIdFor(eventIdSeed, streamName, 0));
+      if (earlier >= 0) {
+        const ids = new Set(recorded.map((_, index) => eventIdFor(eventIdSeed, streamName, index)));
+        let last = earlier;
+        while (last + 1 < recorded.length && ids.has(recorded[last + 1]!.id)) last++;
+        return { state, newEvents: [], position: recorded[last]!.globalPosition, replayed: true };
+      }
+    }
+
+    const decision = decider.decide(command, state);
+    const newEvents = eventsToRecord(decision);
+    const refusal = refusalOf(decision);
+    if (newEvents.length === 0) {
+      if (refusal) throw refusal;
+      return { state, newEvents, position: lastPosition, replayed: false };
+    }
+
+    const toAppend = newEvents.map((event, index) =>
+      toEventToAppend(event, eventIdSeed ? eventIdFor(eventIdSeed, streamName, index) : randomUUID(), metadata),
+    );
+    const expected = recorded.length === 0 ? NO_STREAM : recorded.at(-1)!.streamRevision;
+    try {
+      const result = await store.appendToStream(streamName, toAppend, expected);
+      if (refusal) throw refusal;
+      return { state: newEvents.reduce(decider.evolve, state), newEvents, position: result.position, replayed: false };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
+      throw error;
+    }
+  }
+}
+
+/** A stable fingerprint for seeds made of several parts. */
+export function seedOf(...parts: Array<string | number | undefined>): string {
+  return createHash('sha256').update(parts.map((part) => String(part ?? '')).join('\u0000')).digest('hex');
+}
