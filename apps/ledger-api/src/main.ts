@@ -1,14 +1,30 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { loadLedgerConfig } from './config/ledger-config.js';
+import { ConfigurationError, loadLedgerConfig } from './config/ledger-config.js';
+import { JWT_SECRET_FILE } from './platform/auth/jwt-secret.js';
+import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from './platform/http/configure-http.js';
+import { OPENAPI_JSON_PATH, OPENAPI_PATH, setupOpenApi } from './platform/openapi/openapi.js';
 
-const config = loadLedgerConfig();
-const app = await NestFactory.create<NestFastifyApplication>(
-  AppModule.register({ ...config, dataDirectory: config.dataDirectory }),
-  new FastifyAdapter({ bodyLimit: config.bodyLimitBytes }),
-);
+let config;
+try {
+  config = loadLedgerConfig();
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), ledgerHttpAdapter(config), LEDGER_APP_OPTIONS);
+await configureLedgerHttp(app, config);
+setupOpenApi(app);
 app.enableShutdownHooks();
 await app.listen(config.port, config.host);
-console.log(`Ledger API listening on ${await app.getUrl()}`);
+
+const url = await app.getUrl();
+console.log(`Ledger API listening on ${url}`);
+console.log(`OpenAPI: ${url}/${OPENAPI_PATH} (JSON: ${url}/${OPENAPI_JSON_PATH})`);
+if (!config.jwtSecret) {
+  console.log(`Tokens are signed with the secret kept in ${config.dataDirectory}/${JWT_SECRET_FILE}; mint one with: npm run ledger -- token --role operator --units '*'`);
+}

@@ -21,7 +21,7 @@ export interface CommandMetadata {
   effectiveDate?: string;
 }
 
-export interface HandleCommandOptions {
+export interface HandleCommandOptions<State = unknown> {
   readonly metadata: CommandMetadata;
   /**
    * Seed of the event ids. Derived from the idempotency key, it makes a retried command find its
@@ -30,6 +30,8 @@ export interface HandleCommandOptions {
   readonly eventIdSeed?: string;
   /** How often to re-read and re-decide after losing a race for the stream. */
   readonly maxAttempts?: number;
+  /** Checks on the current state before deciding, such as the actor's unit scope. */
+  readonly guard?: (state: State) => void;
 }
 
 export interface CommandOutcome<State, Event extends DomainEvent> {
@@ -70,12 +72,13 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   streamName: string,
   command: Command,
-  { metadata, eventIdSeed, maxAttempts = 64 }: HandleCommandOptions,
+  { metadata, eventIdSeed, maxAttempts = 64, guard }: HandleCommandOptions<State>,
 ): Promise<CommandOutcome<State, Event>> {
   for (let attempt = 1; ; attempt++) {
     const { events, recorded } = await readDomainStream<Event>(store, streamName);
     const state = events.reduce(decider.evolve, decider.initialState());
     const lastPosition = recorded.at(-1)?.globalPosition ?? null;
+    guard?.(state);
 
     if (eventIdSeed) {
       const earlier = recorded.findIndex((event) => event.id === eventIdFor(eventIdSeed, streamName, 0));

@@ -83,7 +83,20 @@ export interface EventStore {
   /** The position of the last event in the log, or -1n when it is empty. */
   headPosition(): Promise<bigint>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /**
+   * Every stream of a category (`<category>-<id>`), each with all its events, one stream at a
+   * time. A payroll run decides eligibility from these authoritative streams, never from a
+   * projection.
+   */
+  readCategory(category: string): AsyncIterable<CategoryStream>;
+  /** Which of these streams hold at least one event. */
+  streamsThatExist(streamNames: readonly string[]): Promise<Set<string>>;
   close(): Promise<void>;
+}
+
+export interface CategoryStream {
+  readonly streamName: string;
+  readonly events: RecordedEvent[];
 }
 
 export type StreamState = bigint | 'no_stream';

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ModuleMetadata } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../../apps/ledger-api/src/app.module.js';
 import { loadLedgerConfig, type LedgerConfig } from '../../../apps/ledger-api/src/config/ledger-config.js';
+import { AccessTokens } from '../../../apps/ledger-api/src/platform/auth/access-tokens.js';
+import type { Role } from '../../../apps/ledger-api/src/platform/auth/actor.js';
+import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from '../../../apps/ledger-api/src/platform/http/configure-http.js';
+import { setupOpenApi } from '../../../apps/ledger-api/src/platform/openapi/openapi.js';
 
 export interface TestLedger {
   readonly app: NestFastifyApplication;
@@ -12,6 +17,8 @@ export interface TestLedger {
   /** Where the API listens, on an ephemeral loopback port: tests speak real HTTP to it. */
   readonly url: string;
   request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  /** A bearer token the app accepts (signed with its secret); `ttl: '-1m'` gives an expired one. */
+  tokenFor(claims: { role: Role; units: readonly string[]; sub?: string; ttl?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -23,14 +30,22 @@ export interface TestResponse {
   readonly body: any;
 }
 
-/** The real API on a fresh embedded SQLite store in a temporary directory. */
-export async function startTestLedger(env: Record<string, string> = {}): Promise<TestLedger> {
+export interface TestLedgerOptions {
+  /** Extra modules to serve (test-only controllers), through AppModule's registration hook. */
+  readonly imports?: ModuleMetadata['imports'];
+}
+
+/** The real API, configured as main.ts configures it, on a fresh embedded SQLite store in a temporary directory. */
+export async function startTestLedger(env: Record<string, string> = {}, { imports = [] }: TestLedgerOptions = {}): Promise<TestLedger> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const config = loadLedgerConfig({ LEDGER_DATA_DIR: dataDirectory, LEDGER_SEED_DEMO: 'false', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: config.bodyLimitBytes }), { logger: false });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config, { imports })] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter(config), { ...LEDGER_APP_OPTIONS, logger: false });
+  await configureLedgerHttp(app, config);
+  setupOpenApi(app, { ui: false }); // Swagger UI's assets cannot load under Jest; main.ts serves them
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
+  const tokens = app.get(AccessTokens);
   return {
     app,
     config,
@@ -49,6 +64,9 @@ export async function startTestLedger(env: Record<string, string> = {}): Promise
         parsed = undefined;
       }
       return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    tokenFor({ role, units, sub = `${role}-test`, ttl }) {
+      return tokens.mint({ userId: sub, role, units }, ttl === undefined ? {} : { ttl });
     },
     async close() {
       await app.close();

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Every setting the ledger reads, with its default. The README's configuration table mirrors this. */
 export interface LedgerConfig {
   readonly production: boolean;
@@ -10,11 +8,15 @@ export interface LedgerConfig {
   readonly databaseUrl: string | undefined;
   /** `embedded` runs the projector inside the API process; `external` leaves it to apps/projector. */
   readonly projector: 'embedded' | 'external';
-  readonly jwtSecret: string;
-  /** True when the secret was generated for this run (the embedded demo); never in production. */
-  readonly jwtSecretGenerated: boolean;
+  /**
+   * LEDGER_JWT_SECRET, or undefined outside production: then `resolveJwtSecret` (platform/auth)
+   * generates one and keeps it in the data directory. Loading the configuration does no file I/O.
+   */
+  readonly jwtSecret: string | undefined;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
+  /** How long an idempotency key and its first response are kept; the spec's floor is 45 days. */
+  readonly idempotencyRetentionDays: number;
   readonly seedDemo: boolean;
 }
 
@@ -43,10 +45,10 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     projector,
-    jwtSecret: secret || randomBytes(32).toString('hex'),
-    jwtSecretGenerated: !secret,
+    jwtSecret: secret || undefined,
     bodyLimitBytes: positiveInteger(env, 'LEDGER_BODY_LIMIT_BYTES', 1_048_576),
     rateLimitPerMinute: positiveInteger(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 6_000),
+    idempotencyRetentionDays: idempotencyRetentionDays(env),
     seedDemo: (env.LEDGER_SEED_DEMO ?? (production ? 'false' : 'true')) === 'true',
   };
 }
@@ -57,4 +59,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive integer, not ${JSON.stringify(raw)}.`);
   return value;
+}
+
+export const MINIMUM_IDEMPOTENCY_RETENTION_DAYS = 45;
+
+function idempotencyRetentionDays(env: NodeJS.ProcessEnv): number {
+  const days = positiveInteger(env, 'LEDGER_IDEMPOTENCY_RETENTION_DAYS', MINIMUM_IDEMPOTENCY_RETENTION_DAYS);
+  if (days < MINIMUM_IDEMPOTENCY_RETENTION_DAYS) {
+    throw new ConfigurationError(`LEDGER_IDEMPOTENCY_RETENTION_DAYS must be at least ${MINIMUM_IDEMPOTENCY_RETENTION_DAYS}; clients may retry a payment command for that long.`);
+  }
+  return days;
 }

@@ -26,6 +26,7 @@ import {
   InvalidAppend,
   WrongExpectedRevision,
   type AppendResult,
+  type CategoryStream,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -172,6 +173,33 @@ export class EventStoreDbEventStore implements EventStore {
       if (page.length < pageSize) break;
     }
     return events;
+  }
+
+  /**
+   * Scans $all and groups a category's events by stream. A filtered read would need the server's
+   * system projections ($ce-…); a scan works on any node, at the cost of reading the whole log.
+   */
+  async *readCategory(category: string): AsyncIterable<CategoryStream> {
+    const prefix = `${category}-`;
+    const streams = new Map<string, RecordedEvent[]>();
+    let after: bigint | undefined;
+    for (;;) {
+      const page = await this.readAll({ after, maxCount: READ_ALL_PAGE_SIZE });
+      for (const event of page) {
+        if (!event.streamName.startsWith(prefix)) continue;
+        const events = streams.get(event.streamName) ?? [];
+        events.push(event);
+        streams.set(event.streamName, events);
+      }
+      if (page.length < READ_ALL_PAGE_SIZE) break;
+      after = page.at(-1)!.globalPosition;
+    }
+    for (const [streamName, events] of streams) yield { streamName, events };
+  }
+
+  async streamsThatExist(streamNames: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(streamNames.map(async (name) => ((await this.readStored(name, 0n, 1)).length > 0 ? name : undefined)));
+    return new Set(found.filter((name): name is string => name !== undefined));
   }
 
   /**

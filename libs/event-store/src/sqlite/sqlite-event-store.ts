@@ -4,6 +4,7 @@ import {
   EventIdConflict,
   WrongExpectedRevision,
   type AppendResult,
+  type CategoryStream,
   type EventMetadata,
   type EventStore,
   type EventToAppend,
@@ -133,6 +134,12 @@ export class SqliteEventStore implements EventStore {
       ),
       readAll: row<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s USING (stream_id) WHERE e.position > ? ORDER BY e.position LIMIT ?`),
       head: row<{ position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
+      // A page of a category's streams, by name; the unique index on stream_name serves the range.
+      categoryPage: row<EventRow>(
+        `SELECT ${EVENT_COLUMNS}
+         FROM (SELECT stream_id, stream_name FROM streams WHERE stream_name > ? AND stream_name < ? ORDER BY stream_name LIMIT ?) s
+         JOIN events e USING (stream_id) ORDER BY s.stream_name, e.stream_revision`,
+      ),
     };
 
     // A nested better-sqlite3 transaction is a savepoint: one append's failure rolls back only its
@@ -270,6 +277,39 @@ export class SqliteEventStore implements EventStore {
 
   readAllSync({ after = 0n, maxCount = -1 }: ReadAllOptions = {}): RecordedEvent[] {
     return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
+  }
+
+  async *readCategory(category: string): AsyncIterable<CategoryStream> {
+    // Paged rather than one cursor: the connection must stay free for appends between pages.
+    const end = `${category}-~`;
+    let after = `${category}-`;
+    for (;;) {
+      const rows = this.statements.categoryPage.all(after, end, 1_000);
+      if (rows.length === 0) return;
+      let current: CategoryStream | undefined;
+      for (const row of rows) {
+        const event = toRecordedEvent(row);
+        if (current?.streamName !== event.streamName) {
+          if (current) yield current;
+          current = { streamName: event.streamName, events: [] };
+        }
+        current.events.push(event);
+      }
+      yield current!;
+      after = current!.streamName;
+    }
+  }
+
+  async streamsThatExist(streamNames: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < streamNames.length; start += 500) {
+      const chunk = streamNames.slice(start, start + 500);
+      const rows = this.db
+        .prepare<string[], { stream_name: string }>(`SELECT stream_name FROM streams WHERE stream_name IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk);
+      for (const { stream_name } of rows) found.add(stream_name);
+    }
+    return found;
   }
 
   async headPosition(): Promise<bigint> {

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  beneficiaryIdFor,
+  InvalidValue,
+  parseAccountNumber,
+  parseBankCode,
+  parseCoefficient,
+  parseFullName,
+  parseLocalDate,
+  parseNationalId,
+  parsePeriod,
+  uuidV5,
+  type BeneficiaryCommand,
+  type Catalogues,
+} from '@ledger/domain';
+import { eventIdSeedFor } from '../ledger/command-context.js';
+import { CATALOGUES } from '../ledger/ledger.tokens.js';
+import { CommandCtx, Idempotent, Roles, type CommandContext } from '../platform/index.js';
+import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from './beneficiary.commands.js';
+import {
+  AccountReasonDto,
+  EnrollBeneficiaryDto,
+  OpenPaymentAccountDto,
+  RelocateBeneficiaryDto,
+  ResumeEnrollmentDto,
+  SuspendEnrollmentDto,
+  TerminateEnrollmentDto,
+} from './beneficiary.dto.js';
+
+const ACCOUNT_NAMESPACE = '9d1f3c2b-7a6e-5f40-8b1d-0e2c4a6b8d10';
+const beneficiaryIdParam = new ParseUUIDPipe({ version: '5' });
+
+@Controller('v1/beneficiaries')
+@Roles('operator')
+export class BeneficiariesController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+  ) {}
+
+  @Post()
+  @Idempotent({ required: false })
+  enroll(@Body() body: EnrollBeneficiaryDto, @CommandCtx() context: CommandContext) {
+    const dateOfBirth = parseLocalDate(body.dateOfBirth, 'dateOfBirth');
+    const nationalId = parseNationalId(body.nationalId, { dateOfBirth, gender: body.gender });
+    this.catalogues.units.get(body.unitCode);
+    this.catalogues.programs.get(body.program);
+    const enrollment: Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }> = {
+      type: 'EnrollBeneficiary',
+      data: {
+        beneficiaryId: beneficiaryIdFor(nationalId),
+        nationalId,
+        fullName: parseFullName(body.fullName),
+        dateOfBirth,
+        gender: body.gender,
+        unitCode: body.unitCode,
+        program: body.program,
+        coefficient: parseCoefficient(body.coefficient),
+        effectiveFrom: parsePeriod(body.effectiveFrom, 'effectiveFrom'),
+        decision: { number: body.decision.number.trim(), date: parseLocalDate(body.decision.date, 'decision.date') },
+      },
+    };
+    return this.commands.execute(new EnrollBeneficiaryCommand(enrollment, context));
+  }
+
+  @Post(':beneficiaryId/enrollments/:program/suspend')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  suspend(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('program') program: string,
+    @Body() body: SuspendEnrollmentDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(beneficiaryId, { type: 'SuspendEnrollment', data: { program: this.program(program), reason: body.reason.trim(), effectiveFrom: parsePeriod(body.effectiveFrom, 'effectiveFrom') } }, context);
+  }
+
+  @Post(':beneficiaryId/enrollments/:program/resume')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  resume(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('program') program: string,
+    @Body() body: ResumeEnrollmentDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(beneficiaryId, { type: 'ResumeEnrollment', data: { program: this.program(program), effectiveFrom: parsePeriod(body.effectiveFrom, 'effectiveFrom') } }, context);
+  }
+
+  @Post(':beneficiaryId/enrollments/:program/terminate')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  terminate(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('program') program: string,
+    @Body() body: TerminateEnrollmentDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(
+      beneficiaryId,
+      { type: 'TerminateEnrollment', data: { program: this.program(program), reason: body.reason, effectiveDate: parseLocalDate(body.effectiveDate, 'effectiveDate') } },
+      context,
+    );
+  }
+
+  @Post(':beneficiaryId/relocate')
+  @HttpCode(200)
+  @Idempotent({ required: false })
+  relocate(@Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string, @Body() body: RelocateBeneficiaryDto, @CommandCtx() context: CommandContext) {
+    this.catalogues.units.get(body.unitCode);
+    return this.change(beneficiaryId, { type: 'RelocateBeneficiary', data: { unitCode: body.unitCode } }, context);
+  }
+
+  @Post(':beneficiaryId/accounts')
+  @Idempotent({ required: false })
+  openAccount(@Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string, @Body() body: OpenPaymentAccountDto, @CommandCtx() context: CommandContext) {
+    // The account id never derives from the account number, which must not appear in URLs.
+    const seed = eventIdSeedFor(context, 'OpenPaymentAccount');
+    const accountId = seed ? uuidV5(seed, ACCOUNT_NAMESPACE) : randomUUID();
+    return this.change(
+      beneficiaryId,
+      {
+        type: 'OpenPaymentAccount',
+        data: {
+          accountId,
+          bankCode: parseBankCode(body.bankCode),
+          accountNumber: parseAccountNumber(body.accountNumber),
+          holderName: parseFullName(body.holderName, 'holderName'),
+          openedOn: parseLocalDate(body.openedOn, 'openedOn'),
+        },
+      },
+      context,
+    );
+  }
+
+  @Post(':beneficiaryId/accounts/:accountId/verify')
+  @HttpCode(200)
+  @Idempotent({ required: false })
+  verifyAccount(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('accountId', ParseUUIDPipe) accountId: string,
+    @Body() body: AccountReasonDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(beneficiaryId, { type: 'VerifyPaymentAccount', data: { accountId, reason: body.reason.trim() } }, context);
+  }
+
+  @Post(':beneficiaryId/accounts/:accountId/close')
+  @HttpCode(200)
+  @Idempotent({ required: false })
+  closeAccount(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('accountId', ParseUUIDPipe) accountId: string,
+    @Body() body: AccountReasonDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(beneficiaryId, { type: 'ClosePaymentAccount', data: { accountId, reason: body.reason.trim() } }, context);
+  }
+
+  private change(beneficiaryId: string, change: ChangeBeneficiaryCommand['change'], context: CommandContext) {
+    return this.commands.execute(new ChangeBeneficiaryCommand(beneficiaryId, change, context));
+  }
+
+  private program(code: string): string {
+    if (!this.catalogues.programs.codes().includes(code)) throw new InvalidValue('program', `Unknown program; known: ${this.catalogues.programs.codes().join(', ')}`);
+    return code;
+  }
+}

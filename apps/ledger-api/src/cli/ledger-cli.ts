@@ -1,0 +1,60 @@
+import { ConfigurationError } from '../config/ledger-config.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { tokenCommand } from './commands/token.command.js';
+
+// `npm run ledger -- <command>`. Runs under tsx, which emits no decorator metadata, so no command
+// may bootstrap Nest's dependency injection: each one wires the plain classes it needs itself.
+// Add a command (seed, import, digest, verify, rebuild) as a file in commands/ and list it here.
+const COMMANDS: readonly CliCommand[] = [tokenCommand];
+
+const io: CliIo = {
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'usage: npm run ledger -- <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'npm run ledger -- <command> --help shows a command\'s options.',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.err(usage());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.err(`usage: npm run ledger -- ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS_* code.
+    const badArguments = error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+    if (badArguments) {
+      io.err(`${(error as Error).message}\n\nusage: npm run ledger -- ${command.usage}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ConfigurationError) {
+      io.err(error.message);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

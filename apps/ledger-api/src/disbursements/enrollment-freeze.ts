@@ -1,0 +1,74 @@
+import {
+  addMonths,
+  disbursementDecider,
+  disbursementIdFor,
+  disbursementStreamName,
+  enrollmentActivityIn,
+  localDateInVietnam,
+  periodOfDate,
+  periodsFromTo,
+  type BeneficiaryState,
+  type Period,
+} from '@ledger/domain';
+import { handleCommand, type EventStore } from '@ledger/event-store';
+import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
+import type { CommandContext } from '../platform/index.js';
+
+/** Runs for the next month are made during the current one; two months ahead is the furthest any can exist. */
+const SCHEDULING_HORIZON_MONTHS = 2;
+
+export interface FreezeOutcome {
+  readonly cancelledDisbursements: number;
+  readonly overpayments: number;
+  readonly position: bigint | null;
+}
+
+/**
+ * After a suspension or termination, the months the enrollment no longer covers must not be paid:
+ * their scheduled or sent disbursements are cancelled, and those already paid are flagged as
+ * overpayments to recover. Event ids derive from the command's idempotency key, so retrying the
+ * command finishes an interrupted follow-up without repeating any of it.
+ */
+export async function freezeDisbursementsAfter(
+  store: EventStore,
+  beneficiary: BeneficiaryState,
+  program: string,
+  firstFrozenPeriod: Period,
+  context: CommandContext,
+): Promise<FreezeOutcome> {
+  const enrollment = beneficiary.enrollments[program];
+  const horizon = addMonths(periodOfDate(localDateInVietnam(context.receivedAt)), SCHEDULING_HORIZON_MONTHS);
+  const periods = periodsFromTo(firstFrozenPeriod, horizon);
+  const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
+  const existing = await store.streamsThatExist(streams);
+
+  let cancelledDisbursements = 0;
+  let overpayments = 0;
+  let position: bigint | null = null;
+  for (const [index, period] of periods.entries()) {
+    const streamName = streams[index]!;
+    if (!existing.has(streamName)) continue;
+    const activity = enrollmentActivityIn(enrollment, period);
+    if (activity.active) continue;
+
+    const cancel = await handleCommand(store, disbursementDecider, streamName, { type: 'CancelDisbursement', data: { enrollment: activity } }, {
+      metadata: metadataFor(context, 'CancelDisbursement'),
+      eventIdSeed: eventIdSeedFor(context, 'CancelDisbursement'),
+    });
+    if (cancel.newEvents.length > 0) cancelledDisbursements++;
+    position = cancel.position ?? position;
+
+    if (activity.reason === 'TERMINATED' && enrollment?.termination) {
+      const flag = await handleCommand(
+        store,
+        disbursementDecider,
+        streamName,
+        { type: 'FlagOverpayment', data: { terminationEffectiveDate: enrollment.termination.effectiveDate } },
+        { metadata: metadataFor(context, 'FlagOverpayment', enrollment.termination.effectiveDate), eventIdSeed: eventIdSeedFor(context, 'FlagOverpayment') },
+      );
+      if (flag.newEvents.length > 0) overpayments++;
+      position = flag.position ?? position;
+    }
+  }
+  return { cancelledDisbursements, overpayments, position };
+}

@@ -1,0 +1,2 @@
+/** Injection tokens of the command side. */
+export const CATALOGUES = Symbol('Catalogues');

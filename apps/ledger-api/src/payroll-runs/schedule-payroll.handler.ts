@@ -1,0 +1,168 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  BENEFICIARY_CATEGORY,
+  beneficiaryDecider,
+  decideForDisbursement,
+  DISBURSEMENT_IDS_PER_EVENT,
+  disbursementDecider,
+  disbursementStreamName,
+  eventsToRecord,
+  fold,
+  initialDisbursementState,
+  InvalidValue,
+  payrollRunDecider,
+  payrollRunStreamName,
+  planPayrollFor,
+  upcast,
+  uuidV5,
+  type BeneficiaryEvent,
+  type Catalogues,
+  type DisbursementEvent,
+  type PayrollRunEvent,
+  type PlannedDisbursement,
+  type SchedulingSummary,
+} from '@ledger/domain';
+import { eventIdFor, handleCommand, NO_STREAM, readDomainStream, toEventToAppend, WrongExpectedRevision, type EventStore } from '@ledger/event-store';
+import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
+import { CATALOGUES } from '../ledger/ledger.tokens.js';
+import { EVENT_STORE } from '../ledger.tokens.js';
+import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import { SchedulePayrollCommand, type PayrollRunScheduled } from './payroll-run.commands.js';
+
+export const PAYROLL_RUN_NAMESPACE = '3e5a7c9b-1d2f-5a4b-8c6d-7e8f9a0b1c2d';
+/** Appends in flight at once: each wave is group-committed into one transaction. */
+const SCHEDULING_WAVE = 4_000;
+
+/**
+ * One command schedules a whole payroll. Eligibility comes from the beneficiary streams themselves;
+ * uniqueness from the per-(beneficiary, program, period) disbursement stream, appended with "no
+ * stream" expected. The run id and every event id derive from the idempotency key, so a run that
+ * was interrupted is finished, not repeated, by sending the same request again.
+ */
+@CommandHandler(SchedulePayrollCommand)
+export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+  ) {}
+
+  async execute({ scope, context, onProgress }: SchedulePayrollCommand): Promise<PayrollRunScheduled> {
+    assertMayRunPayrollFor(scope.unitCode, context, this.catalogues);
+    if (scope.program) this.catalogues.programs.get(scope.program);
+    const seed = eventIdSeedFor(context, 'SchedulePayroll');
+    if (!seed) throw new InvalidValue('Idempotency-Key', 'A payroll run needs an Idempotency-Key');
+    const runId = uuidV5(seed, PAYROLL_RUN_NAMESPACE);
+    const runStream = payrollRunStreamName(runId);
+
+    let run = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, runStream)).events);
+    if (!run.exists) {
+      run = (
+        await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CreatePayrollRun', data: { runId, createdBy: context.actor.userId, ...scope } }, {
+          metadata: metadataFor(context, 'SchedulePayroll'),
+          eventIdSeed: `${seed}/create`,
+        })
+      ).state;
+    }
+    if (run.status !== 'SCHEDULING') return this.responseFor(runId, run.summary!, run.status, await this.store.headPosition());
+
+    const planned: PlannedDisbursement[] = [];
+    const skipped: Record<string, number> = {};
+    let planningDone = 0;
+    for await (const { events } of this.store.readCategory(BENEFICIARY_CATEGORY)) {
+      const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
+      const plan = planPayrollFor(beneficiary, scope, this.catalogues);
+      planned.push(...plan.planned);
+      for (const reason of plan.skipped) skipped[reason] = (skipped[reason] ?? 0) + 1;
+      if (++planningDone % 10_000 === 0) onProgress?.(planningDone, 'planning');
+    }
+
+    const outcome = await this.schedule(planned, runId, seed, context, onProgress);
+    const alreadyIncluded = new Set(run.disbursementIds);
+    const toInclude = outcome.included.filter((id) => !alreadyIncluded.has(id));
+    let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
+    for (let start = 0; start < toInclude.length; start += DISBURSEMENT_IDS_PER_EVENT) {
+      await handleCommand(this.store, payrollRunDecider, runStream, { type: 'IncludeDisbursements', data: { disbursementIds: toInclude.slice(start, start + DISBURSEMENT_IDS_PER_EVENT) } }, {
+        metadata: metadataFor(context, 'SchedulePayroll'),
+        eventIdSeed: `${seed}/include/${chunk++}`,
+      });
+    }
+    const summary = { scheduled: outcome.scheduled, alreadyScheduled: outcome.alreadyScheduled, arrears: outcome.arrears, skipped, totalAmount: outcome.totalAmount };
+    const completed = await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CompleteScheduling', data: summary }, {
+      metadata: metadataFor(context, 'SchedulePayroll'),
+      eventIdSeed: `${seed}/complete`,
+    });
+    return this.responseFor(runId, completed.state.summary!, completed.state.status, completed.position);
+  }
+
+  private async schedule(planned: PlannedDisbursement[], runId: string, seed: string, context: CommandContext, onProgress?: SchedulePayrollCommand['onProgress']) {
+    const streams = planned.map((disbursement) => disbursementStreamName(disbursement.disbursementId));
+    const existing = await this.store.streamsThatExist(streams);
+    const metadata = metadataFor(context, 'SchedulePayroll');
+    const tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] as string[] };
+    const count = (disbursement: PlannedDisbursement) => {
+      tally.scheduled++;
+      tally.totalAmount += disbursement.amount;
+      if (disbursement.arrears) tally.arrears++;
+      tally.included.push(disbursement.disbursementId);
+    };
+    // A month owed as arrears that was already paid is simply not owed; only the run's own period is reported as already scheduled.
+    const countExisting = (disbursement: PlannedDisbursement) => {
+      if (!disbursement.arrears) tally.alreadyScheduled++;
+    };
+
+    for (let start = 0; start < planned.length; start += SCHEDULING_WAVE) {
+      await Promise.all(
+        planned.slice(start, start + SCHEDULING_WAVE).map(async (disbursement, offset) => {
+          const streamName = streams[start + offset]!;
+          const command = { type: 'ScheduleDisbursement', data: { ...disbursement, payrollRunId: runId, attempt: 1 } } as const;
+          if (existing.has(streamName)) {
+            const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
+            if (current.payrollRunId === runId) return count(disbursement);
+            if (current.status !== 'SCHEDULED' || current.payrollRunId !== null) return countExisting(disbursement);
+            // A rescheduled attempt no run has picked up goes out with this one.
+            await handleCommand(this.store, disbursementDecider, streamName, command, { metadata, eventIdSeed: `${seed}/adopt` });
+            return count(disbursement);
+          }
+          const events = eventsToRecord(decideForDisbursement(command, initialDisbursementState()));
+          try {
+            await this.store.appendToStream(
+              streamName,
+              events.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/schedule`, streamName, index), metadata)),
+              NO_STREAM,
+            );
+            count(disbursement);
+          } catch (error) {
+            // Someone else scheduled it between the existence check and this append: the stream decided.
+            if (error instanceof WrongExpectedRevision) return countExisting(disbursement);
+            throw error;
+          }
+        }),
+      );
+      onProgress?.(Math.min(start + SCHEDULING_WAVE, planned.length), 'scheduling');
+    }
+    return tally;
+  }
+
+  private responseFor(runId: string, summary: SchedulingSummary, status: string, position: bigint | null): PayrollRunScheduled {
+    return {
+      runId,
+      status,
+      scheduled: summary.scheduled,
+      alreadyScheduled: summary.alreadyScheduled,
+      arrears: summary.arrears,
+      skipped: summary.skipped,
+      totalAmount: summary.totalAmount,
+      position: position === null ? null : position.toString(),
+    };
+  }
+}
+
+/** A run for one unit needs that unit in scope; a run for every unit needs every unit in scope. */
+export function assertMayRunPayrollFor(unitCode: string | null, context: CommandContext, catalogues: Catalogues): void {
+  if (unitCode) {
+    catalogues.units.get(unitCode);
+    return assertActorMayActIn(context.actor, unitCode, catalogues.units);
+  }
+  for (const code of catalogues.units.codes()) assertActorMayActIn(context.actor, code, catalogues.units);
+}

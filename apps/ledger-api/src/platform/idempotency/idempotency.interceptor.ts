@@ -1,0 +1,118 @@
+import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { catchError, finalize, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import type { LedgerRequest } from '../http/ledger-request.js';
+import { pathOf, PROBLEM_CONTENT_TYPE, problemException } from '../problems/problem-details.js';
+import { toProblem } from '../problems/problem-mapping.js';
+import { IDEMPOTENCY_STORE, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './idempotency.store.js';
+import { requestFingerprint } from './request-fingerprint.js';
+
+export interface IdempotentOptions {
+  /** When true, a request without an `Idempotency-Key` header is refused (400). */
+  readonly required: boolean;
+}
+
+const IDEMPOTENT = 'ledger:idempotent';
+
+/** The route honours `Idempotency-Key` (SPEC 5): a retry gets the first response again. */
+export const Idempotent = (options: IdempotentOptions = { required: false }) => SetMetadata(IDEMPOTENT, options);
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENCY_REPLAYED_HEADER = 'idempotency-replayed';
+const VISIBLE_ASCII_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Global; acts only on @Idempotent() routes. Runs after the guards, so keys are scoped to the
+ * authenticated user, and around the pipes, so a validation refusal is remembered like any other.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  /** Requests running right now, per user and key: a concurrent retry waits for the first. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const options = this.reflector.getAllAndOverride<IdempotentOptions | undefined>(IDEMPOTENT, [context.getHandler(), context.getClass()]);
+    if (!options) return next.handle();
+    const request = context.switchToHttp().getRequest<LedgerRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const key = idempotencyKeyOf(request, options);
+    if (key === undefined) return next.handle();
+    request.idempotencyKey = key;
+
+    const scope = request.actor?.userId ?? '';
+    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    const slot = JSON.stringify([scope, key]);
+    for (let first = this.running.get(slot); first; first = this.running.get(slot)) await first;
+    // Claimed with no await since the loop saw the slot free, so no second request can slip in.
+    const release = this.claim(slot);
+
+    let previous: IdempotencyRecord | undefined;
+    try {
+      previous = await this.store.find(scope, key);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (previous) {
+      release();
+      return of(replay(previous, fingerprint, reply));
+    }
+
+    const remember = (response: StoredResponse) => this.store.save(scope, key, { fingerprint, response, createdAt: new Date() });
+    return next.handle().pipe(
+      mergeMap(async (body) => {
+        await remember(responseOf(reply.statusCode, body));
+        return body;
+      }),
+      catchError((error: unknown) => {
+        const { problem } = toProblem(error, pathOf(request.url));
+        // A 5xx is not remembered: the retry it invites must be able to succeed.
+        if (problem.status >= 500) return throwError(() => error);
+        return from(remember({ statusCode: problem.status, contentType: PROBLEM_CONTENT_TYPE, body: JSON.stringify(problem) })).pipe(mergeMap(() => throwError(() => error)));
+      }),
+      finalize(release),
+    );
+  }
+
+  private claim(slot: string): () => void {
+    let settle!: () => void;
+    this.running.set(slot, new Promise<void>((resolve) => (settle = resolve)));
+    return () => {
+      this.running.delete(slot);
+      settle();
+    };
+  }
+}
+
+function idempotencyKeyOf(request: LedgerRequest, { required }: IdempotentOptions): string | undefined {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (header === undefined) {
+    if (required) throw problemException(400, 'IDEMPOTENCY_KEY_REQUIRED', 'This request changes money or eligibility and needs an Idempotency-Key header.');
+    return undefined;
+  }
+  if (typeof header !== 'string' || !VISIBLE_ASCII_KEY.test(header)) {
+    throw problemException(400, 'INVALID_IDEMPOTENCY_KEY', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters, given once.');
+  }
+  return header;
+}
+
+function replay(previous: IdempotencyRecord, fingerprint: string, reply: FastifyReply): string {
+  if (previous.fingerprint !== fingerprint) {
+    throw problemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
+  }
+  const { statusCode, contentType, body } = previous.response;
+  void reply.status(statusCode).header('content-type', contentType).header(IDEMPOTENCY_REPLAYED_HEADER, 'true');
+  return body;
+}
+
+function responseOf(statusCode: number, body: unknown): StoredResponse {
+  if (body === undefined || body === null) return { statusCode, contentType: 'application/json; charset=utf-8', body: '' };
+  if (typeof body === 'string') return { statusCode, contentType: 'text/plain; charset=utf-8', body };
+  return { statusCode, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
+}

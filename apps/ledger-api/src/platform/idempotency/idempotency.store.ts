@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+
+/** The first response given to an idempotency key, replayed for every retry with the same request. */
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly contentType: string;
+  /** The body exactly as sent (JSON text), or '' for an empty one. */
+  readonly body: string;
+}
+
+export interface IdempotencyRecord {
+  /** SHA-256 of method, path and canonical body: a retry must match it to be replayed. */
+  readonly fingerprint: string;
+  readonly response: StoredResponse;
+  readonly createdAt: Date;
+}
+
+/**
+ * Keys are scoped per user (`sub`): two users may pick the same key without meeting. Asynchronous
+ * so that a PostgreSQL implementation fits the same shape.
+ */
+export interface IdempotencyStore {
+  find(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Records the first response; a record already there for the key wins (it was first). */
+  save(scope: string, key: string, record: IdempotencyRecord): Promise<void>;
+  /** Forgets keys created before `cutoff`; returns how many. */
+  purgeCreatedBefore(cutoff: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
+
+export const IDEMPOTENCY_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS idempotency_keys (
+    scope        TEXT    NOT NULL,
+    key          TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    status_code  INTEGER NOT NULL,
+    content_type TEXT    NOT NULL,
+    body         TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
+`;
+
+interface Row {
+  fingerprint: string;
+  status_code: number;
+  content_type: string;
+  body: string;
+  created_at: number;
+}
+
+/**
+ * Keys in a SQLite file: the ledger's own file in the embedded mode (same WAL, same durability as
+ * the events), or a file of its own beside an EventStoreDB. Either way it is local to one API
+ * process; several API instances would share a PostgreSQL table instead, which is out of scope now.
+ */
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly statements;
+
+  /** Its own file, for when the events are not in SQLite (EventStoreDB). */
+  static open(path: string): SqliteIdempotencyStore {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 10000');
+    return new SqliteIdempotencyStore(db, { ownsDatabase: true });
+  }
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: { readonly ownsDatabase: boolean } = { ownsDatabase: false },
+  ) {
+    db.exec(IDEMPOTENCY_SCHEMA);
+    this.statements = {
+      find: db.prepare<[string, string], Row>('SELECT fingerprint, status_code, content_type, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?'),
+      save: db.prepare(
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, content_type, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+      ),
+      purge: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+    };
+  }
+
+  async find(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.statements.find.get(scope, key);
+    if (!row) return undefined;
+    return {
+      fingerprint: row.fingerprint,
+      response: { statusCode: row.status_code, contentType: row.content_type, body: row.body },
+      createdAt: new Date(row.created_at),
+    };
+  }
+
+  async save(scope: string, key: string, { fingerprint, response, createdAt }: IdempotencyRecord): Promise<void> {
+    this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime());
+  }
+
+  async purgeCreatedBefore(cutoff: Date): Promise<number> {
+    return this.statements.purge.run(cutoff.getTime()).changes;
+  }
+
+  async close(): Promise<void> {
+    // A shared connection belongs to the event store, which closes it.
+    if (this.options.ownsDatabase) this.db.close();
+  }
+}

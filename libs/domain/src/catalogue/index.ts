@@ -1,0 +1,2 @@
+export * from './administrative-units.js';
+export * from './program-catalogue.js';

@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidValue } from './domain-errors.js';
+import { bankPrintedName, holderNameMatches, parseFullName } from './holder-name.js';
+
+describe('when printing a name the way banks do', () => {
+  it('removes diacritics and upper-cases', () => {
+    expect(bankPrintedName('Đặng Thị Ánh')).toBe('DANG THI ANH');
+    expect(bankPrintedName('Nguyễn Văn Hưởng')).toBe('NGUYEN VAN HUONG');
+    expect(bankPrintedName('Trần Thị Ngọc Ửng')).toBe('TRAN THI NGOC UNG');
+  });
+
+  it('turns Đ and đ into D, which removing marks alone would not', () => {
+    expect(bankPrintedName('Đỗ Đức Đạt')).toBe('DO DUC DAT');
+    expect(bankPrintedName('đinh')).toBe('DINH');
+  });
+
+  it('collapses runs of whitespace and trims', () => {
+    expect(bankPrintedName('  bùi   trung tài ')).toBe('BUI TRUNG TAI');
+    expect(bankPrintedName('Lê\tVăn\u00a0Tám')).toBe('LE VAN TAM');
+  });
+
+  it('gives the same result for composed and decomposed input', () => {
+    const composed = 'Ánh'.normalize('NFC');
+    const decomposed = 'Ánh'.normalize('NFD');
+    expect(composed).not.toBe(decomposed);
+    expect(bankPrintedName(decomposed)).toBe(bankPrintedName(composed));
+  });
+});
+
+describe('when matching an account holder to a beneficiary', () => {
+  it('matches the bank-printed form of the beneficiary name', () => {
+    expect(holderNameMatches('BUI TRUNG TAI', 'Bùi Trung Tài')).toBe(true);
+    expect(holderNameMatches('DANG THI ANH', 'Đặng Thị Ánh')).toBe(true);
+    expect(holderNameMatches('Bùi  Trung Tài', 'BUI TRUNG TAI')).toBe(true);
+  });
+
+  it('does not match a different name', () => {
+    expect(holderNameMatches('BUI TRUNG TAM', 'Bùi Trung Tài')).toBe(false);
+    expect(holderNameMatches('BUI TAI', 'Bùi Trung Tài')).toBe(false);
+    expect(holderNameMatches('TRUNG TAI BUI', 'Bùi Trung Tài')).toBe(false);
+  });
+
+  it('never matches an empty name', () => {
+    expect(holderNameMatches('   ', '')).toBe(false);
+  });
+});
+
+describe('when parsing a full name', () => {
+  it('accepts letters of any script, spaces, apostrophes, hyphens and dots', () => {
+    expect(parseFullName('Bùi Trung Tài')).toBe('Bùi Trung Tài');
+    expect(parseFullName("H'Hen Niê")).toBe("H'Hen Niê");
+    expect(parseFullName('Thạch Thị Sa-Ra')).toBe('Thạch Thị Sa-Ra');
+    expect(parseFullName('Nguyễn T. Lan')).toBe('Nguyễn T. Lan');
+    expect(parseFullName('王小明')).toBe('王小明');
+  });
+
+  it('trims, collapses whitespace and stores the composed form', () => {
+    expect(parseFullName('  Bùi   Trung\tTài ')).toBe('Bùi Trung Tài');
+    expect(parseFullName('Ánh'.normalize('NFD'))).toBe('Ánh'.normalize('NFC'));
+  });
+
+  it.each(['', '   ', 42, null, undefined])('refuses %p as empty or not a string', (raw) => {
+    expect(() => parseFullName(raw)).toThrow(InvalidValue);
+  });
+
+  it.each(['Bùi Trung Tài 2', 'Bùi_Trung', 'Tài@home', '<script>', '...', "'-"])('refuses %p, which holds more than letters', (raw) => {
+    expect(() => parseFullName(raw)).toThrow(/only letters, spaces, apostrophes, hyphens and dots/);
+  });
+
+  it('accepts 100 characters and refuses 101', () => {
+    expect(parseFullName('Ă'.repeat(100))).toHaveLength(100);
+    expect(() => parseFullName('Ă'.repeat(101))).toThrow(/at most 100/);
+  });
+
+  it('reports the field without echoing the name', () => {
+    expect(() => parseFullName('Tài 2', 'holderName')).toThrow(
+      expect.objectContaining({ field: 'holderName', message: expect.not.stringContaining('Tài') }),
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { InvalidValue } from './domain-errors.js';
+
+/**
+ * A name the way Vietnamese banks print it on an account: diacritics removed, Đ as D, upper-case,
+ * single spaces. 'Đặng Thị Ánh' → 'DANG THI ANH'.
+ */
+export function bankPrintedName(name: string): string {
+  return (
+    name
+      // Đ is a letter of its own, not D plus a mark, so NFD leaves it whole. U+00D0/U+00F0 (Ð ð) are
+      // look-alikes some keyboards and OCR produce for it.
+      .replace(/[ĐđÐð]/g, 'D')
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase()
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
+}
+
+/** Whether an account holder's name is the beneficiary's name as the bank would print it. */
+export function holderNameMatches(holderName: string, beneficiaryFullName: string): boolean {
+  const printed = bankPrintedName(holderName);
+  return printed.length > 0 && printed === bankPrintedName(beneficiaryFullName);
+}
+
+const MAX_NAME_LENGTH = 100;
+/** Letters of any script (with their combining marks), spaces, apostrophes (' ’), hyphens, dots. */
+const NAME_CHARACTERS = /^[\p{L}\p{M} '’.-]+$/u;
+const HAS_LETTER = /\p{L}/u;
+
+/**
+ * A person's full name, trimmed, in NFC, with runs of whitespace made single spaces. Error messages
+ * name the rule broken, never the name itself: it is personal data.
+ */
+export function parseFullName(raw: unknown, field = 'fullName'): string {
+  if (typeof raw !== 'string') throw new InvalidValue(field, `${field} must be a string`);
+  const name = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (name.length === 0) throw new InvalidValue(field, `${field} must not be empty`);
+  if ([...name].length > MAX_NAME_LENGTH) {
+    throw new InvalidValue(field, `${field} must be at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (!NAME_CHARACTERS.test(name) || !HAS_LETTER.test(name)) {
+    throw new InvalidValue(field, `${field} may contain only letters, spaces, apostrophes, hyphens and dots`);
+  }
+  return name;
+}

@@ -1,0 +1,92 @@
+// node:crypto is used for SHA-1 only: pure computation, no clock, no entropy, no I/O. The purity
+// test allows it in this one file (see domain-purity.spec.ts).
+import { createHash } from 'node:crypto';
+import { InvalidValue } from './domain-errors.js';
+import type { LocalDate } from './local-date.js';
+
+/**
+ * A person's 12-digit personal identification number (citizen id), checked against their date of
+ * birth and gender. It never appears in a stream name, a URL, a log line or an error message.
+ */
+export type NationalId = string & { readonly __brand: 'NationalId' };
+
+export type Gender = 'MALE' | 'FEMALE';
+
+/**
+ * The namespace beneficiary ids are derived under. Never change it: every beneficiary id already
+ * issued, and every stream named after one, depends on it.
+ */
+export const BENEFICIARY_NAMESPACE = 'cb4114ad-8f3d-4a44-ba5d-fa4b2d2d7195';
+
+const TWELVE_DIGITS = /^\d{12}$/;
+const FIRST_PROVINCE_CODE = 1;
+const LAST_PROVINCE_CODE = 96;
+
+/** Digit 4 of the id: who was born when. Codes 4–9 (born 2100 or later) cannot occur yet. */
+const CENTURY_GENDER_CODES: Readonly<Record<string, { centuryStart: number; gender: Gender }>> = {
+  '0': { centuryStart: 1900, gender: 'MALE' },
+  '1': { centuryStart: 1900, gender: 'FEMALE' },
+  '2': { centuryStart: 2000, gender: 'MALE' },
+  '3': { centuryStart: 2000, gender: 'FEMALE' },
+};
+
+/**
+ * Validates a national id against the person it is said to belong to. Each refusal says which
+ * rule failed and never repeats the id.
+ */
+export function parseNationalId(raw: unknown, person: { dateOfBirth: LocalDate; gender: Gender }): NationalId {
+  if (typeof raw !== 'string' || !TWELVE_DIGITS.test(raw)) {
+    throw new InvalidValue('nationalId', 'nationalId must be exactly 12 digits');
+  }
+  const provinceCode = Number(raw.slice(0, 3));
+  if (provinceCode < FIRST_PROVINCE_CODE || provinceCode > LAST_PROVINCE_CODE) {
+    throw new InvalidValue('nationalId', 'nationalId digits 1–3 must be a province code from 001 to 096');
+  }
+  const encoded = CENTURY_GENDER_CODES[raw[3]!];
+  if (!encoded) {
+    throw new InvalidValue('nationalId', 'nationalId digit 4 must be a century/gender code from 0 to 3');
+  }
+  const birthYear = Number(person.dateOfBirth.slice(0, 4));
+  if (birthYear < encoded.centuryStart || birthYear >= encoded.centuryStart + 100) {
+    throw new InvalidValue(
+      'nationalId',
+      `nationalId digit 4 says born in ${encoded.centuryStart}–${encoded.centuryStart + 99}, which disagrees with dateOfBirth`,
+    );
+  }
+  if (encoded.gender !== person.gender) {
+    throw new InvalidValue('nationalId', `nationalId digit 4 says ${encoded.gender}, which disagrees with gender`);
+  }
+  if (raw.slice(4, 6) !== String(birthYear % 100).padStart(2, '0')) {
+    throw new InvalidValue('nationalId', 'nationalId digits 5–6 must be the last two digits of the year in dateOfBirth');
+  }
+  return raw as NationalId;
+}
+
+/** Enough to tell two ids apart on a screen, not enough to use one: '091052000123' → '091******123'. */
+export function maskNationalId(id: string): string {
+  if (id.length <= 6) return '*'.repeat(id.length);
+  return id.slice(0, 3) + '*'.repeat(id.length - 6) + id.slice(-3);
+}
+
+/**
+ * The beneficiary id of a person: the same national id always yields the same id, so enrolling a
+ * person from two districts lands on one stream. Trade-off: with the namespace public, an id can
+ * be matched against candidate national ids by brute force; it hides the id from casual view
+ * (URLs, logs), it is not a secret.
+ */
+export function beneficiaryIdFor(id: NationalId): string {
+  return uuidV5(id, BENEFICIARY_NAMESPACE);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A name-based UUID (RFC 9562 §5.5): SHA-1 of the namespace bytes and the UTF-8 name. */
+export function uuidV5(name: string, namespace: string): string {
+  if (!UUID.test(namespace)) throw new InvalidValue('namespace', 'namespace must be a UUID');
+  const namespaceBytes = Uint8Array.from(namespace.replace(/-/g, '').match(/../g)!, (pair) => parseInt(pair, 16));
+  const bytes = createHash('sha1').update(namespaceBytes).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
