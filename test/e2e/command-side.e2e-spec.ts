@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LedgerModule } from '../../apps/ledger-api/src/ledger/ledger.module.js';
 import { startTestLedger, type TestLedger } from './support/ledger-app.js';
 import { actor, enrollment } from './support/ledger-flow.js';
 
@@ -10,7 +9,7 @@ describe('command side over HTTP', () => {
   let checker: Awaited<ReturnType<typeof actor>>;
 
   beforeAll(async () => {
-    ledger = await startTestLedger({}, { imports: [LedgerModule] });
+    ledger = await startTestLedger();
     maker = await actor(ledger, 'operator', ['899'], 'maker');
     checker = await actor(ledger, 'operator', ['91'], 'checker');
   });

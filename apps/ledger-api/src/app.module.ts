@@ -3,9 +3,10 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { openEventStore, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from './config/ledger-config.js';
 import { HealthController } from './health/health.controller.js';
+import { LedgerModule } from './ledger/ledger.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from './ledger.tokens.js';
 import { AccessTokens } from './platform/auth/access-tokens.js';
-import { AuthenticationGuard, Public } from './platform/auth/authentication.guard.js';
+import { AuthenticationGuard } from './platform/auth/authentication.guard.js';
 import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
 import { RequestAuthenticator } from './platform/auth/request-authenticator.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
@@ -16,10 +17,7 @@ import { ProblemDetailsFilter } from './platform/problems/problem-details.filter
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
 /** The feature modules (controllers and their handlers) the API serves. Add new ones here. */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
-
-// Probes must answer without a token; the controller is not the platform's to annotate.
-Public()(HealthController);
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule];
 
 export interface AppModuleOptions {
   /** Defaults to the store the configuration points at (embedded SQLite or EventStoreDB). */

@@ -1,7 +1,10 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import type { EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../ledger.tokens.js';
+import { Public } from '../platform/index.js';
 
+/** Probes answer without a token. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}

@@ -32,7 +32,7 @@ import { SchedulePayrollCommand, type PayrollRunScheduled } from './payroll-run.
 
 export const PAYROLL_RUN_NAMESPACE = '3e5a7c9b-1d2f-5a4b-8c6d-7e8f9a0b1c2d';
 /** Appends in flight at once: each wave is group-committed into one transaction. */
-const SCHEDULING_WAVE = 4_000;
+const SCHEDULING_WAVE = 10_000;
 
 /**
  * One command schedules a whole payroll. Eligibility comes from the beneficiary streams themselves;
