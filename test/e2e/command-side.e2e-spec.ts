@@ -47,7 +47,7 @@ describe('command side over HTTP', () => {
       expect(file.headers.get('content-type')).toContain('text/csv');
       expect(file.text.split('\r\n')[1]).toContain('7700205123456,BUI TRUNG TAI');
 
-      const listed = await maker.get(`/v1/disbursements?beneficiaryId=${beneficiaryId}&period=2024-04`);
+      const listed = await maker.get(`/v1/disbursements?beneficiaryId=${beneficiaryId}&period=2024-04`, { 'x-min-position': sent.body.position });
       expect(listed.body.items).toEqual([
         expect.objectContaining({ program: 'MERITORIOUS', period: '2024-04', amount: 2_055_000, channel: 'BANK', status: 'SENT', dueDate: '2024-04-10', arrears: false }),
       ]);
@@ -72,8 +72,8 @@ describe('command side over HTTP', () => {
       const { body } = await maker.post('/v1/beneficiaries', enrollment(2, { effectiveFrom: '2024-05' }));
       const run = await maker.post('/v1/payroll-runs', { period: '2024-05', unitCode: '899' });
       await checker.post(`/v1/payroll-runs/${run.body.runId}/approve`);
-      await maker.post(`/v1/payroll-runs/${run.body.runId}/send`);
-      const [disbursement] = (await maker.get(`/v1/disbursements?beneficiaryId=${body.beneficiaryId}&period=2024-05`)).body.items;
+      const sent = await maker.post(`/v1/payroll-runs/${run.body.runId}/send`);
+      const [disbursement] = (await maker.get(`/v1/disbursements?beneficiaryId=${body.beneficiaryId}&period=2024-05`, { 'x-min-position': sent.body.position })).body.items;
 
       const responses = await Promise.all(
         Array.from({ length: 30 }, (_, n) =>
@@ -83,7 +83,8 @@ describe('command side over HTTP', () => {
       const statuses = responses.map((response) => response.status).sort();
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 409)).toHaveLength(29);
-      expect((await maker.get(`/v1/disbursements/${disbursement.disbursementId}`)).body).toMatchObject({ status: 'PAID' });
+      const paid = responses.find((response) => response.status === 200)!;
+      expect((await maker.get(`/v1/disbursements/${disbursement.disbursementId}`, { 'x-min-position': paid.body.position })).body).toMatchObject({ status: 'PAID' });
     });
   });
 

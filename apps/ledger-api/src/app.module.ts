@@ -4,6 +4,7 @@ import { openEventStore, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from './config/ledger-config.js';
 import { HealthController } from './health/health.controller.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { ReadSideModule } from './read-side/read-side.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from './ledger.tokens.js';
 import { AccessTokens } from './platform/auth/access-tokens.js';
 import { AuthenticationGuard } from './platform/auth/authentication.guard.js';
@@ -17,7 +18,7 @@ import { ProblemDetailsFilter } from './platform/problems/problem-details.filter
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
 /** The feature modules (controllers and their handlers) the API serves. Add new ones here. */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule];
 
 export interface AppModuleOptions {
   /** Defaults to the store the configuration points at (embedded SQLite or EventStoreDB). */

@@ -1,43 +1,16 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  addMonths,
-  beneficiaryDecider,
-  beneficiaryStreamName,
-  disbursementDecider,
-  disbursementIdFor,
-  disbursementStreamName,
-  fold,
-  InvalidValue,
-  localDateInVietnam,
-  NotFound,
-  parseInstant,
-  parsePeriod,
-  periodOfDate,
-  periodsFromTo,
-  type BeneficiaryEvent,
-  type Catalogues,
-  type DisbursementEvent,
-  type Period,
-} from '@ledger/domain';
-import { readDomainStream, type EventStore } from '@ledger/event-store';
-import { CATALOGUES } from '../ledger/ledger.tokens.js';
-import { EVENT_STORE } from '../ledger.tokens.js';
-import { CommandCtx, CurrentActor, Idempotent, mayReadUnit, problem, Roles, type Actor, type CommandContext } from '../platform/index.js';
+import { parseInstant } from '@ledger/domain';
+import { CommandCtx, Idempotent, Roles, type CommandContext } from '../platform/index.js';
 import { toProblem } from '../platform/problems/problem-mapping.js';
 import { ChangeDisbursementCommand, type DisbursementLifecycleChange } from './disbursement.commands.js';
 import { DisbursementReasonDto, SettleDisbursementDto, SettlementBatchDto } from './disbursement.dto.js';
-import { disbursementView } from './disbursement-views.js';
 
 const id = new ParseUUIDPipe({ version: '5' });
 
 @Controller('v1')
 export class DisbursementsController {
-  constructor(
-    private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post('disbursements/:disbursementId/settle')
   @HttpCode(200)
@@ -97,40 +70,6 @@ export class DisbursementsController {
       items: results,
       position: positions.length ? positions.reduce((a, b) => (a > b ? a : b)).toString() : null,
     };
-  }
-
-  // Until the read side lands these two read the streams directly.
-
-  @Get('disbursements')
-  @Roles('operator', 'auditor', 'reporter')
-  async list(@Query('beneficiaryId') beneficiaryId: string | undefined, @Query('period') period: string | undefined, @CurrentActor() actor: Actor) {
-    if (!beneficiaryId || !/^[0-9a-f-]{36}$/i.test(beneficiaryId)) throw new InvalidValue('beneficiaryId', 'beneficiaryId (a UUID) is required');
-    const beneficiary = fold(beneficiaryDecider, (await readDomainStream<BeneficiaryEvent>(this.store, beneficiaryStreamName(beneficiaryId))).events);
-    if (!beneficiary.registered) return { items: [], next: null };
-    const now = new Date();
-    const horizon = addMonths(periodOfDate(localDateInVietnam(now)), 2);
-    const candidates = Object.values(beneficiary.enrollments).flatMap((enrollment) =>
-      (period ? [parsePeriod(period, 'period')] : periodsFromTo(enrollment.effectiveFrom, horizon)).map((p: Period) =>
-        disbursementIdFor(beneficiaryId, enrollment.program, p),
-      ),
-    );
-    const items = [];
-    for (const disbursementId of candidates) {
-      const state = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, disbursementStreamName(disbursementId))).events);
-      if (state.exists && mayReadUnit(actor, state.unitCode, this.catalogues.units)) items.push(disbursementView(state, now));
-    }
-    return { items, next: null };
-  }
-
-  @Get('disbursements/:disbursementId')
-  @Roles('operator', 'auditor', 'reporter')
-  async get(@Param('disbursementId', id) disbursementId: string, @CurrentActor() actor: Actor) {
-    const state = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, disbursementStreamName(disbursementId))).events);
-    if (!state.exists) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
-    if (!mayReadUnit(actor, state.unitCode, this.catalogues.units)) {
-      throw new ForbiddenException(problem(403, 'UNIT_OUT_OF_SCOPE', `Unit ${state.unitCode} is outside the units this operator works in.`, {}));
-    }
-    return disbursementView(state, new Date());
   }
 
   private change(disbursementId: string, change: DisbursementLifecycleChange, context: CommandContext) {

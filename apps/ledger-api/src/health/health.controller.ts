@@ -1,13 +1,21 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { EventStore } from '@ledger/event-store';
+import type { Projector, ReadModelStore } from '@ledger/read-models';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { Public } from '../platform/index.js';
+import { problemException, Public } from '../platform/index.js';
+import { PROJECTOR, READ_MODEL_STORE } from '../read-side/read-side.tokens.js';
 
-/** Probes answer without a token. */
+type Check = { status: 'up'; [detail: string]: unknown } | { status: 'down'; reason: string };
+
+/** Probes answer without a token. Ready means every store the API depends on answers. */
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Optional() @Inject(READ_MODEL_STORE) private readonly readModels?: ReadModelStore,
+    @Optional() @Inject(PROJECTOR) private readonly projector?: Projector,
+  ) {}
 
   @Get('live')
   live() {
@@ -16,11 +24,24 @@ export class HealthController {
 
   @Get('ready')
   async ready() {
-    try {
-      const position = await this.eventStore.headPosition();
-      return { status: 'ok', eventStore: { status: 'up', headPosition: position.toString() } };
-    } catch (error) {
-      throw new ServiceUnavailableException({ status: 'unavailable', eventStore: { status: 'down', reason: (error as Error).message } });
+    const checks: Record<string, Check> = {
+      eventStore: await check(async () => ({ headPosition: (await this.eventStore.headPosition()).toString() })),
+    };
+    if (this.readModels) checks.readModels = await check(async () => (await this.readModels!.ping(), { checkpoint: (await this.readModels!.checkpoint()).toString() }));
+    if (this.projector) {
+      checks.projector = this.projector.failure ? { status: 'down', reason: String((this.projector.failure as Error).message ?? this.projector.failure) } : { status: 'up', checkpoint: this.projector.checkpoint.toString() };
     }
+    if (Object.values(checks).some((c) => c.status === 'down')) {
+      throw problemException(503, 'NOT_READY', 'A store the ledger depends on is not answering', { checks });
+    }
+    return { status: 'ok', ...checks };
+  }
+}
+
+async function check(probe: () => Promise<Record<string, unknown>>): Promise<Check> {
+  try {
+    return { status: 'up', ...(await probe()) };
+  } catch (error) {
+    return { status: 'down', reason: (error as Error).message };
   }
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BeneficiariesController } from '../beneficiaries/beneficiaries.controller.js';
 import { ChangeBeneficiaryHandler, EnrollBeneficiaryHandler } from '../beneficiaries/beneficiary-command.handlers.js';
@@ -10,7 +10,8 @@ import { SchedulePayrollHandler } from '../payroll-runs/schedule-payroll.handler
 import { loadCatalogues } from './ledger-catalogues.js';
 import { CATALOGUES } from './ledger.tokens.js';
 
-/** The command side: routes, their command handlers, and the catalogues they read. */
+/** The command side: routes, their command handlers, and the catalogues they read (shared with the read side). */
+@Global()
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [BeneficiariesController, DisbursementsController, PayrollRunsController],

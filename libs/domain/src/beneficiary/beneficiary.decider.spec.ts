@@ -34,7 +34,7 @@ const registered: BeneficiaryEvent = {
 };
 const enrolledMeritorious: BeneficiaryEvent = {
   type: T.EnrollmentStarted,
-  data: { beneficiaryId, program: 'MERITORIOUS', coefficient: 1000, effectiveFrom: '2024-01', decision: { number: '123/QĐ-UBND', date: '2023-12-20' } },
+  data: { beneficiaryId, program: 'MERITORIOUS', unitCode: '899', coefficient: 1000, effectiveFrom: '2024-01', decision: { number: '123/QĐ-UBND', date: '2023-12-20' } },
 };
 const suspendedFromMay: BeneficiaryEvent = {
   type: T.EnrollmentSuspended,

@@ -21,7 +21,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
       assertNotAlreadyEnrolledIn(state, program);
       return [
         ...registration,
-        { type: BeneficiaryEventType.EnrollmentStarted, data: { beneficiaryId, program, coefficient, effectiveFrom, decision } },
+        { type: BeneficiaryEventType.EnrollmentStarted, data: { beneficiaryId, program, unitCode, coefficient, effectiveFrom, decision } },
       ];
     }
     case 'SuspendEnrollment': {

@@ -28,6 +28,8 @@ export type EnrollmentStarted = DomainEvent<
   {
     beneficiaryId: string;
     program: string;
+    /** The unit that enrolled them: always the unit the beneficiary is registered in. */
+    unitCode: string;
     coefficient: number;
     effectiveFrom: string;
     decision: { number: string; date: string };

@@ -83,7 +83,7 @@ describe('disbursement', () => {
         [
           {
             type: T.DuplicatePaymentRejected,
-            data: { providerReference: 'FT24096999999', paidAt: paidAt.toISOString(), amount: 2_055_000, paidUnderReference: 'FT24096000123' },
+            data: { disbursementId: 'd-1', providerReference: 'FT24096999999', paidAt: paidAt.toISOString(), amount: 2_055_000, paidUnderReference: 'FT24096000123' },
           },
         ],
         Conflict,

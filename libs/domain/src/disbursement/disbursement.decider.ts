@@ -34,7 +34,13 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
           record: [
             {
               type: DisbursementEventType.DuplicatePaymentRejected,
-              data: { providerReference, paidAt: paidAt.toISOString(), amount, paidUnderReference: state.payment!.providerReference },
+              data: {
+                disbursementId: state.disbursementId,
+                providerReference,
+                paidAt: paidAt.toISOString(),
+                amount,
+                paidUnderReference: state.payment!.providerReference,
+              },
             },
           ],
           thenRefuse: new Conflict('DUPLICATE_PAYMENT', 'The disbursement was already paid under another provider reference', {

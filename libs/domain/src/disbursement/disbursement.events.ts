@@ -57,7 +57,7 @@ export type DisbursementCancelled = DomainEvent<typeof DisbursementEventType.Can
 /** A settlement under another reference for an already paid disbursement: refused, and kept for the reports. */
 export type DuplicatePaymentRejected = DomainEvent<
   typeof DisbursementEventType.DuplicatePaymentRejected,
-  { providerReference: string; paidAt: string; amount: number; paidUnderReference: string }
+  { disbursementId: string; providerReference: string; paidAt: string; amount: number; paidUnderReference: string }
 >;
 export type OverpaymentFlagged = DomainEvent<
   typeof DisbursementEventType.OverpaymentFlagged,

@@ -19,7 +19,7 @@ const registered: BeneficiaryEvent = {
 };
 const enrolled = (program: string, effectiveFrom: string, coefficient = 1000): BeneficiaryEvent => ({
   type: B.EnrollmentStarted,
-  data: { beneficiaryId, program, coefficient, effectiveFrom, decision: { number: '1/QĐ', date: '2023-12-20' } },
+  data: { beneficiaryId, program, unitCode: '899', coefficient, effectiveFrom, decision: { number: '1/QĐ', date: '2023-12-20' } },
 });
 const verifiedAccount: BeneficiaryEvent = {
   type: B.PaymentAccountOpened,

@@ -1,0 +1,67 @@
+import { Global, Inject, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore, type EventStore } from '@ledger/event-store';
+import { Projector, ReadModelQueries, SqliteReadModelStore, type ReadModelStore } from '@ledger/read-models';
+import * as readModels from '@ledger/read-models';
+import type { LedgerConfig } from '../config/ledger-config.js';
+import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
+import { MetricsController } from './metrics.controller.js';
+import { MinPositionInterceptor } from './min-position.interceptor.js';
+import { QueriesController } from './queries.controller.js';
+import { ReadModelFreshness } from './read-model-freshness.js';
+import { PROJECTOR, READ_MODEL_QUERIES, READ_MODEL_STORE } from './read-side.tokens.js';
+import { ReportsController } from './reports.controller.js';
+
+/**
+ * Where the read models live: PostgreSQL when DATABASE_URL is set (production); otherwise the
+ * ledger's own SQLite file, written through the event store's connection so a projection batch
+ * and its checkpoint commit together.
+ */
+export async function openReadModelStore(config: LedgerConfig, eventStore: EventStore): Promise<ReadModelStore> {
+  if (config.databaseUrl) {
+    const { PostgresReadModelStore } = readModels as unknown as { PostgresReadModelStore: { open(url: string): Promise<ReadModelStore> } };
+    return PostgresReadModelStore.open(config.databaseUrl);
+  }
+  if (eventStore instanceof SqliteEventStore) return new SqliteReadModelStore(eventStore.db);
+  const db = new Database(join(config.dataDirectory, 'read-models.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return new SqliteReadModelStore(db);
+}
+
+class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    @Optional() @Inject(PROJECTOR) private readonly projector?: Projector,
+  ) {}
+  async onApplicationBootstrap() {
+    await this.projector?.start();
+  }
+  async onApplicationShutdown() {
+    await this.projector?.stop();
+    await this.store.close();
+  }
+}
+
+/** The read side: read-model store, the embedded projector, query, report and metrics routes. */
+@Global()
+@Module({
+  controllers: [QueriesController, ReportsController, MetricsController],
+  providers: [
+    { provide: READ_MODEL_STORE, useFactory: openReadModelStore, inject: [LEDGER_CONFIG, EVENT_STORE] },
+    { provide: READ_MODEL_QUERIES, useFactory: (store: ReadModelStore) => new ReadModelQueries(store), inject: [READ_MODEL_STORE] },
+    {
+      provide: PROJECTOR,
+      // In the production topology apps/projector does this work in its own process.
+      useFactory: (config: LedgerConfig, eventStore: EventStore, store: ReadModelStore) =>
+        config.projector === 'embedded' ? new Projector(eventStore, store, { onError: (error) => console.error('projector stopped:', error) }) : undefined,
+      inject: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL_STORE],
+    },
+    ReadModelFreshness,
+    MinPositionInterceptor,
+    ProjectorLifecycle,
+  ],
+  exports: [READ_MODEL_STORE, READ_MODEL_QUERIES, PROJECTOR, ReadModelFreshness, MinPositionInterceptor],
+})
+export class ReadSideModule {}

@@ -1,0 +1,242 @@
+import type { ReadModelStore } from '../read-model-store.js';
+import type { SqlValue } from '../row-changes.js';
+
+/** Filters as the API's query parameters name them (SPEC 8). Unit filters arrive expanded to every unit below. */
+export interface ListFilter {
+  readonly units?: readonly string[];
+  readonly program?: string;
+  readonly period?: string;
+  readonly status?: string;
+  readonly late?: boolean;
+  readonly beneficiaryId?: string;
+  readonly after?: string;
+  readonly limit: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: string | null;
+}
+
+class Where {
+  readonly clauses: string[] = [];
+  readonly parameters: SqlValue[] = [];
+  add(clause: string, ...parameters: SqlValue[]): this {
+    this.clauses.push(clause);
+    this.parameters.push(...parameters);
+    return this;
+  }
+  in(column: string, values: readonly string[] | undefined): this {
+    if (!values) return this;
+    if (values.length === 0) return this.add('1 = 0');
+    return this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
+  }
+  toString(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
+const UNPAID = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'];
+
+export interface BeneficiaryRow {
+  beneficiary_id: string;
+  national_id: string;
+  full_name: string;
+  date_of_birth: string;
+  gender: string;
+  unit_code: string;
+}
+export interface EnrollmentRow {
+  beneficiary_id: string;
+  program: string;
+  status: string;
+  coefficient: number;
+  effective_from: string;
+  suspended_from: string | null;
+  terminated_on: string | null;
+  termination_reason: string | null;
+}
+export interface AccountRow {
+  account_id: string;
+  beneficiary_id: string;
+  bank_code: string;
+  account_number: string;
+  holder_name: string;
+  status: string;
+  verified_position: number | string | null;
+}
+export interface DisbursementRow {
+  disbursement_id: string;
+  beneficiary_id: string;
+  program: string;
+  period: string;
+  unit_code: string;
+  amount: number | string;
+  channel: string;
+  bank_code: string | null;
+  status: string;
+  due_date: string;
+  arrears: number | boolean;
+  attempt: number;
+  payroll_run_id: string | null;
+  paid_at: string | null;
+  days_late: number | null;
+  provider_reference: string | null;
+  overpayment: number | boolean;
+  termination_date: string | null;
+}
+
+/** The read side's questions, in SQL both stores understand. */
+export class ReadModelQueries {
+  constructor(private readonly store: ReadModelStore) {}
+
+  async beneficiaries(filter: ListFilter): Promise<Page<BeneficiaryRow & { enrollments: EnrollmentRow[]; accounts: AccountRow[] }>> {
+    const where = new Where().in('b.unit_code', filter.units);
+    if (filter.program || filter.status) {
+      const inner = new Where().add('e.beneficiary_id = b.beneficiary_id');
+      if (filter.program) inner.add('e.program = ?', filter.program);
+      if (filter.status) inner.add('e.status = ?', filter.status);
+      where.add(`EXISTS (SELECT 1 FROM enrollments e ${inner})`, ...inner.parameters);
+    }
+    if (filter.after) where.add('b.beneficiary_id > ?', filter.after);
+    const rows = await this.store.query<BeneficiaryRow>(
+      `SELECT b.beneficiary_id, b.national_id, b.full_name, b.date_of_birth, b.gender, b.unit_code FROM beneficiaries b ${where} ORDER BY b.beneficiary_id LIMIT ?`,
+      [...where.parameters, filter.limit + 1],
+    );
+    const page = rows.slice(0, filter.limit);
+    const details = await this.detailsOf(page.map((row) => row.beneficiary_id));
+    return {
+      items: page.map((row) => ({ ...row, enrollments: details.enrollments.get(row.beneficiary_id) ?? [], accounts: details.accounts.get(row.beneficiary_id) ?? [] })),
+      next: rows.length > filter.limit ? page.at(-1)!.beneficiary_id : null,
+    };
+  }
+
+  async beneficiary(beneficiaryId: string) {
+    const [row] = await this.store.query<BeneficiaryRow>(
+      'SELECT beneficiary_id, national_id, full_name, date_of_birth, gender, unit_code FROM beneficiaries WHERE beneficiary_id = ?',
+      [beneficiaryId],
+    );
+    if (!row) return undefined;
+    const details = await this.detailsOf([beneficiaryId]);
+    return { ...row, enrollments: details.enrollments.get(beneficiaryId) ?? [], accounts: details.accounts.get(beneficiaryId) ?? [] };
+  }
+
+  private async detailsOf(ids: readonly string[]) {
+    const enrollments = new Map<string, EnrollmentRow[]>();
+    const accounts = new Map<string, AccountRow[]>();
+    if (ids.length === 0) return { enrollments, accounts };
+    const placeholders = ids.map(() => '?').join(', ');
+    for (const row of await this.store.query<EnrollmentRow>(`SELECT * FROM enrollments WHERE beneficiary_id IN (${placeholders}) ORDER BY program`, ids)) {
+      enrollments.set(row.beneficiary_id, [...(enrollments.get(row.beneficiary_id) ?? []), row]);
+    }
+    for (const row of await this.store.query<AccountRow>(`SELECT * FROM payment_accounts WHERE beneficiary_id IN (${placeholders}) ORDER BY opened_on, account_id`, ids)) {
+      accounts.set(row.beneficiary_id, [...(accounts.get(row.beneficiary_id) ?? []), row]);
+    }
+    return { enrollments, accounts };
+  }
+
+  async disbursements(filter: ListFilter, today: string): Promise<Page<DisbursementRow>> {
+    const where = this.disbursementWhere(filter, today);
+    if (filter.after) where.add('disbursement_id > ?', filter.after);
+    const rows = await this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY disbursement_id LIMIT ?`, [...where.parameters, filter.limit + 1]);
+    const page = rows.slice(0, filter.limit);
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.disbursement_id : null };
+  }
+
+  async disbursement(disbursementId: string): Promise<DisbursementRow | undefined> {
+    const [row] = await this.store.query<DisbursementRow>('SELECT * FROM disbursements WHERE disbursement_id = ?', [disbursementId]);
+    return row;
+  }
+
+  private disbursementWhere(filter: Omit<ListFilter, 'limit' | 'after'>, today: string): Where {
+    const where = new Where().in('unit_code', filter.units);
+    if (filter.program) where.add('program = ?', filter.program);
+    if (filter.period) where.add('period = ?', filter.period);
+    if (filter.status) where.add('status = ?', filter.status);
+    if (filter.beneficiaryId) where.add('beneficiary_id = ?', filter.beneficiaryId);
+    if (filter.late !== undefined) {
+      const late = `((status = 'PAID' AND days_late > 0) OR (status IN (${UNPAID.map((s) => `'${s}'`).join(', ')}) AND due_date < ?))`;
+      where.add(filter.late ? late : `NOT ${late}`, today);
+    }
+    return where;
+  }
+
+  /** Cashless coverage per unit and program: active beneficiaries, verified accounts, share paid by bank in the latest period. */
+  async coverage(filter: { units?: readonly string[]; program?: string }) {
+    const where = new Where().add("e.status = 'ACTIVE'").in('e.unit_code', filter.units);
+    if (filter.program) where.add('e.program = ?', filter.program);
+    const active = await this.store.query<{ unit_code: string; program: string; active_beneficiaries: number | string; verified_accounts: number | string }>(
+      `SELECT e.unit_code, e.program, COUNT(*) AS active_beneficiaries,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM payment_accounts a WHERE a.beneficiary_id = e.beneficiary_id AND a.status = 'VERIFIED') THEN 1 ELSE 0 END) AS verified_accounts
+       FROM enrollments e ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program`,
+      where.parameters,
+    );
+    const paidWhere = new Where().add("d.status = 'PAID'").in('d.unit_code', filter.units);
+    if (filter.program) paidWhere.add('d.program = ?', filter.program);
+    const latest = await this.store.query<{ unit_code: string; program: string; period: string; paid: number | string; paid_by_bank: number | string }>(
+      `SELECT d.unit_code, d.program, d.period, COUNT(*) AS paid, SUM(CASE WHEN d.channel = 'BANK' THEN 1 ELSE 0 END) AS paid_by_bank
+       FROM disbursements d
+       JOIN (SELECT program, MAX(period) AS period FROM disbursements WHERE status = 'PAID' GROUP BY program) l ON l.program = d.program AND l.period = d.period
+       ${paidWhere} GROUP BY d.unit_code, d.program, d.period`,
+      paidWhere.parameters,
+    );
+    const latestBy = new Map(latest.map((row) => [`${row.unit_code}/${row.program}`, row]));
+    return active.map((row) => {
+      const paid = latestBy.get(`${row.unit_code}/${row.program}`);
+      const paidCount = Number(paid?.paid ?? 0);
+      return {
+        unitCode: row.unit_code,
+        program: row.program,
+        activeBeneficiaries: Number(row.active_beneficiaries),
+        verifiedAccounts: Number(row.verified_accounts),
+        latestPeriod: paid?.period ?? null,
+        paidInLatestPeriod: paidCount,
+        paidByBankInLatestPeriod: Number(paid?.paid_by_bank ?? 0),
+        // A share, not money: four decimals are plenty for a dashboard.
+        bankShareInLatestPeriod: paidCount ? Math.round((Number(paid!.paid_by_bank) / paidCount) * 10_000) / 10_000 : null,
+      };
+    });
+  }
+
+  /** Monthly summary per period × program × unit × channel: counts and VND totals by status. */
+  async summary(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    const where = this.disbursementWhere(filter, '');
+    const rows = await this.store.query<{ period: string; program: string; unit_code: string; channel: string; status: string; count: number | string; total: number | string }>(
+      `SELECT period, program, unit_code, channel, status, COUNT(*) AS count, SUM(amount) AS total FROM disbursements ${where}
+       GROUP BY period, program, unit_code, channel, status ORDER BY period, program, unit_code, channel, status`,
+      where.parameters,
+    );
+    const groups = new Map<string, { period: string; program: string; unitCode: string; channel: string; count: number; totalAmount: number; byStatus: Record<string, { count: number; totalAmount: number }> }>();
+    for (const row of rows) {
+      const key = `${row.period}/${row.program}/${row.unit_code}/${row.channel}`;
+      const group = groups.get(key) ?? { period: row.period, program: row.program, unitCode: row.unit_code, channel: row.channel, count: 0, totalAmount: 0, byStatus: {} };
+      group.count += Number(row.count);
+      group.totalAmount += Number(row.total);
+      group.byStatus[row.status] = { count: Number(row.count), totalAmount: Number(row.total) };
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
+  async latePayments(filter: { units?: readonly string[]; program?: string; period?: string }, today: string) {
+    const where = this.disbursementWhere({ ...filter, late: true }, today);
+    return this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY period, unit_code, disbursement_id`, where.parameters);
+  }
+
+  async duplicateAttempts(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    const where = new Where().in('d.unit_code', filter.units);
+    if (filter.program) where.add('d.program = ?', filter.program);
+    if (filter.period) where.add('d.period = ?', filter.period);
+    return this.store.query<DisbursementRow & { provider_reference_attempted: string; paid_under_reference: string; attempted_amount: number; attempted_paid_at: string; recorded_at: string; position: string }>(
+      `SELECT a.position, a.disbursement_id, d.beneficiary_id, d.program, d.period, d.unit_code, d.amount, a.provider_reference AS provider_reference_attempted,
+              a.paid_under_reference, a.amount AS attempted_amount, a.paid_at AS attempted_paid_at, a.recorded_at
+       FROM duplicate_attempts a JOIN disbursements d ON d.disbursement_id = a.disbursement_id ${where} ORDER BY a.position`,
+      where.parameters,
+    );
+  }
+
+  async overpayments(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    const where = this.disbursementWhere(filter, '').add('overpayment = ?', true);
+    return this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY period, unit_code, disbursement_id`, where.parameters);
+  }
+}

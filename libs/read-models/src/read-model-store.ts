@@ -1,0 +1,21 @@
+import type { RowChange, SqlValue } from './row-changes.js';
+
+/**
+ * Where the projector writes. `apply` writes the row changes of a batch of events AND the new
+ * checkpoint in one transaction: after a crash the read models and the checkpoint agree.
+ */
+export interface ReadModelStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Position of the last event projected, or -1n before the first. */
+  checkpoint(): Promise<bigint>;
+  apply(changes: readonly RowChange[], checkpoint: bigint): Promise<void>;
+  /** Empties every read model and the checkpoint, for a rebuild from zero. */
+  reset(): Promise<void>;
+  /** Runs a read-only query written with `?` placeholders (translated per dialect). */
+  query<T = Record<string, SqlValue>>(sql: string, parameters?: readonly SqlValue[]): Promise<T[]>;
+  /** Cheap liveness check of the store, for /health/ready. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const PROJECTION_NAME = 'ledger';
