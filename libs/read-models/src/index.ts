@@ -6,3 +6,4 @@ export * from './projections/ledger.projection.js';
 export * from './projector.js';
 export * from './sqlite/sqlite-read-model-store.js';
 export * from './queries/read-model-queries.js';
+export * from './open-read-model-store.js';

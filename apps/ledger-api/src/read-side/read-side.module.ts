@@ -1,9 +1,6 @@
 import { Global, Inject, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { SqliteEventStore, type EventStore } from '@ledger/event-store';
-import { Projector, ReadModelQueries, SqliteReadModelStore, type ReadModelStore } from '@ledger/read-models';
-import * as readModels from '@ledger/read-models';
+import type { EventStore } from '@ledger/event-store';
+import { openReadModelStore, Projector, ReadModelQueries, type ReadModelStore } from '@ledger/read-models';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
 import { MetricsController } from './metrics.controller.js';
@@ -12,23 +9,6 @@ import { QueriesController } from './queries.controller.js';
 import { ReadModelFreshness } from './read-model-freshness.js';
 import { PROJECTOR, READ_MODEL_QUERIES, READ_MODEL_STORE } from './read-side.tokens.js';
 import { ReportsController } from './reports.controller.js';
-
-/**
- * Where the read models live: PostgreSQL when DATABASE_URL is set (production); otherwise the
- * ledger's own SQLite file, written through the event store's connection so a projection batch
- * and its checkpoint commit together.
- */
-export async function openReadModelStore(config: LedgerConfig, eventStore: EventStore): Promise<ReadModelStore> {
-  if (config.databaseUrl) {
-    const { PostgresReadModelStore } = readModels as unknown as { PostgresReadModelStore: { open(url: string): Promise<ReadModelStore> } };
-    return PostgresReadModelStore.open(config.databaseUrl);
-  }
-  if (eventStore instanceof SqliteEventStore) return new SqliteReadModelStore(eventStore.db);
-  const db = new Database(join(config.dataDirectory, 'read-models.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  return new SqliteReadModelStore(db);
-}
 
 class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -49,7 +29,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({
   controllers: [QueriesController, ReportsController, MetricsController],
   providers: [
-    { provide: READ_MODEL_STORE, useFactory: openReadModelStore, inject: [LEDGER_CONFIG, EVENT_STORE] },
+    { provide: READ_MODEL_STORE, useFactory: (config: LedgerConfig, eventStore: EventStore) => openReadModelStore(config, eventStore), inject: [LEDGER_CONFIG, EVENT_STORE] },
     { provide: READ_MODEL_QUERIES, useFactory: (store: ReadModelStore) => new ReadModelQueries(store), inject: [READ_MODEL_STORE] },
     {
       provide: PROJECTOR,
