@@ -53,12 +53,12 @@ export async function readDomainStream<Event extends DomainEvent>(store: EventSt
   return { recorded, events: recorded.map((event) => upcast(event) as Event) };
 }
 
-export function toEventToAppend(event: DomainEvent, id: string, metadata: CommandMetadata): EventToAppend {
+export function toEventToAppend(event: DomainEvent, id: string, metadata: CommandMetadata | EventMetadata): EventToAppend {
   return { id, type: event.type, schemaVersion: schemaVersionOf(event.type), data: event.data as EventToAppend['data'], metadata: storedMetadata(metadata) };
 }
 
 /** Metadata as stored: absent fields are left out rather than written as null. */
-export function storedMetadata(metadata: CommandMetadata): EventMetadata {
+export function storedMetadata(metadata: CommandMetadata | EventMetadata): EventMetadata {
   return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as EventMetadata;
 }
 

@@ -89,8 +89,8 @@ export interface EventStore {
    * projection.
    */
   readCategory(category: string): AsyncIterable<CategoryStream>;
-  /** Which of these streams hold at least one event. */
-  streamsThatExist(streamNames: readonly string[]): Promise<Set<string>>;
+  /** The current revision of each of these streams that holds at least one event. */
+  streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>>;
   close(): Promise<void>;
 }
 

@@ -4,13 +4,16 @@ import {
   disbursementIdFor,
   disbursementStreamName,
   enrollmentActivityIn,
+  fold,
   localDateInVietnam,
+  paymentChannelOf,
   periodOfDate,
   periodsFromTo,
   type BeneficiaryState,
+  type DisbursementEvent,
   type Period,
 } from '@ledger/domain';
-import { handleCommand, type EventStore } from '@ledger/event-store';
+import { handleCommand, readDomainStream, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import type { CommandContext } from '../platform/index.js';
 
@@ -40,7 +43,7 @@ export async function freezeDisbursementsAfter(
   const horizon = addMonths(periodOfDate(localDateInVietnam(context.receivedAt)), SCHEDULING_HORIZON_MONTHS);
   const periods = periodsFromTo(firstFrozenPeriod, horizon);
   const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
-  const existing = await store.streamsThatExist(streams);
+  const existing = await store.streamRevisions(streams);
 
   let cancelledDisbursements = 0;
   let overpayments = 0;
@@ -71,4 +74,53 @@ export async function freezeDisbursementsAfter(
     }
   }
   return { cancelledDisbursements, overpayments, position };
+}
+
+export interface ReinstatementOutcome {
+  readonly reinstatedDisbursements: number;
+  readonly position: bigint | null;
+}
+
+/**
+ * After a resumption, the months the enrollment covers again are owed again. A disbursement the
+ * suspension cancelled is the month's one stream, so it is rescheduled as a new attempt (in the
+ * channel that applies now) for the next payroll run of its period to send; left CANCELLED, the
+ * month could never be paid.
+ */
+export async function reinstateDisbursementsFrom(
+  store: EventStore,
+  beneficiary: BeneficiaryState,
+  program: string,
+  firstCoveredPeriod: Period,
+  context: CommandContext,
+): Promise<ReinstatementOutcome> {
+  const enrollment = beneficiary.enrollments[program];
+  const horizon = addMonths(periodOfDate(localDateInVietnam(context.receivedAt)), SCHEDULING_HORIZON_MONTHS);
+  const periods = periodsFromTo(firstCoveredPeriod, horizon);
+  const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
+  const existing = await store.streamRevisions(streams);
+  const { channel, account } = paymentChannelOf(beneficiary);
+  const payee = account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
+
+  let reinstatedDisbursements = 0;
+  let position: bigint | null = null;
+  for (const [index, period] of periods.entries()) {
+    const streamName = streams[index]!;
+    if (!existing.has(streamName)) continue;
+    const activity = enrollmentActivityIn(enrollment, period);
+    if (!activity.active) continue;
+    const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(store, streamName)).events);
+    if (current.status !== 'CANCELLED') continue;
+
+    const reschedule = await handleCommand(
+      store,
+      disbursementDecider,
+      streamName,
+      { type: 'RescheduleDisbursement', data: { channel, account: payee, reason: `The enrollment resumed from ${firstCoveredPeriod}`, enrollment: activity } },
+      { metadata: metadataFor(context, 'RescheduleDisbursement'), eventIdSeed: eventIdSeedFor(context, 'RescheduleDisbursement') },
+    );
+    if (reschedule.newEvents.length > 0) reinstatedDisbursements++;
+    position = reschedule.position ?? position;
+  }
+  return { reinstatedDisbursements, position };
 }

@@ -3,6 +3,7 @@ import {
   beneficiaryStreamName,
   disbursementDecider,
   disbursementStreamName,
+  DisbursementEventType,
   fold,
   NotFound,
   payrollRunDecider,
@@ -24,6 +25,22 @@ export async function loadPayrollRun(store: EventStore, runId: string): Promise<
 
 export async function loadDisbursement(store: EventStore, disbursementId: string): Promise<DisbursementState> {
   return fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(store, disbursementStreamName(disbursementId))).events);
+}
+
+/**
+ * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
+ * or undefined if the run never sent it. A payment file is a record of what went to the paying
+ * agent: a later failure, reschedule or cancellation must not rewrite it.
+ */
+export async function disbursementAsSentBy(store: EventStore, disbursementId: string, runId: string): Promise<DisbursementState | undefined> {
+  const { events } = await readDomainStream<DisbursementEvent>(store, disbursementStreamName(disbursementId));
+  let state = disbursementDecider.initialState();
+  let asSent: DisbursementState | undefined;
+  for (const event of events) {
+    state = disbursementDecider.evolve(state, event);
+    if (event.type === DisbursementEventType.Sent && event.data.payrollRunId === runId) asSent = state;
+  }
+  return asSent;
 }
 
 /** Beneficiaries read once per run, however many of their disbursements it holds. */

@@ -8,7 +8,7 @@ import { EVENT_STORE } from '../ledger.tokens.js';
 import { CommandCtx, CurrentActor, Idempotent, mayReadUnit, problem, Roles, type Actor, type CommandContext } from '../platform/index.js';
 import { ForbiddenException } from '@nestjs/common';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
-import { beneficiaryCache, loadDisbursement, loadPayrollRun } from './payroll-run-access.js';
+import { beneficiaryCache, disbursementAsSentBy, loadPayrollRun } from './payroll-run-access.js';
 
 export class SchedulePayrollDto {
   @IsString() @Matches(/^\d{4}-\d{2}$/, { message: 'period must be a period YYYY-MM' }) period!: string;
@@ -69,7 +69,7 @@ export class PayrollRunsController {
     };
   }
 
-  /** The payment file for one bank, or the Post Office's cash list: built from the run's disbursements. */
+  /** The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent them. */
   @Get(':runId/payment-files/:paymentFile')
   @Roles('operator', 'auditor')
   @Header('content-type', 'text/csv; charset=utf-8')
@@ -84,8 +84,8 @@ export class PayrollRunsController {
     const beneficiaryOf = beneficiaryCache(this.store);
     const lines = [(cash ? CASH_LIST_HEADER : BANK_FILE_HEADER).join(',')];
     for (const disbursementId of run.disbursementIds) {
-      const d = await loadDisbursement(this.store, disbursementId);
-      if (d.payrollRunId !== runId || d.status === 'SCHEDULED' || d.status === 'CANCELLED') continue;
+      const d = await disbursementAsSentBy(this.store, disbursementId, runId);
+      if (!d) continue;
       if (cash ? d.channel !== 'CASH' : d.channel !== 'BANK' || d.account?.bankCode !== paymentFile) continue;
       if (cash) {
         const beneficiary = await beneficiaryOf(d.beneficiaryId);

@@ -23,7 +23,7 @@ import {
   type PlannedDisbursement,
   type SchedulingSummary,
 } from '@ledger/domain';
-import { eventIdFor, handleCommand, NO_STREAM, readDomainStream, toEventToAppend, WrongExpectedRevision, type EventStore } from '@ledger/event-store';
+import { eventIdFor, handleCommand, NO_STREAM, readDomainStream, storedMetadata, toEventToAppend, WrongExpectedRevision, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
@@ -56,6 +56,8 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const runStream = payrollRunStreamName(runId);
 
     let run = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, runStream)).events);
+    // A run that exists but never finished scheduling was interrupted: this request finishes it.
+    const resuming = run.exists && run.status === 'SCHEDULING';
     if (!run.exists) {
       run = (
         await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CreatePayrollRun', data: { runId, createdBy: context.actor.userId, ...scope } }, {
@@ -77,7 +79,7 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       if (++planningDone % 10_000 === 0) onProgress?.(planningDone, 'planning');
     }
 
-    const outcome = await this.schedule(planned, runId, seed, context, onProgress);
+    const outcome = await this.schedule(planned, { runId, seed, resuming }, context, onProgress);
     const alreadyIncluded = new Set(run.disbursementIds);
     const toInclude = outcome.included.filter((id) => !alreadyIncluded.has(id));
     let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
@@ -95,10 +97,13 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     return this.responseFor(runId, completed.state.summary!, completed.state.status, completed.position);
   }
 
-  private async schedule(planned: PlannedDisbursement[], runId: string, seed: string, context: CommandContext, onProgress?: SchedulePayrollCommand['onProgress']) {
-    const streams = planned.map((disbursement) => disbursementStreamName(disbursement.disbursementId));
-    const existing = await this.store.streamsThatExist(streams);
-    const metadata = metadataFor(context, 'SchedulePayroll');
+  private async schedule(
+    planned: PlannedDisbursement[],
+    { runId, seed, resuming }: { runId: string; seed: string; resuming: boolean },
+    context: CommandContext,
+    onProgress?: SchedulePayrollCommand['onProgress'],
+  ) {
+    const metadata = storedMetadata(metadataFor(context, 'SchedulePayroll'));
     const tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] as string[] };
     const count = (disbursement: PlannedDisbursement) => {
       tally.scheduled++;
@@ -112,31 +117,38 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     };
 
     for (let start = 0; start < planned.length; start += SCHEDULING_WAVE) {
+      const wave = planned.slice(start, start + SCHEDULING_WAVE);
+      const revisions = await this.store.streamRevisions(wave.map((disbursement) => disbursementStreamName(disbursement.disbursementId)));
       await Promise.all(
-        planned.slice(start, start + SCHEDULING_WAVE).map(async (disbursement, offset) => {
-          const streamName = streams[start + offset]!;
+        wave.map(async (disbursement) => {
+          const streamName = disbursementStreamName(disbursement.disbursementId);
           const command = { type: 'ScheduleDisbursement', data: { ...disbursement, payrollRunId: runId, attempt: 1 } } as const;
-          if (existing.has(streamName)) {
-            const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
-            if (current.payrollRunId === runId) return count(disbursement);
-            if (current.status !== 'SCHEDULED' || current.payrollRunId !== null) return countExisting(disbursement);
-            // A rescheduled attempt no run has picked up goes out with this one.
-            await handleCommand(this.store, disbursementDecider, streamName, command, { metadata, eventIdSeed: `${seed}/adopt` });
+          const revision = revisions.get(streamName);
+          if (revision === undefined) {
+            const events = eventsToRecord(decideForDisbursement(command, initialDisbursementState()));
+            try {
+              // "No stream" is the uniqueness check; the existence look-up above only spares the common case a failed append.
+              await this.store.appendToStream(
+                streamName,
+                events.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/schedule`, streamName, index), metadata)),
+                NO_STREAM,
+              );
+              return count(disbursement);
+            } catch (error) {
+              if (error instanceof WrongExpectedRevision) return countExisting(disbursement);
+              throw error;
+            }
+          }
+          // Read an existing disbursement only when it may belong to this run: the run is being resumed
+          // after an interruption, or it is a rescheduled attempt (four events at least) waiting for a run.
+          if (!resuming && revision < 3n) return countExisting(disbursement);
+          const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
+          if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(disbursement);
+          if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
+            await handleCommand(this.store, disbursementDecider, streamName, command, { metadata: metadataFor(context, 'SchedulePayroll'), eventIdSeed: `${seed}/adopt` });
             return count(disbursement);
           }
-          const events = eventsToRecord(decideForDisbursement(command, initialDisbursementState()));
-          try {
-            await this.store.appendToStream(
-              streamName,
-              events.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/schedule`, streamName, index), metadata)),
-              NO_STREAM,
-            );
-            count(disbursement);
-          } catch (error) {
-            // Someone else scheduled it between the existence check and this append: the stream decided.
-            if (error instanceof WrongExpectedRevision) return countExisting(disbursement);
-            throw error;
-          }
+          return countExisting(disbursement);
         }),
       );
       onProgress?.(Math.min(start + SCHEDULING_WAVE, planned.length), 'scheduling');

@@ -197,9 +197,20 @@ export class EventStoreDbEventStore implements EventStore {
     for (const [streamName, events] of streams) yield { streamName, events };
   }
 
-  async streamsThatExist(streamNames: readonly string[]): Promise<Set<string>> {
-    const found = await Promise.all(streamNames.map(async (name) => ((await this.readStored(name, 0n, 1)).length > 0 ? name : undefined)));
-    return new Set(found.filter((name): name is string => name !== undefined));
+  async streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>> {
+    const found = new Map<string, bigint>();
+    await Promise.all(
+      streamNames.map(async (name) => {
+        try {
+          for await (const resolved of this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+            if (resolved.event) found.set(name, BigInt(resolved.event.revision));
+          }
+        } catch (error) {
+          if (!(error instanceof StreamNotFoundError)) throw error;
+        }
+      }),
+    );
+    return found;
   }
 
   /**

@@ -120,7 +120,7 @@ export class SqliteEventStore implements EventStore {
     const row = <T>(sql: string) => db.prepare<unknown[], T>(sql).safeIntegers(true);
     this.statements = {
       stream: row<{ stream_id: bigint; revision: bigint }>('SELECT stream_id, revision FROM streams WHERE stream_name = ?'),
-      createStream: row<{ stream_id: bigint }>('INSERT INTO streams (stream_name, revision) VALUES (?, -1) RETURNING stream_id'),
+      createStream: row<{ stream_id: bigint }>('INSERT INTO streams (stream_name, revision) VALUES (?, ?) RETURNING stream_id'),
       moveStreamHead: db.prepare('UPDATE streams SET revision = ? WHERE stream_id = ?'),
       revisionOfEventId: row<{ stream_revision: bigint }>('SELECT stream_revision FROM events WHERE stream_id = ? AND event_id = ?'),
       byRevision: row<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s USING (stream_id) WHERE e.stream_id = ? AND e.stream_revision = ?`),
@@ -208,7 +208,8 @@ export class SqliteEventStore implements EventStore {
       (typeof expectedRevision === 'bigint' && head === expectedRevision);
     if (!expectationHolds) throw new WrongExpectedRevision(streamName, expectedRevision, head ?? 'no_stream');
 
-    const streamId = stream?.stream_id ?? this.statements.createStream.get(streamName)!.stream_id;
+    // A new stream is created with its final revision: one statement fewer for the common case.
+    const streamId = stream?.stream_id ?? this.statements.createStream.get(streamName, BigInt(events.length - 1))!.stream_id;
     let revision = head ?? -1n;
     let position = 0n;
     for (const event of events) {
@@ -225,7 +226,7 @@ export class SqliteEventStore implements EventStore {
       );
       position = BigInt(info.lastInsertRowid);
     }
-    this.statements.moveStreamHead.run(revision, streamId);
+    if (stream) this.statements.moveStreamHead.run(revision, streamId);
     return { nextExpectedRevision: revision, position, written: true };
   }
 
@@ -300,14 +301,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async streamsThatExist(streamNames: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  async streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>> {
+    const found = new Map<string, bigint>();
     for (let start = 0; start < streamNames.length; start += 500) {
       const chunk = streamNames.slice(start, start + 500);
       const rows = this.db
-        .prepare<string[], { stream_name: string }>(`SELECT stream_name FROM streams WHERE stream_name IN (${chunk.map(() => '?').join(',')})`)
+        .prepare<string[], { stream_name: string; revision: bigint }>(`SELECT stream_name, revision FROM streams WHERE stream_name IN (${chunk.map(() => '?').join(',')})`)
+        .safeIntegers(true)
         .all(...chunk);
-      for (const { stream_name } of rows) found.add(stream_name);
+      for (const { stream_name, revision } of rows) found.set(stream_name, revision);
     }
     return found;
   }
