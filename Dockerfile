@@ -29,6 +29,8 @@ ENV NODE_ENV=production
 COPY --from=builder /app/package.json ./package.json
 COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/dist ./dist
+# Programs and administrative units are configuration, read at start-up (LEDGER_CONFIG_DIR).
+COPY config ./config
 # A writable place for an embedded SQLite store, when the app runs without EventStoreDB.
 RUN mkdir -p /app/data && chown node:node /app/data
 
