@@ -16,3 +16,4 @@ export * from './payroll-run/payroll-run.events.js';
 export * from './payroll-run/payroll-run.decider.js';
 export * from './payroll-run/payroll-run.stream.js';
 export * from './payroll-run/payroll-plan.js';
+export * from './payroll-run/scheduling-horizon.js';

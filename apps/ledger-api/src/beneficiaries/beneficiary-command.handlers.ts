@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { beneficiaryDecider, beneficiaryStreamName, NotFound, nextPeriod, periodOfDate, type BeneficiaryState, type Catalogues } from '@ledger/domain';
+import { beneficiaryDecider, beneficiaryStreamName, NotFound, periodAfter, periodOfDate, type BeneficiaryState, type Catalogues } from '@ledger/domain';
 import { handleCommand, type EventStore } from '@ledger/event-store';
-import { freezeDisbursementsAfter } from '../disbursements/enrollment-freeze.js';
+import { freezeDisbursementsAfter, reinstateDisbursementsFrom } from '../disbursements/enrollment-freeze.js';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
@@ -10,6 +10,7 @@ import { assertActorMayActIn } from '../platform/index.js';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from './beneficiary.commands.js';
 
 const positionOf = (position: bigint | null) => (position === null ? null : position.toString());
+const NOTHING_FROZEN = { cancelledDisbursements: 0, overpayments: 0, position: null } as const;
 
 @CommandHandler(EnrollBeneficiaryCommand)
 export class EnrollBeneficiaryHandler implements ICommandHandler<EnrollBeneficiaryCommand> {
@@ -50,14 +51,19 @@ export class ChangeBeneficiaryHandler implements ICommandHandler<ChangeBeneficia
     switch (change.type) {
       case 'SuspendEnrollment':
       case 'TerminateEnrollment': {
-        const firstFrozen = change.type === 'SuspendEnrollment' ? change.data.effectiveFrom : nextPeriod(periodOfDate(change.data.effectiveDate));
-        const freeze = await freezeDisbursementsAfter(this.store, outcome.state, change.data.program, firstFrozen, context);
+        // A termination frees the months after the one it takes effect in; the calendar's last month has none after it.
+        const firstFrozen = change.type === 'SuspendEnrollment' ? change.data.effectiveFrom : periodAfter(periodOfDate(change.data.effectiveDate));
+        const freeze = firstFrozen ? await freezeDisbursementsAfter(this.store, outcome.state, change.data.program, firstFrozen, context) : NOTHING_FROZEN;
         return {
           ...result,
           position: positionOf(freeze.position ?? outcome.position),
           cancelledDisbursements: freeze.cancelledDisbursements,
           ...(change.type === 'TerminateEnrollment' ? { overpayments: freeze.overpayments } : {}),
         };
+      }
+      case 'ResumeEnrollment': {
+        const reinstatement = await reinstateDisbursementsFrom(this.store, outcome.state, change.data.program, change.data.effectiveFrom, context);
+        return { ...result, position: positionOf(reinstatement.position ?? outcome.position), reinstatedDisbursements: reinstatement.reinstatedDisbursements };
       }
       case 'OpenPaymentAccount': {
         const account = outcome.state.accounts.find((candidate) => candidate.accountId === change.data.accountId)!;

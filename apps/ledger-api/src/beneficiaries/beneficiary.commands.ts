@@ -20,9 +20,11 @@ export class EnrollBeneficiaryCommand extends Command<BeneficiaryChanged> {
 /**
  * Any other change to an existing beneficiary. Suspensions and terminations also cancel the
  * disbursements of the months they stop, and a back-dated termination flags paid months as
- * overpayments.
+ * overpayments; a resumption reinstates the cancelled disbursements of the months it covers again.
  */
-export class ChangeBeneficiaryCommand extends Command<BeneficiaryChanged & { cancelledDisbursements?: number; overpayments?: number; accountId?: string; status?: string }> {
+export class ChangeBeneficiaryCommand extends Command<
+  BeneficiaryChanged & { cancelledDisbursements?: number; overpayments?: number; reinstatedDisbursements?: number; accountId?: string; status?: string }
+> {
   constructor(
     readonly beneficiaryId: string,
     readonly change: Exclude<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>,

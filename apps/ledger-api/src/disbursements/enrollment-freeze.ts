@@ -1,5 +1,4 @@
 import {
-  addMonths,
   disbursementDecider,
   disbursementIdFor,
   disbursementStreamName,
@@ -7,8 +6,8 @@ import {
   fold,
   localDateInVietnam,
   paymentChannelOf,
-  periodOfDate,
   periodsFromTo,
+  schedulingHorizon,
   type BeneficiaryState,
   type DisbursementEvent,
   type Period,
@@ -16,9 +15,6 @@ import {
 import { handleCommand, readDomainStream, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import type { CommandContext } from '../platform/index.js';
-
-/** Runs for the next month are made during the current one; two months ahead is the furthest any can exist. */
-const SCHEDULING_HORIZON_MONTHS = 2;
 
 export interface FreezeOutcome {
   readonly cancelledDisbursements: number;
@@ -40,7 +36,7 @@ export async function freezeDisbursementsAfter(
   context: CommandContext,
 ): Promise<FreezeOutcome> {
   const enrollment = beneficiary.enrollments[program];
-  const horizon = addMonths(periodOfDate(localDateInVietnam(context.receivedAt)), SCHEDULING_HORIZON_MONTHS);
+  const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
   const periods = periodsFromTo(firstFrozenPeriod, horizon);
   const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
   const existing = await store.streamRevisions(streams);
@@ -95,7 +91,7 @@ export async function reinstateDisbursementsFrom(
   context: CommandContext,
 ): Promise<ReinstatementOutcome> {
   const enrollment = beneficiary.enrollments[program];
-  const horizon = addMonths(periodOfDate(localDateInVietnam(context.receivedAt)), SCHEDULING_HORIZON_MONTHS);
+  const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
   const periods = periodsFromTo(firstCoveredPeriod, horizon);
   const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
   const existing = await store.streamRevisions(streams);

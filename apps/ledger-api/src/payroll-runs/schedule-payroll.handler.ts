@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  assertPayrollPeriodWithinHorizon,
   BENEFICIARY_CATEGORY,
   beneficiaryDecider,
   decideForDisbursement,
@@ -11,6 +12,7 @@ import {
   fold,
   initialDisbursementState,
   InvalidValue,
+  localDateInVietnam,
   payrollRunDecider,
   payrollRunStreamName,
   planPayrollFor,
@@ -50,6 +52,7 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
   async execute({ scope, context, onProgress }: SchedulePayrollCommand): Promise<PayrollRunScheduled> {
     assertMayRunPayrollFor(scope.unitCode, context, this.catalogues);
     if (scope.program) this.catalogues.programs.get(scope.program);
+    assertPayrollPeriodWithinHorizon(scope.period, localDateInVietnam(context.receivedAt));
     const seed = eventIdSeedFor(context, 'SchedulePayroll');
     if (!seed) throw new InvalidValue('Idempotency-Key', 'A payroll run needs an Idempotency-Key');
     const runId = uuidV5(seed, PAYROLL_RUN_NAMESPACE);
@@ -140,13 +143,16 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
             }
           }
           // Read an existing disbursement only when it may belong to this run: the run is being resumed
-          // after an interruption, or it is a rescheduled attempt (four events at least) waiting for a run.
-          if (!resuming && revision < 3n) return countExisting(disbursement);
+          // after an interruption, or it is a rescheduled attempt waiting for a run — three events at
+          // least: scheduled, then cancelled (reinstated by a resumption) or sent and failed, rescheduled.
+          if (!resuming && revision < 2n) return countExisting(disbursement);
           const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
-          if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(disbursement);
+          // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
+          const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
+          if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(asRecorded);
           if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
             await handleCommand(this.store, disbursementDecider, streamName, command, { metadata: metadataFor(context, 'SchedulePayroll'), eventIdSeed: `${seed}/adopt` });
-            return count(disbursement);
+            return count(asRecorded);
           }
           return countExisting(disbursement);
         }),

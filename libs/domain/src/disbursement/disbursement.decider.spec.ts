@@ -120,7 +120,19 @@ describe('disbursement', () => {
         .when({ type: 'ScheduleDisbursement', data: { ...scheduledData, payrollRunId: 'run-2' } })
         .then([{ type: T.AssignedToRun, data: { payrollRunId: 'run-2', attempt: 2 } }]));
 
-    it('cannot be rescheduled unless it failed or was returned', () =>
+    it('is rescheduled after a cancellation once the enrollment covers its period again', () => {
+      const cancelled: DisbursementEvent = { type: T.Cancelled, data: { attempt: 1, reason: 'ENROLLMENT_SUSPENDED' } };
+      spec
+        .given([scheduled, cancelled])
+        .when({ type: 'RescheduleDisbursement', data: { channel: 'CASH', account: null, reason: 'Resumed', enrollment: active } })
+        .then([{ type: T.Rescheduled, data: { attempt: 2, previousAttempt: 1, channel: 'CASH', account: null, reason: 'Resumed' } }]);
+      spec
+        .given([scheduled, cancelled])
+        .when({ type: 'RescheduleDisbursement', data: { channel: 'CASH', account: null, reason: 'r', enrollment: suspended } })
+        .thenRefuses(RuleViolation, 'ENROLLMENT_NOT_ACTIVE');
+    });
+
+    it('cannot be rescheduled unless it failed, was returned or was cancelled', () =>
       spec
         .given([scheduled, sent, paid])
         .when({ type: 'RescheduleDisbursement', data: { channel: 'CASH', account: null, reason: 'r', enrollment: active } })

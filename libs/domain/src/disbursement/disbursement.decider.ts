@@ -68,7 +68,8 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       if (state.channel !== 'CASH') throw new RuleViolation('NOT_A_CASH_PAYMENT', 'Only cash through the Post Office is returned; a bank transfer fails');
       return [{ type: DisbursementEventType.Returned, data: { attempt: state.attempt, reason: command.data.reason } }];
     case 'RescheduleDisbursement': {
-      assertStatus(state, ['FAILED', 'RETURNED'], 'rescheduled');
+      // A CANCELLED one too, once its month is covered again (a resumption): it is that month's one stream.
+      assertStatus(state, ['FAILED', 'RETURNED', 'CANCELLED'], 'rescheduled');
       assertEnrollmentActive(command.data.enrollment, state);
       const { channel, account, reason } = command.data;
       return [

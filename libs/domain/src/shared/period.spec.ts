@@ -11,6 +11,7 @@ import {
   lastDayOf,
   nextPeriod,
   parsePeriod,
+  periodAfter,
   periodOfDate,
   periodsFromTo,
   previousPeriod,
@@ -63,6 +64,12 @@ describe('when stepping through periods', () => {
   it('refuses to step outside the years it can name', () => {
     expect(() => nextPeriod(period('2999-12'))).toThrow(RangeError);
     expect(() => previousPeriod(period('1900-01'))).toThrow(RangeError);
+  });
+
+  it('names the period after another, and none after the last one it can name', () => {
+    expect(periodAfter(period('2024-12'))).toBe('2025-01');
+    expect(periodAfter(period('2999-11'))).toBe('2999-12');
+    expect(periodAfter(period('2999-12'))).toBeUndefined();
   });
 
   it('lists every period from one to another inclusive', () => {

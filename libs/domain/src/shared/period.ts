@@ -39,6 +39,11 @@ export function nextPeriod(period: Period): Period {
   return addMonths(period, 1);
 }
 
+/** The period after `period`, or undefined after the calendar's last (2999-12), which nothing follows. */
+export function periodAfter(period: Period): Period | undefined {
+  return partsOf(period).year === LAST_YEAR && partsOf(period).month === 12 ? undefined : nextPeriod(period);
+}
+
 export function previousPeriod(period: Period): Period {
   return addMonths(period, -1);
 }
