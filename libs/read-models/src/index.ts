@@ -7,3 +7,4 @@ export * from './projector.js';
 export * from './sqlite/sqlite-read-model-store.js';
 export * from './queries/read-model-queries.js';
 export * from './open-read-model-store.js';
+export * from './audit/index.js';

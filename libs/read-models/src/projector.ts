@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
+import { ChainHasher, chainFieldsOf, GENESIS_HASH } from './audit/audit-chain.js';
 import { projectLedgerEvent } from './projections/ledger.projection.js';
 import type { ReadModelStore } from './read-model-store.js';
 import type { RowChange } from './row-changes.js';
@@ -47,6 +48,11 @@ export class Projector {
   private lastAppliedAt: Date | undefined;
   private lastError: unknown;
   private readonly waiters = new Set<{ position: bigint; resolve: () => void }>();
+  /** The audit chain's hash (hex) at the checkpoint; loaded from the read models before the first batch. */
+  private chainHead: string | undefined;
+  /** Set while someone needs the read models to hold still (see whilePaused). */
+  private pause: Promise<void> | undefined;
+  private applying: Promise<void> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -56,6 +62,7 @@ export class Projector {
 
   async start(): Promise<void> {
     this.position = await this.readModels.checkpoint();
+    this.chainHead = await this.loadChainHead(this.position);
     this.subscription = this.store.subscribeToAll({ after: this.position });
     this.running = this.follow(this.subscription);
   }
@@ -71,12 +78,34 @@ export class Projector {
     }
   }
 
-  /** Projects one batch: its row changes and the checkpoint in one transaction. */
+  /**
+   * Projects one batch: its row changes, the audit chain's link for each event and the checkpoint,
+   * in one transaction. The chain is a read model like the others, so it is never ahead of or
+   * behind the checkpoint, and a rebuild recomputes it from the genesis.
+   */
   async applyBatch(batch: readonly RecordedEvent[]): Promise<void> {
+    while (this.pause) await this.pause;
+    const applying = this.project(batch);
+    this.applying = applying;
+    try {
+      await applying;
+    } finally {
+      if (this.applying === applying) this.applying = undefined;
+    }
+  }
+
+  private async project(batch: readonly RecordedEvent[]): Promise<void> {
+    this.chainHead ??= await this.loadChainHead(await this.readModels.checkpoint());
+    const chain = new ChainHasher(this.chainHead);
     const changes: RowChange[] = [];
-    for (const event of batch) changes.push(...projectLedgerEvent(event));
+    for (const event of batch) {
+      changes.push(...projectLedgerEvent(event));
+      changes.push({ kind: 'insert', table: 'audit_chain', row: { position: event.globalPosition.toString(), hash: chain.nextHex(chainFieldsOf(event)) } });
+    }
     const checkpoint = batch.at(-1)!.globalPosition;
     await this.readModels.apply(changes, checkpoint);
+    // Only once committed: a failed batch leaves the head where the stored chain is.
+    this.chainHead = chain.headHex;
     this.position = checkpoint;
     this.lastAppliedAt = new Date();
     this.options.onBatch?.(batch.length, checkpoint);
@@ -90,6 +119,40 @@ export class Projector {
 
   get checkpoint(): bigint {
     return this.position;
+  }
+
+  /**
+   * Runs `work` while no batch is applied: the read models hold still at the checkpoint (the replay
+   * check compares them with a replay at that position). Queries waiting for a later position wait
+   * meanwhile.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    while (this.pause) await this.pause;
+    let resume!: () => void;
+    this.pause = new Promise<void>((resolve) => (resume = resolve));
+    try {
+      await this.applying?.catch(() => undefined);
+      return await work();
+    } finally {
+      this.pause = undefined;
+      resume();
+    }
+  }
+
+  /** The chain's hash at `checkpoint`, which the chain's last link must be at. */
+  private async loadChainHead(checkpoint: bigint): Promise<string> {
+    const [last] = await this.readModels
+      .query<{ position: string; hash: string }>('SELECT CAST(position AS TEXT) AS position, hash FROM audit_chain ORDER BY audit_chain.position DESC LIMIT 1')
+      .catch((error: unknown) => {
+        throw new Error(`The read models have no audit chain (${(error as Error).message}): they were created before it existed; recreate them.`, { cause: error });
+      });
+    if (!last && checkpoint < 0n) return GENESIS_HASH.toString('hex');
+    if (!last || BigInt(last.position) !== checkpoint) {
+      throw new Error(
+        `The audit chain ends at position ${last?.position ?? 'none'} but the read models at ${checkpoint}: they were projected without it. Rebuild the read models (npm run ledger -- rebuild).`,
+      );
+    }
+    return last.hash;
   }
 
   get failure(): unknown {
@@ -119,23 +182,34 @@ export class Projector {
   }
 }
 
-/** Rebuilds the read models from the start of the log, in batches, reporting progress. */
+/**
+ * Rebuilds the read models from the start of the log, in batches, reporting progress; up to the
+ * end of the log, or to `upTo` (the replay check replays to the live read models' checkpoint).
+ */
 export async function rebuildReadModels(
   store: EventStore,
   readModels: ReadModelStore,
-  { batchSize = 5_000, onProgress }: { batchSize?: number; onProgress?: (events: number, position: bigint) => void } = {},
+  { batchSize = 5_000, onProgress, upTo }: { batchSize?: number; onProgress?: (events: number, position: bigint) => void; upTo?: bigint } = {},
 ): Promise<{ events: number; position: bigint }> {
   await readModels.reset();
   const projector = new Projector(store, readModels);
   let after: bigint | undefined;
   let events = 0;
-  for (;;) {
-    const batch = await store.readAll({ after, maxCount: batchSize });
-    if (batch.length === 0) break;
-    await projector.applyBatch(batch);
-    events += batch.length;
-    after = batch.at(-1)!.globalPosition;
-    onProgress?.(events, after);
+  // A store may build its read-only indexes once at the end rather than at each of millions of writes.
+  await readModels.beginRebuild?.();
+  try {
+    for (;;) {
+      const read = await store.readAll({ after, maxCount: batchSize });
+      const batch = upTo === undefined ? read : read.filter((event) => event.globalPosition <= upTo);
+      if (batch.length === 0) break;
+      await projector.applyBatch(batch);
+      events += batch.length;
+      after = batch.at(-1)!.globalPosition;
+      onProgress?.(events, after);
+      if (batch.length < read.length) break;
+    }
+  } finally {
+    await readModels.endRebuild?.();
   }
   return { events, position: after ?? -1n };
 }

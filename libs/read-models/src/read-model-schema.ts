@@ -8,6 +8,8 @@ export interface TableDefinition {
   readonly key: readonly string[];
   readonly columns: ReadonlyArray<readonly [name: string, type: ColumnType, description: string]>;
   readonly indexes: ReadonlyArray<readonly string[]>;
+  /** The read-model schema version that added the table; 1 when absent. */
+  readonly since?: number;
 }
 
 /**
@@ -125,6 +127,18 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['cancelled', 'integer', 'disbursements cancelled at sending (freeze)'],
     ],
     indexes: [['period']],
+  },
+  {
+    name: 'audit_chain',
+    description:
+      'The audit hash chain (SPEC 4): one link per event of the global log, in commit order. hash = SHA-256(previous hash || encode(event)), from 32 zero bytes; encode is documented in libs/read-models/src/audit/audit-chain.ts.',
+    key: ['position'],
+    columns: [
+      ['position', 'bigint', 'global log position of the event'],
+      ['hash', 'text', 'the chain hash up to and including this event, 64 hex digits'],
+    ],
+    indexes: [],
+    since: 2,
   },
 ];
 

@@ -11,6 +11,13 @@ export interface ReadModelStore {
   apply(changes: readonly RowChange[], checkpoint: bigint): Promise<void>;
   /** Empties every read model and the checkpoint, for a rebuild from zero. */
   reset(): Promise<void>;
+  /**
+   * Optional, around the batches of a rebuild from zero: a store may set aside what only speeds up
+   * reads and build it once at the end (PostgreSQL's secondary indexes), instead of maintaining it
+   * at every write. `endRebuild` runs even when the rebuild fails.
+   */
+  beginRebuild?(): Promise<void>;
+  endRebuild?(): Promise<void>;
   /** Runs a read-only query written with `?` placeholders (translated per dialect). */
   query<T = Record<string, SqlValue>>(sql: string, parameters?: readonly SqlValue[]): Promise<T[]>;
   /** Cheap liveness check of the store, for /health/ready. */

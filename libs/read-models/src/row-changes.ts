@@ -10,4 +10,4 @@ export type RowChange =
   /** Insert the row unless one with the same key exists: facts recorded once. */
   | { readonly kind: 'insert'; readonly table: TableName; readonly row: Row };
 
-export type TableName = 'beneficiaries' | 'enrollments' | 'payment_accounts' | 'disbursements' | 'duplicate_attempts' | 'payroll_runs';
+export type TableName = 'beneficiaries' | 'enrollments' | 'payment_accounts' | 'disbursements' | 'duplicate_attempts' | 'payroll_runs' | 'audit_chain';

@@ -5,21 +5,46 @@ export type Dialect = 'sqlite' | 'postgres';
 
 const sqlType: Record<Dialect, Record<ColumnType, string>> = {
   sqlite: { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', bigint: 'INTEGER' },
-  postgres: { text: 'text', integer: 'integer', boolean: 'boolean', bigint: 'bigint' },
+  // Byte-order collation, as SQLite compares text: ORDER BY and the `id > ?` cursors of the queries
+  // then page identically on both, whatever the database's locale.
+  postgres: { text: 'text COLLATE "C"', integer: 'integer', boolean: 'boolean', bigint: 'bigint' },
 };
 
-/** Version 1 of the read-model schema; a later version adds a migration rather than editing this. */
+/**
+ * The read-model schema's migrations, in order, as each store applies them (once each, recorded in
+ * `read_model_migrations`). Append-only: a new version adds an entry, an applied one is never edited.
+ */
+export function schemaMigrations(dialect: Dialect): Array<{ readonly version: number; readonly statements: string[] }> {
+  return [
+    { version: 1, statements: [...tableStatements(dialect, 1), `CREATE TABLE IF NOT EXISTS projection_checkpoints (projection ${sqlType[dialect].text} PRIMARY KEY, position ${sqlType[dialect].bigint} NOT NULL)`] },
+    {
+      version: 2,
+      // The audit chain is a fold over the whole log from position 0: added to a ledger whose read
+      // models are already projected, it could not start where they stand. So the version empties
+      // the read models and their checkpoint, and the projector replays the log from zero.
+      statements: [
+        ...tableStatements(dialect, 2),
+        ...READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < 2).map((table) => `DELETE FROM ${table.name}`),
+        'DELETE FROM projection_checkpoints',
+      ],
+    },
+  ];
+}
+
+/** Every table and index of the current schema (what the migrations add up to), CREATE … IF NOT EXISTS. */
 export function schemaStatements(dialect: Dialect): string[] {
-  const statements: string[] = [];
-  for (const table of READ_MODEL_TABLES) {
-    const columns = table.columns.map(([name, type]) => `${name} ${sqlType[dialect][type]}`);
-    statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`);
-    for (const index of table.indexes) {
-      statements.push(`CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`);
-    }
-  }
-  statements.push(`CREATE TABLE IF NOT EXISTS projection_checkpoints (projection ${sqlType[dialect].text} PRIMARY KEY, position ${sqlType[dialect].bigint} NOT NULL)`);
-  return statements;
+  return READ_MODEL_TABLES.flatMap((table) => createStatements(dialect, table));
+}
+
+const tableStatements = (dialect: Dialect, version: number) =>
+  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) === version).flatMap((table) => createStatements(dialect, table));
+
+function createStatements(dialect: Dialect, table: (typeof READ_MODEL_TABLES)[number]): string[] {
+  const columns = table.columns.map(([name, type]) => `${name} ${sqlType[dialect][type]}`);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`,
+    ...table.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`),
+  ];
 }
 
 export interface Statement {
@@ -34,10 +59,9 @@ export function statementFor(change: RowChange): Statement {
     case 'insert': {
       const columns = Object.keys(change.row);
       const key = tableDefinition(change.table).key;
-      const conflict =
-        change.kind === 'insert'
-          ? 'DO NOTHING'
-          : `DO UPDATE SET ${columns.filter((column) => !key.includes(column)).map((column) => `${column} = excluded.${column}`).join(', ')}`;
+      const replaced = change.kind === 'upsert' ? columns.filter((column) => !key.includes(column)) : [];
+      // An upsert of the key alone has nothing to replace: `DO UPDATE SET` with no column is a syntax error.
+      const conflict = replaced.length ? `DO UPDATE SET ${replaced.map((column) => `${column} = excluded.${column}`).join(', ')}` : 'DO NOTHING';
       return {
         sql: `INSERT INTO ${change.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${key.join(', ')}) ${conflict}`,
         parameters: Object.values(change.row),

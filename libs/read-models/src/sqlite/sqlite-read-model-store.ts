@@ -3,9 +3,9 @@ import type { ReadModelStore } from '../read-model-store.js';
 import { PROJECTION_NAME } from '../read-model-store.js';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
 import type { RowChange, SqlValue } from '../row-changes.js';
-import { schemaStatements, statementFor } from '../sql-statements.js';
+import { schemaMigrations, statementFor } from '../sql-statements.js';
 
-const MIGRATIONS: ReadonlyArray<{ version: number; statements: string[] }> = [{ version: 1, statements: schemaStatements('sqlite') }];
+const MIGRATIONS = schemaMigrations('sqlite');
 
 /**
  * The embedded read models: tables in the ledger's own SQLite file, written through the same

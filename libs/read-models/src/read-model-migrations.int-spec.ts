@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { PostgresReadModelStore } from './postgres/postgres-read-model-store.js';
+import { PROJECTION_NAME, type ReadModelStore } from './read-model-store.js';
+import { schemaMigrations } from './sql-statements.js';
+import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
+import { describeWithPostgres } from './testing/describe-with-postgres.js';
+import { dropSchema, postgresAvailability, postgresUrl } from './testing/postgres-scratch.js';
+
+/**
+ * A ledger whose read models were projected under schema version 1 (no audit chain) and which
+ * then starts the current version: the chain cannot begin half way through the log, so version 2
+ * must leave the read models empty at checkpoint -1, for the projector to replay from zero.
+ */
+const postgres = await postgresAvailability();
+
+const projectedUnderVersion1 = [
+  "INSERT INTO beneficiaries (beneficiary_id, unit_code) VALUES ('b-1', '899')",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+async function expectReplayFromZero(store: ReadModelStore) {
+  expect(await store.checkpoint()).toBe(-1n);
+  expect(await store.query('SELECT beneficiary_id FROM beneficiaries')).toEqual([]);
+  expect(await store.query('SELECT position FROM audit_chain')).toEqual([]);
+  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual([1, 2]);
+}
+
+async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
+  const store = await open();
+  await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-2', unit_code: '900' } }], 7n);
+  const reopened = await open();
+  expect(await reopened.checkpoint()).toBe(7n);
+  expect(await reopened.query('SELECT beneficiary_id FROM beneficiaries')).toEqual([{ beneficiary_id: 'b-2' }]);
+}
+
+describe('read-model schema migrations on SQLite', () => {
+  it('version 2 empties read models projected without the audit chain, for a replay from zero', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const statement of schemaMigrations('sqlite')[0]!.statements) db.exec(statement);
+    for (const statement of projectedUnderVersion1) db.exec(statement);
+    db.exec("INSERT INTO read_model_migrations VALUES (1, '2024-01-01T00:00:00Z')");
+
+    await expectReplayFromZero(new SqliteReadModelStore(db));
+    db.close();
+  });
+
+  it('applies each version once: reopening keeps what was projected', async () => {
+    const db = new Database(':memory:');
+    await expectKeptOnReopen(async () => new SqliteReadModelStore(db));
+    db.close();
+  });
+});
+
+describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () => {
+  const schema = `scratch_migrations_${randomBytes(4).toString('hex')}`;
+  const opened: PostgresReadModelStore[] = [];
+  const open = async () => {
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema, maxConnections: 2 });
+    opened.push(store);
+    return store;
+  };
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+    await dropSchema(schema);
+  });
+
+  it('version 2 empties read models projected without the audit chain, for a replay from zero', async () => {
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      await client.query(`SET search_path = ${schema}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const statement of schemaMigrations('postgres')[0]!.statements) await client.query(statement);
+      for (const statement of projectedUnderVersion1) await client.query(statement);
+      await client.query('INSERT INTO read_model_migrations VALUES (1, now())');
+    } finally {
+      await client.end();
+    }
+    await expectReplayFromZero(await open());
+  });
+
+  it('applies each version once: reopening keeps what was projected', async () => {
+    await expectKeptOnReopen(open);
+  });
+});

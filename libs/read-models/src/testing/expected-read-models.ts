@@ -1,0 +1,396 @@
+import type { RecordedEvent } from '@ledger/event-store';
+import { READ_MODEL_TABLES } from '../read-model-schema.js';
+import type { ListFilter } from '../queries/read-model-queries.js';
+import type { ReadModelStore } from '../read-model-store.js';
+
+/**
+ * What the read models should say, worked out from the raw events by a fold written separately
+ * from the projection (by reading the events, not the projection's code), and the answers every
+ * ReadModelQueries method should give, computed in plain TypeScript rather than SQL.
+ * Rows are whole table rows; booleans are booleans, integers numbers.
+ */
+type Value = string | number | boolean | null;
+export type ExpectedRow = Record<string, Value>;
+
+const UNPAID = new Set(['SCHEDULED', 'SENT', 'FAILED', 'RETURNED']);
+/** SQLite and PostgreSQL (COLLATE "C") both order text by code point, which for these ASCII keys is the < of JavaScript. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byKeys =
+  <T>(...keys: Array<(item: T) => string>) =>
+  (a: T, b: T) => {
+    for (const key of keys) {
+      const order = byText(key(a), key(b));
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+
+type Data = Record<string, unknown>;
+
+export class ExpectedReadModels {
+  readonly beneficiaries = new Map<string, ExpectedRow>();
+  readonly enrollments = new Map<string, ExpectedRow>();
+  readonly accounts = new Map<string, ExpectedRow>();
+  readonly disbursements = new Map<string, ExpectedRow>();
+  readonly duplicates: ExpectedRow[] = [];
+  readonly runs = new Map<string, ExpectedRow>();
+
+  static of(events: Iterable<RecordedEvent>): ExpectedReadModels {
+    const expected = new ExpectedReadModels();
+    for (const event of events) expected.fold(event);
+    return expected;
+  }
+
+  fold(event: RecordedEvent): void {
+    const data = event.data as Data;
+    const position = Number(event.globalPosition);
+    const category = ['payroll-run', 'disbursement', 'beneficiary'].find((prefix) => event.streamName.startsWith(`${prefix}-`));
+    const streamId = category ? event.streamName.slice(category.length + 1) : '';
+    const enrollment = () => this.enrollments.get(`${data.beneficiaryId}/${data.program}`);
+    const disbursement = () => this.disbursements.get(streamId);
+    const touched = (row: ExpectedRow | undefined, values: ExpectedRow) => row && Object.assign(row, values, { updated_position: position });
+
+    switch (event.type) {
+      case 'BeneficiaryRegistered':
+        this.beneficiaries.set(data.beneficiaryId as string, {
+          beneficiary_id: data.beneficiaryId as string,
+          national_id: data.nationalId as string,
+          full_name: data.fullName as string,
+          date_of_birth: data.dateOfBirth as string,
+          gender: data.gender as string,
+          unit_code: data.unitCode as string,
+          registered_position: position,
+        });
+        break;
+      case 'EnrollmentStarted':
+        this.enrollments.set(`${data.beneficiaryId}/${data.program}`, {
+          beneficiary_id: data.beneficiaryId as string,
+          program: data.program as string,
+          unit_code: data.unitCode as string,
+          status: 'ACTIVE',
+          coefficient: data.coefficient as number,
+          effective_from: data.effectiveFrom as string,
+          suspended_from: null,
+          terminated_on: null,
+          termination_reason: null,
+        });
+        break;
+      case 'EnrollmentSuspended':
+        Object.assign(enrollment()!, { status: 'SUSPENDED', suspended_from: data.effectiveFrom });
+        break;
+      case 'EnrollmentResumed':
+        Object.assign(enrollment()!, { status: 'ACTIVE', suspended_from: null });
+        break;
+      case 'EnrollmentTerminated':
+        Object.assign(enrollment()!, { status: 'TERMINATED', terminated_on: data.effectiveDate, termination_reason: data.reason });
+        break;
+      case 'BeneficiaryRelocated':
+        this.beneficiaries.get(data.beneficiaryId as string)!.unit_code = data.toUnitCode as string;
+        for (const row of this.enrollments.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
+        break;
+      case 'PaymentAccountOpened':
+        this.accounts.set(data.accountId as string, {
+          account_id: data.accountId as string,
+          beneficiary_id: data.beneficiaryId as string,
+          bank_code: data.bankCode as string,
+          account_number: data.accountNumber as string,
+          holder_name: data.holderName as string,
+          opened_on: data.openedOn as string,
+          status: data.status as string,
+          verified_position: data.status === 'VERIFIED' ? position : null,
+        });
+        break;
+      case 'PaymentAccountVerified':
+        Object.assign(this.accounts.get(data.accountId as string)!, { status: 'VERIFIED', verified_position: position });
+        break;
+      case 'PaymentAccountClosed':
+        this.accounts.get(data.accountId as string)!.status = 'CLOSED';
+        break;
+
+      case 'DisbursementScheduled': {
+        const account = data.account as { bankCode: string } | null;
+        this.disbursements.set(data.disbursementId as string, {
+          disbursement_id: data.disbursementId as string,
+          beneficiary_id: data.beneficiaryId as string,
+          program: data.program as string,
+          period: data.period as string,
+          unit_code: data.unitCode as string,
+          amount: data.amount as number,
+          channel: data.channel as string,
+          bank_code: account?.bankCode ?? null,
+          status: 'SCHEDULED',
+          due_date: data.dueDate as string,
+          arrears: data.arrears as boolean,
+          attempt: data.attempt as number,
+          payroll_run_id: data.payrollRunId as string,
+          paid_at: null,
+          days_late: null,
+          provider_reference: null,
+          overpayment: false,
+          termination_date: null,
+          updated_position: position,
+        });
+        break;
+      }
+      case 'DisbursementAssignedToRun':
+        touched(disbursement(), { payroll_run_id: data.payrollRunId as string });
+        break;
+      case 'DisbursementSent':
+        touched(disbursement(), { status: 'SENT', payroll_run_id: data.payrollRunId as string });
+        break;
+      case 'DisbursementPaid':
+        touched(disbursement(), { status: 'PAID', paid_at: data.paidAt as string, days_late: data.daysLate as number, provider_reference: data.providerReference as string });
+        break;
+      case 'DisbursementFailed':
+        touched(disbursement(), { status: 'FAILED' });
+        break;
+      case 'DisbursementReturned':
+        touched(disbursement(), { status: 'RETURNED' });
+        break;
+      case 'DisbursementCancelled':
+        touched(disbursement(), { status: 'CANCELLED' });
+        break;
+      case 'DisbursementRescheduled': {
+        const account = data.account as { bankCode: string } | null;
+        touched(disbursement(), { status: 'SCHEDULED', attempt: data.attempt as number, channel: data.channel as string, bank_code: account?.bankCode ?? null, payroll_run_id: null });
+        break;
+      }
+      case 'OverpaymentFlagged':
+        touched(disbursement(), { overpayment: true, termination_date: data.terminationEffectiveDate as string });
+        break;
+      case 'DuplicatePaymentRejected':
+        this.duplicates.push({
+          position,
+          disbursement_id: streamId,
+          provider_reference: data.providerReference as string,
+          paid_under_reference: data.paidUnderReference as string,
+          amount: data.amount as number,
+          paid_at: data.paidAt as string,
+          recorded_at: event.recordedAt.toISOString(),
+        });
+        break;
+
+      case 'PayrollRunCreated':
+        this.runs.set(data.runId as string, {
+          run_id: data.runId as string,
+          period: data.period as string,
+          program: (data.program as string | null) ?? null,
+          unit_code: (data.unitCode as string | null) ?? null,
+          status: 'SCHEDULING',
+          created_by: data.createdBy as string,
+          approved_by: null,
+          scheduled: 0,
+          already_scheduled: 0,
+          arrears: 0,
+          total_amount: 0,
+          sent: 0,
+          cancelled: 0,
+        });
+        break;
+      case 'PayrollRunScheduled':
+        Object.assign(this.runs.get(streamId)!, {
+          status: 'SCHEDULED',
+          scheduled: data.scheduled,
+          already_scheduled: data.alreadyScheduled,
+          arrears: data.arrears,
+          total_amount: data.totalAmount,
+        });
+        break;
+      case 'PayrollRunApproved':
+        Object.assign(this.runs.get(streamId)!, { status: 'APPROVED', approved_by: data.approvedBy });
+        break;
+      case 'PayrollRunSent':
+        Object.assign(this.runs.get(streamId)!, { status: 'SENT', sent: data.sent, cancelled: data.cancelled });
+        break;
+      default:
+        if (!category) throw new Error(`Unexpected stream ${event.streamName}`);
+    }
+  }
+
+  /** Every table's rows, ordered by key, as a dump of the store should show them. */
+  tables(): Record<string, ExpectedRow[]> {
+    const sorted = (rows: Iterable<ExpectedRow>, ...key: string[]) => [...rows].sort(byKeys(...key.map((column) => (row: ExpectedRow) => String(row[column]))));
+    return {
+      beneficiaries: sorted(this.beneficiaries.values(), 'beneficiary_id'),
+      enrollments: sorted(this.enrollments.values(), 'beneficiary_id', 'program'),
+      payment_accounts: sorted(this.accounts.values(), 'account_id'),
+      disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
+      duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
+      payroll_runs: sorted(this.runs.values(), 'run_id'),
+    };
+  }
+
+  // ---- the answers of ReadModelQueries ----
+
+  beneficiaries_(filter: ListFilter) {
+    const rows = [...this.beneficiaries.values()]
+      .filter((b) => !filter.units || filter.units.includes(b.unit_code as string))
+      .filter(
+        (b) =>
+          !(filter.program || filter.status) ||
+          [...this.enrollments.values()].some(
+            (e) => e.beneficiary_id === b.beneficiary_id && (!filter.program || e.program === filter.program) && (!filter.status || e.status === filter.status),
+          ),
+      )
+      .filter((b) => !filter.after || (b.beneficiary_id as string) > filter.after)
+      .sort(byKeys((b) => b.beneficiary_id as string));
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map((b) => this.beneficiaryWithDetails(b)),
+      next: rows.length > filter.limit ? (page.at(-1)!.beneficiary_id as string) : null,
+    };
+  }
+
+  beneficiary(beneficiaryId: string) {
+    const row = this.beneficiaries.get(beneficiaryId);
+    return row && this.beneficiaryWithDetails(row);
+  }
+
+  private beneficiaryWithDetails(b: ExpectedRow) {
+    const { registered_position: _, ...row } = b;
+    return {
+      ...row,
+      enrollments: [...this.enrollments.values()].filter((e) => e.beneficiary_id === b.beneficiary_id).sort(byKeys((e) => e.program as string)),
+      accounts: [...this.accounts.values()]
+        .filter((a) => a.beneficiary_id === b.beneficiary_id)
+        .sort(byKeys((a) => a.opened_on as string, (a) => a.account_id as string)),
+    };
+  }
+
+  private isLate(d: ExpectedRow, today: string): boolean {
+    return (d.status === 'PAID' && (d.days_late as number) > 0) || (UNPAID.has(d.status as string) && (d.due_date as string) < today);
+  }
+
+  private disbursementsWhere(filter: Omit<ListFilter, 'limit' | 'after'>, today: string): ExpectedRow[] {
+    return [...this.disbursements.values()].filter(
+      (d) =>
+        (!filter.units || filter.units.includes(d.unit_code as string)) &&
+        (!filter.program || d.program === filter.program) &&
+        (!filter.period || d.period === filter.period) &&
+        (!filter.status || d.status === filter.status) &&
+        (!filter.beneficiaryId || d.beneficiary_id === filter.beneficiaryId) &&
+        (filter.late === undefined || this.isLate(d, today) === filter.late),
+    );
+  }
+
+  disbursements_(filter: ListFilter, today: string) {
+    const rows = this.disbursementsWhere(filter, today)
+      .filter((d) => !filter.after || (d.disbursement_id as string) > filter.after)
+      .sort(byKeys((d) => d.disbursement_id as string));
+    const page = rows.slice(0, filter.limit);
+    return { items: page, next: rows.length > filter.limit ? (page.at(-1)!.disbursement_id as string) : null };
+  }
+
+  coverage(filter: { units?: readonly string[]; program?: string }) {
+    const verified = new Set([...this.accounts.values()].filter((a) => a.status === 'VERIFIED').map((a) => a.beneficiary_id));
+    const groups = new Map<string, { unitCode: string; program: string; active: number; verified: number }>();
+    for (const e of this.enrollments.values()) {
+      if (e.status !== 'ACTIVE' || (filter.units && !filter.units.includes(e.unit_code as string)) || (filter.program && e.program !== filter.program)) continue;
+      const key = `${e.unit_code}/${e.program}`;
+      const group = groups.get(key) ?? { unitCode: e.unit_code as string, program: e.program as string, active: 0, verified: 0 };
+      group.active++;
+      if (verified.has(e.beneficiary_id)) group.verified++;
+      groups.set(key, group);
+    }
+    // The latest period with a payment, per program, across every unit.
+    const latest = new Map<string, string>();
+    for (const d of this.disbursements.values()) {
+      if (d.status === 'PAID' && (d.period as string) > (latest.get(d.program as string) ?? '')) latest.set(d.program as string, d.period as string);
+    }
+    return [...groups.values()]
+      .sort(byKeys((g) => g.unitCode, (g) => g.program))
+      .map((group) => {
+        const period = latest.get(group.program);
+        const paid = [...this.disbursements.values()].filter((d) => d.status === 'PAID' && d.unit_code === group.unitCode && d.program === group.program && d.period === period);
+        const byBank = paid.filter((d) => d.channel === 'BANK').length;
+        return {
+          unitCode: group.unitCode,
+          program: group.program,
+          activeBeneficiaries: group.active,
+          verifiedAccounts: group.verified,
+          latestPeriod: paid.length ? period! : null,
+          paidInLatestPeriod: paid.length,
+          paidByBankInLatestPeriod: byBank,
+          bankShareInLatestPeriod: paid.length ? Math.round((byBank / paid.length) * 10_000) / 10_000 : null,
+        };
+      });
+  }
+
+  summary(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    const groups = new Map<string, { period: string; program: string; unitCode: string; channel: string; count: number; totalAmount: number; byStatus: Record<string, { count: number; totalAmount: number }> }>();
+    const rows = this.disbursementsWhere(filter, '').sort(
+      byKeys((d) => d.period as string, (d) => d.program as string, (d) => d.unit_code as string, (d) => d.channel as string, (d) => d.status as string),
+    );
+    for (const d of rows) {
+      const key = `${d.period}/${d.program}/${d.unit_code}/${d.channel}`;
+      const group = groups.get(key) ?? { period: d.period as string, program: d.program as string, unitCode: d.unit_code as string, channel: d.channel as string, count: 0, totalAmount: 0, byStatus: {} };
+      group.count++;
+      group.totalAmount += d.amount as number;
+      const status = (group.byStatus[d.status as string] ??= { count: 0, totalAmount: 0 });
+      status.count++;
+      status.totalAmount += d.amount as number;
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
+  latePayments(filter: { units?: readonly string[]; program?: string; period?: string }, today: string) {
+    return this.disbursementsWhere({ ...filter, late: true }, today).sort(byKeys((d) => d.period as string, (d) => d.unit_code as string, (d) => d.disbursement_id as string));
+  }
+
+  duplicateAttempts(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    return this.duplicates
+      .map((a) => ({ a, d: this.disbursements.get(a.disbursement_id as string) }))
+      .filter(({ d }) => d && (!filter.units || filter.units.includes(d.unit_code as string)) && (!filter.program || d.program === filter.program) && (!filter.period || d.period === filter.period))
+      .sort((x, y) => (x.a.position as number) - (y.a.position as number))
+      .map(({ a, d }) => ({
+        position: a.position,
+        disbursement_id: a.disbursement_id,
+        beneficiary_id: d!.beneficiary_id,
+        program: d!.program,
+        period: d!.period,
+        unit_code: d!.unit_code,
+        amount: d!.amount,
+        provider_reference_attempted: a.provider_reference,
+        paid_under_reference: a.paid_under_reference,
+        attempted_amount: a.amount,
+        attempted_paid_at: a.paid_at,
+        recorded_at: a.recorded_at,
+      }));
+  }
+
+  overpayments(filter: { units?: readonly string[]; program?: string; period?: string }) {
+    return this.disbursementsWhere(filter, '')
+      .filter((d) => d.overpayment === true)
+      .sort(byKeys((d) => d.period as string, (d) => d.unit_code as string, (d) => d.disbursement_id as string));
+  }
+}
+
+/**
+ * Query answers as a reader sees them: SQLite stores booleans as 0/1 and PostgreSQL natively, and
+ * the API reads both as booleans. Only the disbursement flags are booleans in any answer.
+ */
+export function normalized<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(normalized) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, (key === 'arrears' || key === 'overpayment') && (inner === 0 || inner === 1) ? inner === 1 : normalized(inner)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** Every read-model table, ordered by key, booleans as booleans: for comparing stores row for row. */
+export async function dumpReadModels(store: ReadModelStore): Promise<Record<string, ExpectedRow[]>> {
+  const dump: Record<string, ExpectedRow[]> = {};
+  for (const table of READ_MODEL_TABLES) {
+    const booleans = table.columns.filter(([, type]) => type === 'boolean').map(([name]) => name);
+    const rows = await store.query<ExpectedRow>(`SELECT * FROM ${table.name} ORDER BY ${table.key.join(', ')}`);
+    dump[table.name] = rows.map((row) => {
+      const copy = { ...row };
+      for (const column of booleans) if (copy[column] === 0 || copy[column] === 1) copy[column] = copy[column] === 1;
+      return copy;
+    });
+  }
+  return dump;
+}
