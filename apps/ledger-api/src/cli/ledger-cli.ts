@@ -1,11 +1,16 @@
 import { ConfigurationError } from '../config/ledger-config.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { digestCommand } from './commands/digest.command.js';
+import { importCommand } from './commands/import.command.js';
+import { rebuildCommand } from './commands/rebuild.command.js';
+import { seedCommand } from './commands/seed.command.js';
 import { tokenCommand } from './commands/token.command.js';
+import { verifyCommand } from './commands/verify.command.js';
 
 // `npm run ledger -- <command>`. Runs under tsx, which emits no decorator metadata, so no command
 // may bootstrap Nest's dependency injection: each one wires the plain classes it needs itself.
 // Add a command (seed, import, digest, verify, rebuild) as a file in commands/ and list it here.
-const COMMANDS: readonly CliCommand[] = [tokenCommand];
+const COMMANDS: readonly CliCommand[] = [seedCommand, tokenCommand, importCommand, digestCommand, verifyCommand, rebuildCommand];
 
 const io: CliIo = {
   env: process.env,

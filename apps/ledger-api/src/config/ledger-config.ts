@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+
 /** Every setting the ledger reads, with its default. The README's configuration table mirrors this. */
 export interface LedgerConfig {
   readonly production: boolean;
@@ -13,6 +15,12 @@ export interface LedgerConfig {
    * generates one and keeps it in the data directory. Loading the configuration does no file I/O.
    */
   readonly jwtSecret: string | undefined;
+  /**
+   * LEDGER_AUDIT_SIGNING_KEY: the Ed25519 private key (PKCS#8 PEM) that signs audit digests, or
+   * undefined outside production: then the embedded mode generates one on first start and keeps it
+   * in `<LEDGER_DATA_DIR>/audit-signing-key.pem` (apps/ledger-api/src/audit/audit-signing-key.ts).
+   */
+  readonly auditSigningKey: string | undefined;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
   /** How long an idempotency key and its first response are kept; the spec's floor is 45 days. */
@@ -33,6 +41,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
   if (secret && secret.length < 32) {
     throw new ConfigurationError('LEDGER_JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key).');
   }
+  const auditSigningKey = auditSigningKeyOf(env, production);
   const projector = env.LEDGER_PROJECTOR ?? 'embedded';
   if (projector !== 'embedded' && projector !== 'external') {
     throw new ConfigurationError(`LEDGER_PROJECTOR must be "embedded" or "external", not ${JSON.stringify(projector)}.`);
@@ -46,11 +55,39 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     databaseUrl: env.DATABASE_URL || undefined,
     projector,
     jwtSecret: secret || undefined,
+    auditSigningKey,
     bodyLimitBytes: positiveInteger(env, 'LEDGER_BODY_LIMIT_BYTES', 1_048_576),
     rateLimitPerMinute: positiveInteger(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 6_000),
     idempotencyRetentionDays: idempotencyRetentionDays(env),
     seedDemo: (env.LEDGER_SEED_DEMO ?? (production ? 'false' : 'true')) === 'true',
   };
+}
+
+/**
+ * Digests an auditor keeps are only worth the key that signed them: in production it comes from the
+ * operator's secret store, never from a file the ledger made itself. A PEM in one line with `\n`
+ * escapes (as environment files often carry it) is accepted too.
+ */
+function auditSigningKeyOf(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
+  const raw = env.LEDGER_AUDIT_SIGNING_KEY?.trim();
+  if (!raw) {
+    if (production) {
+      throw new ConfigurationError(
+        'LEDGER_AUDIT_SIGNING_KEY must be set when NODE_ENV=production: the Ed25519 private key (PEM) that signs audit digests, e.g. from `openssl genpkey -algorithm ed25519`.',
+      );
+    }
+    return undefined;
+  }
+  const pem = raw.includes('\\n') ? raw.replace(/\\n/g, '\n') : raw;
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    type = undefined;
+  }
+  // The key itself is never echoed back.
+  if (type !== 'ed25519') throw new ConfigurationError('LEDGER_AUDIT_SIGNING_KEY must be an Ed25519 private key in PEM (PKCS#8), e.g. from `openssl genpkey -algorithm ed25519`.');
+  return pem;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,0 +1,2 @@
+export const AUDIT_SIGNING_KEY = Symbol('AuditSigningKey');
+export const TAMPER_EVIDENCE = Symbol('TamperEvidence');

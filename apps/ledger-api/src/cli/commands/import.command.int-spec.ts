@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { beneficiaryIdFor, beneficiaryStreamName, type NationalId } from '@ledger/domain';
+import { SqliteEventStore } from '@ledger/event-store';
+import type { CliIo } from '../cli-command.js';
+import { csvRows, importCommand } from './import.command.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'ledger-import-'));
+const HEADER = 'nationalId,fullName,dateOfBirth,gender,unitCode,program,coefficient,effectiveFrom,decisionNumber,decisionDate,bankCode,accountNumber,holderName,openedOn';
+
+/** Runs `npm run ledger -- import …` in-process, against a data directory of its own. */
+async function runImport(file: string, csv: string) {
+  const path = join(directory, file);
+  writeFileSync(path, csv);
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { env: { LEDGER_DATA_DIR: directory }, out: (line) => out.push(line), err: (line) => err.push(line) };
+  const exitCode = await importCommand.run(['--file', path], io);
+  return { exitCode, out: out.join('\n'), report: readFileSync(path.replace(/\.csv$/, '.errors.csv'), 'utf8') };
+}
+
+async function inTheLedger<T>(look: (store: SqliteEventStore) => Promise<T>): Promise<T> {
+  const store = SqliteEventStore.open(join(directory, 'ledger.sqlite'));
+  try {
+    return await look(store);
+  } finally {
+    await store.close();
+  }
+}
+const eventTypesOf = (nationalId: string) => inTheLedger(async (store) => (await store.readStream(beneficiaryStreamName(beneficiaryIdFor(nationalId as NationalId)))).map((event) => event.type));
+const head = () => inTheLedger((store) => store.headPosition());
+
+const GOOD_WITH_ACCOUNT = '091052000001,Bùi Trung Tài,1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,1/QĐ-UBND,2023-12-20,VBA,7700205123456,BUI TRUNG TAI,2024-01-02';
+const GOOD_CASH = '091152000002,"Đặng Thị Ánh",1952-05-01,FEMALE,900,SOCIAL_ASSISTANCE,1500,2024-02,2/QĐ-UBND,2024-01-20,,,,';
+const SECOND_PROGRAM = '091052000001,Bùi Trung Tài,1952-03-14,MALE,899,SOCIAL_ASSISTANCE,1000,2024-01,7/QĐ-UBND,2023-12-20,VBA,7700205123456,BUI TRUNG TAI,2024-01-02';
+const BAD_ID = '091152000003,Lê Văn Ba,1952-05-01,MALE,900,SOCIAL_ASSISTANCE,1500,2024-02,3/QĐ,2024-01-20,,,,';
+const BAD_FIELDS = '091052000004,Trần Văn Bốn,1952-02-30,MALE,999,NOPE,1.5,2024-13,,2024-01-20,VBA,12,TRAN VAN BON,2024-01-01';
+const HALF_AN_ACCOUNT = '091052000005,Phạm Văn Năm,1952-07-07,MALE,899,MERITORIOUS,1000,2024-03,5/QĐ,2024-02-20,VBA,,,';
+
+describe('import --file beneficiaries.csv', () => {
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  describe('when the file mixes good rows and bad ones', () => {
+    let first: Awaited<ReturnType<typeof runImport>>;
+
+    it('enrolls every good row through the command handlers, and reports the bad ones without writing them', async () => {
+      first = await runImport('beneficiaries.csv', [HEADER, GOOD_WITH_ACCOUNT, BAD_ID, GOOD_CASH, BAD_FIELDS, SECOND_PROGRAM, HALF_AN_ACCOUNT, ''].join('\r\n'));
+      expect(first.exitCode).toBe(1);
+      expect(first.out).toContain('Imported 3 of 6 rows (1 accounts opened); 0 already imported; 3 refused');
+      // Two rows of one person (two programs, the same account) run side by side: one account, opened once.
+      expect((await eventTypesOf('091052000001')).sort()).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted', 'EnrollmentStarted', 'PaymentAccountOpened']);
+      expect(await eventTypesOf('091152000002')).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted']);
+      for (const refused of ['091152000003', '091052000004', '091052000005']) expect(await eventTypesOf(refused)).toEqual([]);
+    });
+
+    it('lists each refusal by line and field, every field of a row at once', () => {
+      const lines = first.report.trim().split('\r\n');
+      expect(lines[0]).toBe('row,field,message');
+      expect(lines.slice(1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual([
+        '3,nationalId',
+        '5,dateOfBirth',
+        '5,unitCode',
+        '5,program',
+        '5,coefficient',
+        '5,effectiveFrom',
+        '5,decisionNumber',
+        '5,accountNumber',
+        '7,accountNumber',
+        '7,holderName',
+        '7,openedOn',
+      ]);
+      expect(first.report).toContain('nationalId digit 4 says FEMALE, which disagrees with gender');
+    });
+
+    it('never writes a national id or an account number into the report', () => {
+      for (const identifier of ['091152000003', '091052000004', '091052000005', '091052000001', '7700205123456']) expect(first.report).not.toContain(identifier);
+    });
+  });
+
+  describe('when the same file is imported again', () => {
+    it('writes nothing new: every row it imported is recognised as already imported', async () => {
+      const before = await head();
+      const again = await runImport('beneficiaries.csv', [HEADER, GOOD_WITH_ACCOUNT, BAD_ID, GOOD_CASH, BAD_FIELDS, SECOND_PROGRAM, HALF_AN_ACCOUNT].join('\n'));
+      expect(await head()).toBe(before);
+      expect(again.out).toContain('Imported 0 of 6 rows (0 accounts opened); 3 already imported; 3 refused');
+    });
+
+    it('writes nothing either from another file with the same rows in another order', async () => {
+      const before = await head();
+      const reordered = await runImport('copy.csv', [HEADER, GOOD_CASH, SECOND_PROGRAM, GOOD_WITH_ACCOUNT].join('\n'));
+      expect(reordered.exitCode).toBe(0);
+      expect(await head()).toBe(before);
+    });
+  });
+
+  describe("when a row's enrollment succeeds but its account cannot be opened", () => {
+    const meritorious = '091052000006,Hồ Văn Sáu,1952-06-06,MALE,902,MERITORIOUS,1000,2024-03,6/QĐ,2024-02-20,VBA,8800100200300,HO VAN SAU,2024-03-01';
+    // The same person's second program names the same account with another opening date: the ledger refuses a second open account.
+    const socialAssistance = (openedOn: string) => `091052000006,Hồ Văn Sáu,1952-06-06,MALE,902,SOCIAL_ASSISTANCE,1500,2024-03,9/QĐ,2024-02-21,VBA,8800100200300,HO VAN SAU,${openedOn}`;
+
+    it('keeps the enrollment, reports the account, and finishes the row when it is run again fixed, writing nothing twice', async () => {
+      expect((await runImport('meritorious.csv', [HEADER, meritorious].join('\n'))).exitCode).toBe(0);
+
+      const clash = await runImport('social-assistance.csv', [HEADER, socialAssistance('2024-03-09')].join('\n'));
+      expect(clash.exitCode).toBe(1);
+      expect(clash.report).toContain('2,account,"enrolled, but the account was not opened: ACCOUNT_ALREADY_OPEN');
+      expect(await eventTypesOf('091052000006')).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted', 'PaymentAccountOpened', 'EnrollmentStarted']);
+
+      const before = await head();
+      const fixed = await runImport('social-assistance.csv', [HEADER, socialAssistance('2024-03-01')].join('\n'));
+      expect(fixed.exitCode).toBe(0);
+      expect(fixed.out).toContain('Imported 0 of 1 rows (0 accounts opened); 1 already imported; 0 refused');
+      expect(await head()).toBe(before);
+    });
+  });
+
+  describe('reading the CSV', () => {
+    it('takes quoted cells with commas, quotes and line breaks, a BOM and CRLF, and numbers rows by the line they start on', () => {
+      const rows = csvRows(`\uFEFF${HEADER}\r\n"091052000001","Tài ""Út""",1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,"1/QĐ\r\nbis",2023-12-20\r\n\r\n${GOOD_CASH}\r\n`);
+      expect(rows.map((row) => row.line)).toEqual([2, 5]);
+      expect(rows[0]!.cells).toMatchObject({ fullName: 'Tài "Út"', decisionNumber: '1/QĐ\r\nbis', bankCode: '' });
+    });
+
+    it('refuses a file whose header lacks a column or names an unknown one, before writing anything', () => {
+      expect(() => csvRows('nationalId,fullName\n1,2')).toThrow(/missing columns: dateOfBirth/);
+      expect(() => csvRows(`${HEADER},iban\n`)).toThrow(/unknown columns: iban/);
+    });
+  });
+});
