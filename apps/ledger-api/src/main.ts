@@ -1,13 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { EventStore } from '@ledger/event-store';
 import { AppModule } from './app.module.js';
-import { ConfigurationError, loadLedgerConfig } from './config/ledger-config.js';
-import { JWT_SECRET_FILE } from './platform/auth/jwt-secret.js';
+import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from './config/ledger-config.js';
+import { demoBanner } from './demo/demo-banner.js';
+import { demoSeedStatus, seedDemo, type DemoSeedStatus } from './demo/seed-demo.js';
+import { SeedProgressPrinter } from './demo/seed-progress.js';
+import { EVENT_STORE } from './ledger.tokens.js';
+import { AccessTokens } from './platform/auth/access-tokens.js';
 import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from './platform/http/configure-http.js';
-import { OPENAPI_JSON_PATH, OPENAPI_PATH, setupOpenApi } from './platform/openapi/openapi.js';
+import { setupOpenApi } from './platform/openapi/openapi.js';
+import { ReadModelFreshness } from './read-side/read-model-freshness.js';
 
-let config;
+let config: LedgerConfig;
 try {
   config = loadLedgerConfig();
 } catch (error) {
@@ -20,11 +27,58 @@ const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(
 await configureLedgerHttp(app, config);
 setupOpenApi(app);
 app.enableShutdownHooks();
+// Registers the command handlers on the bus and starts the embedded projector; listening comes
+// after the demo is seeded, so nobody is served a half-seeded ledger.
+await app.init();
+
+const store = app.get<EventStore>(EVENT_STORE);
+let demo: DemoSeedStatus | undefined = config.production ? undefined : await demoSeedStatus(store);
+if (config.seedDemo) {
+  demo ??= await demoSeedStatus(store);
+  if (demo.status === 'EMPTY' || demo.status === 'UNFINISHED') demo = await seedTheDemo(demo);
+}
+if (config.projector === 'embedded') await readModelsCaughtUp();
 await app.listen(config.port, config.host);
 
 const url = await app.getUrl();
-console.log(`Ledger API listening on ${url}`);
-console.log(`OpenAPI: ${url}/${OPENAPI_PATH} (JSON: ${url}/${OPENAPI_JSON_PATH})`);
-if (!config.jwtSecret) {
-  console.log(`Tokens are signed with the secret kept in ${config.dataDirectory}/${JWT_SECRET_FILE}; mint one with: npm run ledger -- token --role operator --units '*'`);
+if (config.production || !demo) console.log(`Ledger API listening on ${url}`);
+else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), demo }));
+
+/** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress. */
+async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
+  console.log(found.status === 'EMPTY' ? 'Empty data directory: seeding the demo province (Kiên Giang)…' : 'Finishing the demo seed that was interrupted…');
+  let stopping = false;
+  const stop = () => (stopping = true);
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  const progress = new SeedProgressPrinter(process.stdout);
+  try {
+    const report = await seedDemo({ commands: app.get(CommandBus), store, onProgress: progress.update });
+    progress.finish();
+    console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the command bus in ${report.seconds.toFixed(1)} s.`);
+  } catch (error) {
+    progress.finish();
+    if (!stopping) throw error;
+    // Every command carried a deterministic idempotency key: the next start finishes the job.
+    console.log('Seeding interrupted; start again to finish it.');
+    process.exit(130);
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
+  return demoSeedStatus(store);
+}
+
+/** Waits until the embedded projector has applied every event, so the first queries see the whole demo. */
+async function readModelsCaughtUp(): Promise<void> {
+  const freshness = app.get(ReadModelFreshness);
+  const head = await store.headPosition();
+  if (head < 0n || (await freshness.checkpoint()) >= head) return;
+  const progress = new SeedProgressPrinter(process.stdout);
+  const task = 'Projecting the read models';
+  for (;;) {
+    const checkpoint = await freshness.checkpoint();
+    progress.update({ task, done: Number(checkpoint + 1n), total: Number(head + 1n), detail: `at position ${checkpoint.toLocaleString('en-US')} of ${head.toLocaleString('en-US')}` });
+    if (await freshness.waitFor(head, 500)) break;
+  }
+  progress.update({ task, done: Number(head + 1n), total: Number(head + 1n), detail: `up to position ${head.toLocaleString('en-US')}` });
+  progress.finish();
 }
