@@ -81,8 +81,14 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     guard?.(state);
 
     if (eventIdSeed) {
-      const earlier = recorded.findIndex((event) => event.id === eventIdFor(eventIdSeed, streamName, 0));
+      const firstId = eventIdFor(eventIdSeed, streamName, 0);
+      const earlier = recorded.findIndex((event) => event.id === firstId);
       if (earlier >= 0) {
+        // Applied by an earlier attempt. If that decision recorded a refusal (a duplicate payment
+        // attempt, kept for the auditors), the retry must be refused the same way, not answered as a
+        // success: decide again on the state the first attempt decided on (decide is pure).
+        const refusal = refusalOf(decider.decide(command, events.slice(0, earlier).reduce(decider.evolve, decider.initialState())));
+        if (refusal) throw refusal;
         const ids = new Set(recorded.map((_, index) => eventIdFor(eventIdSeed, streamName, index)));
         let last = earlier;
         while (last + 1 < recorded.length && ids.has(recorded[last + 1]!.id)) last++;
