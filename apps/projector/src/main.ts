@@ -1,7 +1,7 @@
-import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config.js';
+import { loadProjectorConfig } from './projector-config.js';
 import { startProjectorProcess } from './projector-process.js';
 
-const config = loadLedgerConfig();
+const config = loadProjectorConfig();
 const running = await startProjectorProcess(config);
 console.log(`projector following the log from position ${running.projector.checkpoint}`);
 const stop = async () => {

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { openEventStore, type EventStore } from '@ledger/event-store';
 import { openReadModelStore, Projector, type ReadModelStore } from '@ledger/read-models';
-import type { LedgerConfig } from '../../ledger-api/src/config/ledger-config.js';
+import type { ProjectorConfig } from './projector-config.js';
 
 export interface ProjectorProcess {
   readonly projector: Projector;
@@ -13,7 +13,8 @@ export interface ProjectorProcess {
  * them, batch by batch, each batch and its checkpoint in one transaction. Serves /health/ready and
  * /metrics for the orchestrator.
  */
-export async function startProjectorProcess(config: LedgerConfig, { port = Number(process.env.PROJECTOR_PORT ?? 3001), maxBatch = Number(process.env.LEDGER_PROJECTOR_BATCH ?? 2_000) } = {}): Promise<ProjectorProcess> {
+export async function startProjectorProcess(config: ProjectorConfig): Promise<ProjectorProcess> {
+  const { port, maxBatch } = config;
   const eventStore: EventStore = openEventStore(config);
   const readModels: ReadModelStore = await openReadModelStore(config, eventStore);
   let events = 0;
