@@ -26,5 +26,7 @@ export default {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // SIGKILL the compiled API mid-payroll, mid-send and mid-settlement (compiles it first, cached per source version).
+    { ...shared, displayName: 'crash', testMatch: ['<rootDir>/test/crash/**/*.int-spec.ts'] },
   ],
 };

@@ -118,6 +118,8 @@ describe('when parsing an instant', () => {
     '2024-04-05 09:30:00+07:00',
     'yesterday',
     1712284200000,
+    '2999-12-31T23:59:59.999999999-14:00', // already 3000 in Vietnam
+    '1900-01-01T03:00:00+14:00', // still 1899 in Vietnam
   ])('refuses %p', (raw) => {
     expect(() => parseInstant(raw, 'paidAt')).toThrow(InvalidValue);
   });

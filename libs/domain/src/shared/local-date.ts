@@ -78,6 +78,12 @@ export function parseInstant(raw: unknown, field: string): Date {
     Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) +
     Number(fraction.padEnd(3, '0').slice(0, 3)) -
     offsetMinutes * 60_000;
+  // An offset can carry an instant over a year edge: 2999-12-31T23:00-14:00 is already 3000 in Vietnam,
+  // where every instant is dated (days late, periods), so the range is checked there too.
+  const yearInVietnam = new Date(ms + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
+  if (yearInVietnam < FIRST_YEAR || yearInVietnam > LAST_YEAR) {
+    throw new InvalidValue(field, `${field} must lie in the years ${FIRST_YEAR}–${LAST_YEAR}, Vietnam time`);
+  }
   return new Date(ms);
 }
 

@@ -14,6 +14,13 @@ describe('access tokens', () => {
     await expect(tokens.verify(expired)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 
+  it('refuses a token it verified before once it has expired', async () => {
+    const shortLived = await tokens.mint({ userId: 'alice', role: 'operator', units: ['899'] }, { ttl: '1s' });
+    await expect(tokens.verify(shortLived)).resolves.toMatchObject({ userId: 'alice' });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await expect(tokens.verify(shortLived)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
   it('refuses a token signed with another secret', async () => {
     const forged = await new AccessTokens('another-secret-that-is-at-least-32-chars').mint({ userId: 'm', role: 'admin', units: ['*'] });
     await expect(tokens.verify(forged)).rejects.toBeInstanceOf(InvalidAccessToken);

@@ -1,16 +1,55 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { LedgerConfig } from '../../config/ledger-config.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
-import { pathOf, problemException } from '../problems/problem-details.js';
+import { pathOf, problem, PROBLEM_CONTENT_TYPE, problemException, type ProblemDetails } from '../problems/problem-details.js';
+import { toProblem } from '../problems/problem-mapping.js';
 import { bodyMustBeAnObject } from '../validation/validation.pipe.js';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
 import type { LedgerRequest } from './ledger-request.js';
 
-/** Fastify with the configured body limit; a larger body is refused with a 413 before it is read whole. */
+/**
+ * Fastify with the configured body limit (a larger body is refused with a 413 before it is read
+ * whole), and problem details for the refusals that happen before Nest sees a request at all.
+ */
 export function ledgerHttpAdapter(config: Pick<LedgerConfig, 'bodyLimitBytes'>): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  return new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, frameworkErrors: answerRouterRefusal, clientErrorHandler: answerUnreadableRequest });
+}
+
+/** The router refuses a path whose percent-encoding does not decode (400) or a parameter over 100 characters (414) before any hook or filter runs. */
+function answerRouterRefusal(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const instance = pathOf(request.url);
+  const refusal =
+    error.code === 'FST_ERR_BAD_URL'
+      ? { ...problem(400, 'MALFORMED_URL', 'The request path holds a percent-encoding that does not decode to UTF-8 text.'), instance }
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? { ...problem(414, 'PATH_PARAMETER_TOO_LONG', 'A path parameter is longer than 100 characters; no id the ledger issues is.'), instance }
+        : toProblem(error, instance).problem;
+  void reply.status(refusal.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
+}
+
+/**
+ * A request Node's HTTP parser cannot read (broken framing, Content-Length beside Transfer-Encoding,
+ * headers over the size limit) never becomes a request: the socket gets a problem and is closed.
+ * As in Node's own handler, only on a connection that has not answered anything yet: a second
+ * response after one already sent would be read as garbage by the client.
+ */
+function answerUnreadableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal: ProblemDetails =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request headers exceed the size the server reads.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.')
+        : problem(400, 'MALFORMED_HTTP_REQUEST', 'The request is not well-formed HTTP/1.1.');
+  const body = JSON.stringify(refusal);
+  if (socket.writable && socket.bytesWritten === 0) {
+    socket.write(`HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 /** Nest must not register its own parsers (it would accept form bodies): `configureLedgerHttp` installs JSON only. */
@@ -27,6 +66,9 @@ export async function configureLedgerHttp(app: NestFastifyApplication, config: L
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    if (jsonNestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      return done(problemException(400, 'JSON_NESTED_TOO_DEEP', `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} deep.`), undefined);
+    }
     parseJson(request, body as string, (error, value) => {
       if (error) return done(error, undefined);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return done(bodyMustBeAnObject(), undefined);

@@ -44,6 +44,14 @@ export const IDEMPOTENCY_SCHEMA = `
   CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
 `;
 
+interface PendingSave {
+  readonly scope: string;
+  readonly key: string;
+  readonly record: IdempotencyRecord;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface Row {
   fingerprint: string;
   status_code: number;
@@ -59,6 +67,10 @@ interface Row {
  */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly statements;
+  private readonly saveBatch: Database.Transaction<(batch: readonly PendingSave[]) => void>;
+  /** Saves asked for during this turn of the event loop: committed together, with one fsync. */
+  private pending: PendingSave[] = [];
+  private flushScheduled = false;
 
   /** Its own file, for when the events are not in SQLite (EventStoreDB). */
   static open(path: string): SqliteIdempotencyStore {
@@ -82,6 +94,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       ),
       purge: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
     };
+    this.saveBatch = db.transaction((batch: readonly PendingSave[]) => {
+      for (const { scope, key, record } of batch) {
+        const { fingerprint, response, createdAt } = record;
+        this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime());
+      }
+    });
   }
 
   async find(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -94,8 +112,33 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     };
   }
 
-  async save(scope: string, key: string, { fingerprint, response, createdAt }: IdempotencyRecord): Promise<void> {
-    this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime());
+  /**
+   * Group-committed like the event store's appends: under synchronous=FULL a commit per request
+   * would cost an fsync each, on the event loop. The promise still resolves only once the record is
+   * on disk, so the response it guards is never sent before its replay is stored.
+   */
+  save(scope: string, key: string, record: IdempotencyRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ scope, key, record, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.saveBatch(batch);
+    } catch (error) {
+      for (const save of batch) save.reject(error);
+      return;
+    }
+    for (const save of batch) save.resolve();
   }
 
   async purgeCreatedBefore(cutoff: Date): Promise<number> {
@@ -103,6 +146,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async close(): Promise<void> {
+    this.flush();
     // A shared connection belongs to the event store, which closes it.
     if (this.options.ownsDatabase) this.db.close();
   }
