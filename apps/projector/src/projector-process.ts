@@ -5,6 +5,8 @@ import type { ProjectorConfig } from './projector-config.js';
 
 export interface ProjectorProcess {
   readonly projector: Projector;
+  /** Where /health and /metrics are served. */
+  readonly url: string;
   stop(): Promise<void>;
 }
 
@@ -21,7 +23,7 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
   const projector = new Projector(eventStore, readModels, {
     maxBatch,
     onBatch: (count) => (events += count),
-    onError: (error) => console.error('projector stopped:', error),
+    onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`),
   });
   await projector.start();
 
@@ -58,10 +60,11 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
       '',
     ].join('\n');
   });
-  await http.listen({ port, host: config.host });
+  const url = await http.listen({ port, host: config.host });
 
   return {
     projector,
+    url,
     async stop() {
       await http.close();
       await projector.stop();

@@ -5,6 +5,7 @@ export * from './sql-statements.js';
 export * from './projections/ledger.projection.js';
 export * from './projector.js';
 export * from './sqlite/sqlite-read-model-store.js';
+export * from './postgres/postgres-read-model-store.js';
 export * from './queries/read-model-queries.js';
 export * from './open-read-model-store.js';
 export * from './audit/index.js';

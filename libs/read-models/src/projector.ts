@@ -8,7 +8,10 @@ export interface ProjectorOptions {
   /** Most events written in one read-model transaction. */
   readonly maxBatch?: number;
   readonly onBatch?: (events: number, position: bigint) => void;
+  /** Called at each failed batch, before it is tried again. */
   readonly onError?: (error: unknown) => void;
+  /** Longest pause between two tries of a batch the read models refused (default 30 s). */
+  readonly maxRetryPauseMs?: number;
 }
 
 const NOT_READY = Symbol('not ready');
@@ -53,6 +56,8 @@ export class Projector {
   /** Set while someone needs the read models to hold still (see whilePaused). */
   private pause: Promise<void> | undefined;
   private applying: Promise<void> | undefined;
+  private stopping = false;
+  private wakeRetry: (() => void) | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -70,11 +75,36 @@ export class Projector {
   private async follow(subscription: Subscription): Promise<void> {
     try {
       for await (const batch of inBatches(subscription, this.options.maxBatch ?? 2_000)) {
-        await this.applyBatch(batch);
+        await this.applyUntilItHolds(batch);
+        if (this.stopping) return;
       }
     } catch (error) {
       this.lastError = error;
       this.options.onError?.(error);
+    }
+  }
+
+  /**
+   * A batch the read models refuse (PostgreSQL restarting, a network cut) is tried again, with
+   * growing pauses, until it commits: the batch rolled back whole, so trying again is safe, and no
+   * later event is read meanwhile. `failure` stays set while it fails, for /health/ready.
+   */
+  private async applyUntilItHolds(batch: readonly RecordedEvent[]): Promise<void> {
+    for (let failures = 0; !this.stopping; failures++) {
+      try {
+        await this.applyBatch(batch);
+        this.lastError = undefined;
+        return;
+      } catch (error) {
+        this.lastError = error;
+        this.options.onError?.(error);
+        const pause = Math.min(this.options.maxRetryPauseMs ?? 30_000, 100 * 2 ** Math.min(failures, 16));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pause);
+          this.wakeRetry = () => (clearTimeout(timer), resolve());
+        });
+        this.wakeRetry = undefined;
+      }
     }
   }
 
@@ -155,6 +185,7 @@ export class Projector {
     return last.hash;
   }
 
+  /** The error of the batch that is failing now, if one is: cleared when it commits. */
   get failure(): unknown {
     return this.lastError;
   }
@@ -177,6 +208,8 @@ export class Projector {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeRetry?.();
     await this.subscription?.close();
     await this.running;
   }

@@ -35,7 +35,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       provide: PROJECTOR,
       // In the production topology apps/projector does this work in its own process.
       useFactory: (config: LedgerConfig, eventStore: EventStore, store: ReadModelStore) =>
-        config.projector === 'embedded' ? new Projector(eventStore, store, { onError: (error) => console.error('projector stopped:', error) }) : undefined,
+        config.projector === 'embedded' ? new Projector(eventStore, store, { onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`) }) : undefined,
       inject: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL_STORE],
     },
     ReadModelFreshness,

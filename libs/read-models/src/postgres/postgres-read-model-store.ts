@@ -150,6 +150,11 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
+    // A connection that drops between two statements emits 'error' instead of failing a query, and
+    // an unheard 'error' would end the process. The next statement fails instead, so the transaction
+    // rolls back and the caller (the projector) tries it again.
+    const dropped = () => undefined;
+    client.on('error', dropped);
     try {
       await client.query('BEGIN');
       await work(client);
@@ -160,9 +165,11 @@ export class PostgresReadModelStore implements ReadModelStore {
         () => true,
         () => false,
       );
+      client.off('error', dropped);
       client.release(!rolledBack);
       throw error;
     }
+    client.off('error', dropped);
     client.release();
   }
 
