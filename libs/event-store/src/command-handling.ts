@@ -32,6 +32,11 @@ export interface HandleCommandOptions<State = unknown> {
   readonly maxAttempts?: number;
   /** Checks on the current state before deciding, such as the actor's unit scope. */
   readonly guard?: (state: State) => void;
+  /**
+   * The stream as the caller just read it (with `readDomainStream`), to decide on without reading
+   * it again; a lost race reads it afresh. Its events must be the whole stream.
+   */
+  readonly alreadyRead?: { readonly events: readonly DomainEvent[]; readonly recorded: readonly RecordedEvent[] };
 }
 
 export interface CommandOutcome<State, Event extends DomainEvent> {
@@ -72,10 +77,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   streamName: string,
   command: Command,
-  { metadata, eventIdSeed, maxAttempts = 64, guard }: HandleCommandOptions<State>,
+  { metadata, eventIdSeed, maxAttempts = 64, guard, alreadyRead }: HandleCommandOptions<State>,
 ): Promise<CommandOutcome<State, Event>> {
   for (let attempt = 1; ; attempt++) {
-    const { events, recorded } = await readDomainStream<Event>(store, streamName);
+    const { events, recorded } = attempt === 1 && alreadyRead ? (alreadyRead as { events: Event[]; recorded: RecordedEvent[] }) : await readDomainStream<Event>(store, streamName);
     const state = events.reduce(decider.evolve, decider.initialState());
     const lastPosition = recorded.at(-1)?.globalPosition ?? null;
     guard?.(state);

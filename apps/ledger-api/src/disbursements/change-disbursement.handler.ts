@@ -38,7 +38,8 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
 
   async execute({ disbursementId, change, context }: ChangeDisbursementCommand): Promise<DisbursementChanged> {
     const streamName = disbursementStreamName(disbursementId);
-    const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
+    const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
+    const current = fold(disbursementDecider, read.events);
     if (!current.exists) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
     assertActorMayActIn(context.actor, current.unitCode, this.catalogues.units);
 
@@ -66,6 +67,7 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
       metadata: metadataFor(context, change.type),
       eventIdSeed: eventIdSeedFor(context, change.type, disbursementId),
       guard: (state) => assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units),
+      alreadyRead: read,
     });
     const { state } = outcome;
     return {
