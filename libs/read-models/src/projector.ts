@@ -129,7 +129,7 @@ export class Projector {
     const chain = new ChainHasher(this.chainHead);
     const changes: RowChange[] = [];
     for (const event of batch) {
-      changes.push(...projectLedgerEvent(event));
+      for (const change of projectLedgerEvent(event)) changes.push(change);
       changes.push({ kind: 'insert', table: 'audit_chain', row: { position: event.globalPosition.toString(), hash: chain.nextHex(chainFieldsOf(event)) } });
     }
     const checkpoint = batch.at(-1)!.globalPosition;
@@ -224,13 +224,15 @@ export async function rebuildReadModels(
   readModels: ReadModelStore,
   { batchSize = 5_000, onProgress, upTo }: { batchSize?: number; onProgress?: (events: number, position: bigint) => void; upTo?: bigint } = {},
 ): Promise<{ events: number; position: bigint }> {
-  await readModels.reset();
   const projector = new Projector(store, readModels);
   let after: bigint | undefined;
   let events = 0;
-  // A store may build its read-only indexes once at the end rather than at each of millions of writes.
+  // A store may build its read-only indexes once at the end rather than at each of millions of
+  // writes; before the reset, which then has no index to empty either (and SQLite's smaller
+  // rebuild cache is not first filled by it).
   await readModels.beginRebuild?.();
   try {
+    await readModels.reset();
     for (;;) {
       const read = await store.readAll({ after, maxCount: batchSize });
       const batch = upTo === undefined ? read : read.filter((event) => event.globalPosition <= upTo);

@@ -4,7 +4,7 @@ import { PROJECTION_NAME, type ReadModelStore } from '../read-model-store.js';
 import type { RowChange, SqlValue } from '../row-changes.js';
 import { schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
 import { toNumberedPlaceholders } from './placeholders.js';
-import { planRowChanges, tableShape, type PlanStep } from './row-change-plan.js';
+import { planRowChanges, tableShape, type PlanStep } from '../row-change-plan.js';
 
 export interface PostgresReadModelStoreOptions {
   /**

@@ -1,12 +1,13 @@
-import { READ_MODEL_TABLES, type ColumnType, type TableDefinition } from '../read-model-schema.js';
-import type { Row, RowChange, SqlValue, TableName } from '../row-changes.js';
+import { READ_MODEL_TABLES, type ColumnType, type TableDefinition } from './read-model-schema.js';
+import type { Row, RowChange, SqlValue, TableName } from './row-changes.js';
 
 /**
  * A batch of row changes folded into few set-based writes, with the result of applying the changes
  * one by one, in order:
  *
  * - `update`: updates by key of rows the batch has not inserted (yet), folded into the values
- *   they leave (`UPDATE … FROM UNNEST(…)`); they run first.
+ *   they leave (PostgreSQL: `UPDATE … FROM UNNEST(…)`; SQLite: one `UPDATE … WHERE key` per row);
+ *   they run first.
  * - `ensure`: rows that exist after the batch whatever the table held before it. Each row is the
  *   full row to insert when its key is absent; when it is present, the columns in `setColumns` are
  *   overwritten with that row's values (`INSERT … ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c`,
@@ -16,6 +17,9 @@ import type { Row, RowChange, SqlValue, TableName } from '../row-changes.js';
  *   its table, and before everything after it.
  *
  * Tables never affect each other, so only the order within a table matters.
+ *
+ * Both stores write plans: a row a batch schedules, sends and pays is written once instead of three
+ * times, and its writes are grouped by the few shapes a projection produces.
  */
 export type PlanStep =
   | { readonly kind: 'ensure'; readonly table: TableName; readonly setColumns: readonly string[]; readonly rows: ReadonlyArray<readonly SqlValue[]> }

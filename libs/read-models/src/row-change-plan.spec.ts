@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { READ_MODEL_TABLES, type ColumnType } from '../read-model-schema.js';
-import type { Row, RowChange, SqlValue, TableName } from '../row-changes.js';
-import { randomRowChanges } from '../testing/random-row-changes.js';
-import { seededRandom } from '../testing/seeded-random.js';
+import { READ_MODEL_TABLES, type ColumnType } from './read-model-schema.js';
+import type { Row, RowChange, SqlValue, TableName } from './row-changes.js';
+import { randomRowChanges } from './testing/random-row-changes.js';
+import { seededRandom } from './testing/seeded-random.js';
 import { planRowChanges, type PlanStep } from './row-change-plan.js';
 
 /**
