@@ -51,8 +51,21 @@ export class SqliteReadModelStore implements ReadModelStore {
     return row?.position ?? -1n;
   }
 
+  /**
+   * Committed without waiting for its own fsync (`synchronous=NORMAL` for this transaction only):
+   * read models are derived and carry their checkpoint in the same transaction, so a power cut can
+   * only take back the last batches whole, which the projector then projects again. A process
+   * crash loses nothing (the WAL is written), and the events' next FULL commit makes them durable
+   * too. On the shared connection this spares the API's event loop an fsync per projected batch.
+   */
   async apply(changes: readonly RowChange[], checkpoint: bigint): Promise<void> {
-    this.applyInTransaction(changes, checkpoint);
+    const synchronous = this.db.pragma('synchronous', { simple: true });
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.applyInTransaction(changes, checkpoint);
+    } finally {
+      this.db.pragma(`synchronous = ${Number(synchronous)}`);
+    }
   }
 
   async reset(): Promise<void> {
