@@ -76,8 +76,22 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** One append of a batch: the arguments of appendToStream. */
+export interface StreamAppend {
+  readonly streamName: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface EventStore {
   appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Many appends at once, each exactly as appendToStream would make it: checked against its own
+   * expected revision and settled on its own, so one refused append never fails another. Outcomes
+   * come in the order of the appends. For callers with thousands of independent appends (a payroll
+   * run) this spares a promise and a callback per append.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<AppendResult>>>;
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The position of the last event in the log, or -1n when it is empty. */

@@ -16,16 +16,33 @@ import {
   payrollRunDecider,
   payrollRunStreamName,
   planPayrollFor,
+  schemaVersionOf,
   upcast,
   uuidV5,
   type BeneficiaryEvent,
   type Catalogues,
   type DisbursementEvent,
+  type PayrollRunCommand,
   type PayrollRunEvent,
+  type PayrollRunState,
   type PlannedDisbursement,
   type SchedulingSummary,
 } from '@ledger/domain';
-import { eventIdFor, handleCommand, NO_STREAM, readDomainStream, storedMetadata, toEventToAppend, WrongExpectedRevision, type EventStore } from '@ledger/event-store';
+import {
+  EventIdConflict,
+  eventIdFor,
+  handleCommand,
+  NO_STREAM,
+  readDomainStream,
+  storedMetadata,
+  toEventToAppend,
+  WrongExpectedRevision,
+  type CommandMetadata,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type StreamAppend,
+} from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
@@ -35,6 +52,23 @@ import { SchedulePayrollCommand, type PayrollRunScheduled } from './payroll-run.
 export const PAYROLL_RUN_NAMESPACE = '3e5a7c9b-1d2f-5a4b-8c6d-7e8f9a0b1c2d';
 /** Appends in flight at once: each wave is group-committed into one transaction. */
 const SCHEDULING_WAVE = 10_000;
+
+interface RunInProgress {
+  readonly runId: string;
+  readonly seed: string;
+  readonly resuming: boolean;
+  readonly metadata: CommandMetadata;
+  /** The metadata as stored, made once for every event the run writes. */
+  readonly storedMetadata: EventMetadata;
+}
+
+interface Tally {
+  scheduled: number;
+  alreadyScheduled: number;
+  arrears: number;
+  totalAmount: number;
+  readonly included: string[];
+}
 
 /**
  * One command schedules a whole payroll. Eligibility comes from the beneficiary streams themselves;
@@ -71,43 +105,36 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     }
     if (run.status !== 'SCHEDULING') return this.responseFor(runId, run.summary!, run.status, await this.store.headPosition());
 
-    const planned: PlannedDisbursement[] = [];
+    const metadata = metadataFor(context, 'SchedulePayroll');
+    const inProgress: RunInProgress = { runId, seed, resuming, metadata, storedMetadata: storedMetadata(metadata) };
+    const tally: Tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] };
     const skipped: Record<string, number> = {};
     let planningDone = 0;
+    let scheduled = 0;
+    // Each wave is scheduled as soon as it is planned, while the beneficiaries are still being read:
+    // only one wave of plans is held at a time, not a province's.
+    let wave: PlannedDisbursement[] = [];
+    const scheduleWave = async () => {
+      await this.scheduleWave(wave, inProgress, tally);
+      onProgress?.((scheduled += wave.length), 'scheduling');
+      wave = [];
+    };
     for await (const { events } of this.store.readCategory(BENEFICIARY_CATEGORY)) {
       const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
       const plan = planPayrollFor(beneficiary, scope, this.catalogues);
-      planned.push(...plan.planned);
+      for (const disbursement of plan.planned) wave.push(disbursement);
       for (const reason of plan.skipped) skipped[reason] = (skipped[reason] ?? 0) + 1;
       if (++planningDone % 10_000 === 0) onProgress?.(planningDone, 'planning');
+      if (wave.length >= SCHEDULING_WAVE) await scheduleWave();
     }
+    if (wave.length > 0) await scheduleWave();
 
-    const outcome = await this.schedule(planned, { runId, seed, resuming }, context, onProgress);
-    const alreadyIncluded = new Set(run.disbursementIds);
-    const toInclude = outcome.included.filter((id) => !alreadyIncluded.has(id));
-    let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
-    for (let start = 0; start < toInclude.length; start += DISBURSEMENT_IDS_PER_EVENT) {
-      await handleCommand(this.store, payrollRunDecider, runStream, { type: 'IncludeDisbursements', data: { disbursementIds: toInclude.slice(start, start + DISBURSEMENT_IDS_PER_EVENT) } }, {
-        metadata: metadataFor(context, 'SchedulePayroll'),
-        eventIdSeed: `${seed}/include/${chunk++}`,
-      });
-    }
-    const summary = { scheduled: outcome.scheduled, alreadyScheduled: outcome.alreadyScheduled, arrears: outcome.arrears, skipped, totalAmount: outcome.totalAmount };
-    const completed = await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CompleteScheduling', data: summary }, {
-      metadata: metadataFor(context, 'SchedulePayroll'),
-      eventIdSeed: `${seed}/complete`,
-    });
+    const summary = { scheduled: tally.scheduled, alreadyScheduled: tally.alreadyScheduled, arrears: tally.arrears, skipped, totalAmount: tally.totalAmount };
+    const completed = await this.completeScheduling(runStream, tally.included, summary, inProgress);
     return this.responseFor(runId, completed.state.summary!, completed.state.status, completed.position);
   }
 
-  private async schedule(
-    planned: PlannedDisbursement[],
-    { runId, seed, resuming }: { runId: string; seed: string; resuming: boolean },
-    context: CommandContext,
-    onProgress?: SchedulePayrollCommand['onProgress'],
-  ) {
-    const metadata = storedMetadata(metadataFor(context, 'SchedulePayroll'));
-    const tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] as string[] };
+  private async scheduleWave(wave: PlannedDisbursement[], { runId, seed, resuming, metadata, storedMetadata }: RunInProgress, tally: Tally): Promise<void> {
     const count = (disbursement: PlannedDisbursement) => {
       tally.scheduled++;
       tally.totalAmount += disbursement.amount;
@@ -118,48 +145,109 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const countExisting = (disbursement: PlannedDisbursement) => {
       if (!disbursement.arrears) tally.alreadyScheduled++;
     };
+    const commandFor = (disbursement: PlannedDisbursement) => ({ type: 'ScheduleDisbursement', data: { ...disbursement, payrollRunId: runId, attempt: 1 } }) as const;
+    const eventIdSeed = `${seed}/schedule`;
 
-    for (let start = 0; start < planned.length; start += SCHEDULING_WAVE) {
-      const wave = planned.slice(start, start + SCHEDULING_WAVE);
-      const revisions = await this.store.streamRevisions(wave.map((disbursement) => disbursementStreamName(disbursement.disbursementId)));
-      await Promise.all(
-        wave.map(async (disbursement) => {
-          const streamName = disbursementStreamName(disbursement.disbursementId);
-          const command = { type: 'ScheduleDisbursement', data: { ...disbursement, payrollRunId: runId, attempt: 1 } } as const;
-          const revision = revisions.get(streamName);
-          if (revision === undefined) {
-            const events = eventsToRecord(decideForDisbursement(command, initialDisbursementState()));
-            try {
-              // "No stream" is the uniqueness check; the existence look-up above only spares the common case a failed append.
-              await this.store.appendToStream(
-                streamName,
-                events.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/schedule`, streamName, index), metadata)),
-                NO_STREAM,
-              );
-              return count(disbursement);
-            } catch (error) {
-              if (error instanceof WrongExpectedRevision) return countExisting(disbursement);
-              throw error;
-            }
-          }
-          // Read an existing disbursement only when it may belong to this run: the run is being resumed
-          // after an interruption, or it is a rescheduled attempt waiting for a run — three events at
-          // least: scheduled, then cancelled (reinstated by a resumption) or sent and failed, rescheduled.
-          if (!resuming && revision < 2n) return countExisting(disbursement);
-          const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
-          // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
-          const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
-          if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(asRecorded);
-          if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
-            await handleCommand(this.store, disbursementDecider, streamName, command, { metadata: metadataFor(context, 'SchedulePayroll'), eventIdSeed: `${seed}/adopt` });
-            return count(asRecorded);
-          }
-          return countExisting(disbursement);
-        }),
-      );
-      onProgress?.(Math.min(start + SCHEDULING_WAVE, planned.length), 'scheduling');
+    // The appends are independent, so their order is free: in order of stream name, the new names
+    // go into the store's name index page after page instead of at random (a fifth less insert time).
+    wave.sort((a, b) => (a.disbursementId < b.disbursementId ? -1 : a.disbursementId > b.disbursementId ? 1 : 0));
+    const streamNames = wave.map((disbursement) => disbursementStreamName(disbursement.disbursementId));
+    const revisions = await this.store.streamRevisions(streamNames);
+    const appended: PlannedDisbursement[] = [];
+    const appends: StreamAppend[] = [];
+    const existing: Array<{ disbursement: PlannedDisbursement; streamName: string; revision: bigint }> = [];
+    wave.forEach((disbursement, index) => {
+      const streamName = streamNames[index]!;
+      const revision = revisions.get(streamName);
+      if (revision !== undefined) return void existing.push({ disbursement, streamName, revision });
+      const events = eventsToRecord(decideForDisbursement(commandFor(disbursement), initialDisbursementState()));
+      appended.push(disbursement);
+      appends.push({
+        streamName,
+        // Built here rather than by toEventToAppend, which would copy the same metadata again for each of a province's events.
+        events: events.map((event, eventIndex): EventToAppend => ({
+          id: eventIdFor(eventIdSeed, streamName, eventIndex),
+          type: event.type,
+          schemaVersion: schemaVersionOf(event.type),
+          data: event.data as EventToAppend['data'],
+          metadata: storedMetadata,
+        })),
+        // "No stream" is the uniqueness check; the existence look-up above only spares the common case a failed append.
+        expectedRevision: NO_STREAM,
+      });
+    });
+
+    const outcomes = await this.store.appendToStreams(appends);
+    let failure: { reason: unknown } | undefined;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') count(appended[index]!);
+      else if (outcome.reason instanceof WrongExpectedRevision) countExisting(appended[index]!);
+      else failure ??= outcome;
+    });
+    if (failure) throw failure.reason;
+
+    await Promise.all(
+      existing.map(async ({ disbursement, streamName, revision }) => {
+        // Read an existing disbursement only when it may belong to this run: the run is being resumed
+        // after an interruption, or it is a rescheduled attempt waiting for a run — three events at
+        // least: scheduled, then cancelled (reinstated by a resumption) or sent and failed, rescheduled.
+        if (!resuming && revision < 2n) return countExisting(disbursement);
+        const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
+        // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
+        const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
+        if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(asRecorded);
+        if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
+          await handleCommand(this.store, disbursementDecider, streamName, commandFor(disbursement), { metadata, eventIdSeed: `${seed}/adopt` });
+          return count(asRecorded);
+        }
+        return countExisting(disbursement);
+      }),
+    );
+  }
+
+  /**
+   * Records the disbursements the run took (those an interrupted attempt already recorded are not
+   * repeated) and its summary, in one append at the revision just read: one commit, and no re-read
+   * of a run stream growing by 5,000 ids an event. Event ids are those of one command at a time, so
+   * should the run have moved on meanwhile (the same request sent twice at once), the commands are
+   * handled one by one instead, each recognising what the other request already recorded.
+   */
+  private async completeScheduling(
+    runStream: string,
+    included: readonly string[],
+    summary: SchedulingSummary,
+    { seed, metadata, storedMetadata }: RunInProgress,
+  ): Promise<{ state: PayrollRunState; position: bigint | null }> {
+    const { events, recorded } = await readDomainStream<PayrollRunEvent>(this.store, runStream);
+    const run = fold(payrollRunDecider, events);
+    const alreadyIncluded = new Set(run.disbursementIds);
+    const toInclude = included.filter((id) => !alreadyIncluded.has(id));
+    const commands: Array<{ command: PayrollRunCommand; eventIdSeed: string }> = [];
+    let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
+    for (let start = 0; start < toInclude.length; start += DISBURSEMENT_IDS_PER_EVENT) {
+      const disbursementIds = toInclude.slice(start, start + DISBURSEMENT_IDS_PER_EVENT);
+      commands.push({ command: { type: 'IncludeDisbursements', data: { disbursementIds } }, eventIdSeed: `${seed}/include/${chunk++}` });
     }
-    return tally;
+    commands.push({ command: { type: 'CompleteScheduling', data: summary }, eventIdSeed: `${seed}/complete` });
+
+    if (run.status === 'SCHEDULING') {
+      let state = run;
+      const toAppend: EventToAppend[] = [];
+      for (const { command, eventIdSeed } of commands) {
+        const decided = eventsToRecord(payrollRunDecider.decide(command, state));
+        state = decided.reduce(payrollRunDecider.evolve, state);
+        toAppend.push(...decided.map((event, index) => toEventToAppend(event, eventIdFor(eventIdSeed, runStream, index), storedMetadata)));
+      }
+      try {
+        const { position } = await this.store.appendToStream(runStream, toAppend, recorded.at(-1)!.streamRevision);
+        return { state, position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision || error instanceof EventIdConflict)) throw error;
+      }
+    }
+    let outcome: { state: PayrollRunState; position: bigint | null } | undefined;
+    for (const { command, eventIdSeed } of commands) outcome = await handleCommand(this.store, payrollRunDecider, runStream, command, { metadata, eventIdSeed });
+    return outcome!;
   }
 
   private responseFor(runId: string, summary: SchedulingSummary, status: string, position: bigint | null): PayrollRunScheduled {

@@ -34,6 +34,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type StreamState,
   type SubscribeOptions,
   type Subscription,
@@ -99,6 +100,14 @@ export class EventStoreDbEventStore implements EventStore {
       throw new WrongExpectedRevision(streamName, expectedRevision, toStreamState(error.actualVersion));
     }
     return this.confirmAppend(streamName, events, lastRevision, appendId);
+  }
+
+  /**
+   * The client (6.x) appends to one stream per call, so a batch is that many concurrent appends,
+   * each settled on its own: the same outcomes as calling appendToStream for each.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<AppendResult>>> {
+    return Promise.allSettled(appends.map(({ streamName, events, expectedRevision }) => this.appendToStream(streamName, events, expectedRevision)));
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
@@ -28,6 +29,7 @@ export interface SqliteEventStoreOptions {
 
 interface EventRow {
   position: bigint;
+  stream_id?: bigint;
   stream_name: string;
   stream_revision: bigint;
   event_id: string;
@@ -38,13 +40,19 @@ interface EventRow {
   recorded_at: bigint;
 }
 
-interface PendingAppend {
-  readonly streamName: string;
-  readonly events: readonly EventToAppend[];
-  readonly expectedRevision: ExpectedRevision;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
+type Outcome = PromiseSettledResult<AppendResult>;
+
+/** One appendToStream, or one appendToStreams with all its appends: settled together after the commit. */
+interface PendingRequest {
+  readonly appends: readonly StreamAppend[];
+  readonly settle: (outcomes: readonly Outcome[]) => void;
 }
+
+/** A write (not a check) failed while a batch was written without savepoints. */
+class BatchWriteFailed extends Error {}
+
+/** How many names one streamRevisions statement looks up. */
+const REVISIONS_CHUNK = 500;
 
 /**
  * Streams get a small integer id in order of creation. Keying the events' index on it rather than
@@ -80,12 +88,12 @@ const EVENT_COLUMNS = `e.position, s.stream_name, e.stream_revision, e.event_id,
  * disk when its promise resolves.
  *
  * Appends are group-committed: every append requested during one turn of the event loop is checked
- * and written inside one transaction, each in its own savepoint, and the transaction commits with a
- * single fsync. A failed check rejects that append alone. Durable throughput therefore grows with
- * the number of commands in flight instead of being capped at one fsync per command.
+ * and written inside one transaction, and the transaction commits with a single fsync. A failed
+ * check or a failed write rejects that append alone. Durable throughput therefore grows with the
+ * number of commands in flight instead of being capped at one fsync per command.
  */
 export class SqliteEventStore implements EventStore {
-  private pending: PendingAppend[] = [];
+  private pending: PendingRequest[] = [];
   private flushScheduled = false;
   private closed = false;
   private readonly wakeUps = new Set<() => void>();
@@ -94,8 +102,10 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptionBatchSize: number;
 
   private readonly statements;
-  private readonly appendOne: Database.Transaction<(append: PendingAppend, recordedAt: number) => AppendResult>;
-  private readonly commitBatch: Database.Transaction<(batch: PendingAppend[], recordedAt: number) => Array<AppendResult | { error: unknown }>>;
+  private readonly commitTogether: Database.Transaction<(batch: readonly StreamAppend[], recordedAt: number) => Outcome[]>;
+  private readonly commitOneByOne: Database.Transaction<(batch: readonly StreamAppend[], recordedAt: number) => Outcome[]>;
+  /** The metadata last serialised in this commit: a batch's appends usually share one object. */
+  private lastMetadata: { object: EventMetadata; json: string } | undefined;
 
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     return new SqliteEventStore(new Database(path), options);
@@ -121,6 +131,10 @@ export class SqliteEventStore implements EventStore {
     this.statements = {
       stream: row<{ stream_id: bigint; revision: bigint }>('SELECT stream_id, revision FROM streams WHERE stream_name = ?'),
       createStream: row<{ stream_id: bigint }>('INSERT INTO streams (stream_name, revision) VALUES (?, ?) RETURNING stream_id'),
+      // "No stream" expected: creating the stream is the check, one statement instead of a look-up and an insert.
+      createNewStream: row<{ stream_id: bigint }>(
+        'INSERT INTO streams (stream_name, revision) VALUES (?, ?) ON CONFLICT (stream_name) DO NOTHING RETURNING stream_id',
+      ),
       moveStreamHead: db.prepare('UPDATE streams SET revision = ? WHERE stream_id = ?'),
       revisionOfEventId: row<{ stream_revision: bigint }>('SELECT stream_revision FROM events WHERE stream_id = ? AND event_id = ?'),
       byRevision: row<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s USING (stream_id) WHERE e.stream_id = ? AND e.stream_revision = ?`),
@@ -140,23 +154,48 @@ export class SqliteEventStore implements EventStore {
       ),
       readAll: row<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s USING (stream_id) WHERE e.position > ? ORDER BY e.position LIMIT ?`),
       head: row<{ position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
-      // A page of a category's streams, by name; the unique index on stream_name serves the range.
+      // A page of a category's streams in order of creation. Streams created together have their
+      // events side by side in the file, so this order reads the table nearly sequentially, where
+      // name order (random for uuid names) read a random page per stream: a third less time for a
+      // province. Other categories' streams are passed over on the way, which stays cheaper than
+      // name order with 2.4 million disbursement streams beside 100,000 beneficiaries. The name test
+      // is kept off the name index (+), which would return the category in name order and make
+      // every page sort all of it; CROSS JOIN keeps the page's streams the outer loop.
       categoryPage: row<EventRow>(
-        `SELECT ${EVENT_COLUMNS}
-         FROM (SELECT stream_id, stream_name FROM streams WHERE stream_name > ? AND stream_name < ? ORDER BY stream_name LIMIT ?) s
-         JOIN events e USING (stream_id) ORDER BY s.stream_name, e.stream_revision`,
+        `SELECT s.stream_id, ${EVENT_COLUMNS}
+         FROM (SELECT stream_id, stream_name FROM streams WHERE stream_id > ? AND +stream_name > ? AND +stream_name < ? ORDER BY stream_id LIMIT ?) s
+         CROSS JOIN events e ON e.stream_id = s.stream_id ORDER BY e.stream_id, e.stream_revision`,
+      ),
+      revisions: row<{ stream_name: string; revision: bigint }>(
+        `SELECT stream_name, revision FROM streams WHERE stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
       ),
     };
 
+    // A refused append (wrong expected revision, reused event id) is refused before it writes
+    // anything, so refusals need no savepoint; only a failing write does, and writes do not fail in
+    // the normal course. So a batch is first written with no savepoint at all: under one, SQLite
+    // copies every page the first time it changes into a sub-journal, which doubled the cost of a
+    // payroll wave's inserts into the stream-name index. Should a write fail, the whole transaction
+    // is rolled back and the batch written again in commitOneByOne.
+    this.commitTogether = db.transaction((batch: readonly StreamAppend[], recordedAt: number) =>
+      batch.map((append): Outcome => {
+        try {
+          return { status: 'fulfilled', value: this.checkAndWrite(append, recordedAt) };
+        } catch (error) {
+          if (error instanceof WrongExpectedRevision || error instanceof EventIdConflict) return { status: 'rejected', reason: error };
+          throw new BatchWriteFailed('A write failed in a group commit', { cause: error });
+        }
+      }),
+    );
     // A nested better-sqlite3 transaction is a savepoint: one append's failure rolls back only its
     // own writes, never its neighbours' in the same group commit.
-    this.appendOne = db.transaction((append: PendingAppend, recordedAt: number) => this.checkAndWrite(append, recordedAt));
-    this.commitBatch = db.transaction((batch: PendingAppend[], recordedAt: number) =>
-      batch.map((append) => {
+    const appendOne = db.transaction((append: StreamAppend, recordedAt: number) => this.checkAndWrite(append, recordedAt));
+    this.commitOneByOne = db.transaction((batch: readonly StreamAppend[], recordedAt: number) =>
+      batch.map((append): Outcome => {
         try {
-          return this.appendOne(append, recordedAt);
+          return { status: 'fulfilled', value: appendOne(append, recordedAt) };
         } catch (error) {
-          return { error };
+          return { status: 'rejected', reason: error };
         }
       }),
     );
@@ -169,39 +208,83 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.pending.push({ streamName, events, expectedRevision, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
+    return new Promise((resolve, reject) =>
+      this.enqueue({
+        appends: [{ streamName, events, expectedRevision }],
+        settle: ([outcome]) => (outcome!.status === 'fulfilled' ? resolve(outcome!.value) : reject(outcome!.reason)),
+      }),
+    );
+  }
+
+  appendToStreams(appends: readonly StreamAppend[]): Promise<Outcome[]> {
+    if (this.closed) return Promise.resolve(appends.map(() => ({ status: 'rejected', reason: new Error('The event store is closed') })));
+    // An append no adapter could store is refused on its own; the others are enqueued as one request.
+    const outcomes = new Array<Outcome>(appends.length);
+    const valid: number[] = [];
+    appends.forEach(({ streamName, events }, index) => {
+      try {
+        assertAppendable(streamName, events);
+        valid.push(index);
+      } catch (reason) {
+        outcomes[index] = { status: 'rejected', reason };
       }
     });
+    if (valid.length === 0) return Promise.resolve(outcomes);
+    const enqueued = valid.length === appends.length ? appends : valid.map((index) => appends[index]!);
+    return new Promise((resolve) =>
+      this.enqueue({
+        appends: enqueued,
+        settle: (settled) => {
+          settled.forEach((outcome, k) => (outcomes[valid[k]!] = outcome));
+          resolve(outcomes);
+        },
+      }),
+    );
+  }
+
+  private enqueue(request: PendingRequest): void {
+    this.pending.push(request);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.pending;
+    const requests = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
-    let outcomes: Array<AppendResult | { error: unknown }>;
+    if (requests.length === 0) return;
+    const batch = requests.length === 1 ? requests[0]!.appends : requests.flatMap((request) => request.appends);
+    let outcomes: Outcome[];
+    const recordedAt = this.clock().getTime();
     try {
       // IMMEDIATE takes the write lock up front, so the revision checks below cannot be overtaken
       // by another process writing the same file.
-      outcomes = this.commitBatch.immediate(batch, this.clock().getTime());
-    } catch (error) {
+      try {
+        outcomes = this.commitTogether.immediate(batch, recordedAt);
+      } catch (error) {
+        if (!(error instanceof BatchWriteFailed)) throw error;
+        outcomes = this.commitOneByOne.immediate(batch, recordedAt);
+      }
+    } catch (reason) {
       // The commit itself failed (disk full, I/O error, lock timeout): nothing of the batch is stored.
-      for (const append of batch) append.reject(error);
+      for (const request of requests) request.settle(request.appends.map(() => ({ status: 'rejected', reason })));
       return;
+    } finally {
+      this.lastMetadata = undefined;
     }
-    batch.forEach((append, index) => {
-      const outcome = outcomes[index]!;
-      if ('error' in outcome) append.reject(outcome.error);
-      else append.resolve(outcome);
-    });
+    let offset = 0;
+    for (const request of requests) request.settle(outcomes.slice(offset, (offset += request.appends.length)));
     for (const wakeUp of this.wakeUps) wakeUp();
   }
 
-  private checkAndWrite({ streamName, events, expectedRevision }: PendingAppend, recordedAt: number): AppendResult {
+  /** Throws WrongExpectedRevision or EventIdConflict only before it has written anything. */
+  private checkAndWrite({ streamName, events, expectedRevision }: StreamAppend, recordedAt: number): AppendResult {
+    if (expectedRevision === 'no_stream') {
+      const created = this.statements.createNewStream.get(streamName, BigInt(events.length - 1));
+      if (created) return this.writeEvents(created.stream_id, -1n, events, recordedAt);
+    }
     const stream = this.statements.stream.get(streamName);
     const head = stream?.revision;
     const retried = stream && this.alreadyAppended(stream.stream_id, streamName, events, expectedRevision);
@@ -216,7 +299,13 @@ export class SqliteEventStore implements EventStore {
 
     // A new stream is created with its final revision: one statement fewer for the common case.
     const streamId = stream?.stream_id ?? this.statements.createStream.get(streamName, BigInt(events.length - 1))!.stream_id;
-    let revision = head ?? -1n;
+    const result = this.writeEvents(streamId, head ?? -1n, events, recordedAt);
+    if (stream) this.statements.moveStreamHead.run(result.nextExpectedRevision, streamId);
+    return result;
+  }
+
+  private writeEvents(streamId: bigint, head: bigint, events: readonly EventToAppend[], recordedAt: number): AppendResult {
+    let revision = head;
     let position = 0n;
     for (const event of events) {
       revision += 1n;
@@ -227,13 +316,18 @@ export class SqliteEventStore implements EventStore {
         event.type,
         event.schemaVersion,
         JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        this.metadataJson(event.metadata),
         recordedAt,
       );
       position = BigInt(info.lastInsertRowid);
     }
-    if (stream) this.statements.moveStreamHead.run(revision, streamId);
     return { nextExpectedRevision: revision, position, written: true };
+  }
+
+  /** The same metadata object is serialised once per commit (the commit is synchronous: it cannot change meanwhile). */
+  private metadataJson(metadata: EventMetadata): string {
+    if (this.lastMetadata?.object !== metadata) this.lastMetadata = { object: metadata, json: JSON.stringify(metadata) };
+    return this.lastMetadata.json;
   }
 
   /**
@@ -289,10 +383,10 @@ export class SqliteEventStore implements EventStore {
 
   async *readCategory(category: string): AsyncIterable<CategoryStream> {
     // Paged rather than one cursor: the connection must stay free for appends between pages.
-    const end = `${category}-~`;
-    let after = `${category}-`;
+    const [start, end] = [`${category}-`, `${category}-~`];
+    let after = 0n;
     for (;;) {
-      const rows = this.statements.categoryPage.all(after, end, 1_000);
+      const rows = this.statements.categoryPage.all(after, start, end, 1_000);
       if (rows.length === 0) return;
       let current: CategoryStream | undefined;
       for (const row of rows) {
@@ -304,19 +398,17 @@ export class SqliteEventStore implements EventStore {
         current.events.push(event);
       }
       yield current!;
-      after = current!.streamName;
+      after = rows.at(-1)!.stream_id!;
     }
   }
 
   async streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>> {
     const found = new Map<string, bigint>();
-    for (let start = 0; start < streamNames.length; start += 500) {
-      const chunk = streamNames.slice(start, start + 500);
-      const rows = this.db
-        .prepare<string[], { stream_name: string; revision: bigint }>(`SELECT stream_name, revision FROM streams WHERE stream_name IN (${chunk.map(() => '?').join(',')})`)
-        .safeIntegers(true)
-        .all(...chunk);
-      for (const { stream_name, revision } of rows) found.set(stream_name, revision);
+    for (let start = 0; start < streamNames.length; start += REVISIONS_CHUNK) {
+      const chunk = streamNames.slice(start, start + REVISIONS_CHUNK);
+      // The last chunk is padded with its first name, so one prepared statement serves every chunk.
+      const names = chunk.length === REVISIONS_CHUNK ? chunk : [...chunk, ...Array<string>(REVISIONS_CHUNK - chunk.length).fill(chunk[0]!)];
+      for (const { stream_name, revision } of this.statements.revisions.all(...names)) found.set(stream_name, revision);
     }
     return found;
   }

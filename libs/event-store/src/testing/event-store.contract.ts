@@ -134,6 +134,34 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
+    describe('when many streams are appended to at once (appendToStreams)', () => {
+      it('settles each append on its own, in order, exactly as appendToStream would', async () => {
+        const [fresh, existing, retried, raced] = [streamName('bulk-fresh'), streamName('bulk-existing'), streamName('bulk-retried'), streamName('bulk-raced')];
+        await store.appendToStream(existing, [event()], 'no_stream');
+        const earlier = [event('retried', { n: 1 })];
+        const first = await store.appendToStream(retried, earlier, 'no_stream');
+
+        const outcomes = await store.appendToStreams([
+          { streamName: fresh, events: [event('a'), event('b')], expectedRevision: 'no_stream' },
+          { streamName: existing, events: [event()], expectedRevision: 'no_stream' },
+          { streamName: retried, events: earlier, expectedRevision: 'no_stream' },
+          // Two appends to one stream at the same revision in one batch: the first wins, as in a race.
+          { streamName: raced, events: [event('first')], expectedRevision: 'no_stream' },
+          { streamName: raced, events: [event('second')], expectedRevision: 'no_stream' },
+        ]);
+
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected']);
+        expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+        expect((outcomes[1] as PromiseRejectedResult).reason.actual).toBe(0n);
+        expect((outcomes[2] as PromiseFulfilledResult<unknown>).value).toEqual({ ...first, written: false });
+        expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+        expect((await store.readStream(fresh)).map((recorded) => recorded.type)).toEqual(['a', 'b']);
+        expect(await store.readStream(existing)).toHaveLength(1);
+        expect(await store.readStream(retried)).toHaveLength(1);
+        expect((await store.readStream(raced)).map((recorded) => recorded.type)).toEqual(['first']);
+      });
+    });
+
     describe('when reading', () => {
       it('records every event with its id, type, schema version, data, metadata, stream, revision, position and time', async () => {
         const stream = streamName('fields');
