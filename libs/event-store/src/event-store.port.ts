@@ -76,6 +76,12 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** Where a stream stands: enough to tell, without reading it, whether it needs reading. */
+export interface StreamHead {
+  readonly revision: bigint;
+  readonly lastEventType: string;
+}
+
 /** One append of a batch: the arguments of appendToStream. */
 export interface StreamAppend {
   readonly streamName: string;
@@ -103,8 +109,8 @@ export interface EventStore {
    * projection.
    */
   readCategory(category: string): AsyncIterable<CategoryStream>;
-  /** The current revision of each of these streams that holds at least one event. */
-  streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>>;
+  /** The current revision and last event type of each of these streams that holds at least one event. */
+  streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>>;
   close(): Promise<void>;
 }
 

@@ -23,7 +23,7 @@ export function auditEventView(event: RecordedEvent) {
  */
 export async function auditStreamOf(store: EventStore, id: string): Promise<string> {
   const candidates = [beneficiaryStreamName(id), disbursementStreamName(id), payrollRunStreamName(id)];
-  const existing = await store.streamRevisions(candidates);
+  const existing = await store.streamHeads(candidates);
   const found = candidates.find((name) => existing.has(name));
   if (!found) throw new NotFound('STREAM_NOT_FOUND', 'No beneficiary, disbursement or payroll run with this id');
   return found;

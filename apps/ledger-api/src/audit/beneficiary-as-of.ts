@@ -68,7 +68,7 @@ export async function beneficiaryAsOf(store: EventStore, beneficiaryId: string, 
       disbursementStreamName(disbursementIdFor(beneficiaryId, enrollment.program, period)),
     ),
   );
-  const existing = await store.streamRevisions(candidates);
+  const existing = await store.streamHeads(candidates);
   const payments = [];
   let position = known.at(-1)!.globalPosition;
   for (const streamName of candidates.filter((name) => existing.has(name))) {

@@ -39,7 +39,7 @@ export async function freezeDisbursementsAfter(
   const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
   const periods = periodsFromTo(firstFrozenPeriod, horizon);
   const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
-  const existing = await store.streamRevisions(streams);
+  const existing = await store.streamHeads(streams);
 
   let cancelledDisbursements = 0;
   let overpayments = 0;
@@ -94,7 +94,7 @@ export async function reinstateDisbursementsFrom(
   const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
   const periods = periodsFromTo(firstCoveredPeriod, horizon);
   const streams = periods.map((period) => disbursementStreamName(disbursementIdFor(beneficiary.beneficiaryId, program, period)));
-  const existing = await store.streamRevisions(streams);
+  const existing = await store.streamHeads(streams);
   const { channel, account } = paymentChannelOf(beneficiary);
   const payee = account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
 

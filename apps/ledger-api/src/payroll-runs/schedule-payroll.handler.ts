@@ -7,6 +7,7 @@ import {
   decideForDisbursement,
   DISBURSEMENT_IDS_PER_EVENT,
   disbursementDecider,
+  DisbursementEventType,
   disbursementStreamName,
   eventsToRecord,
   fold,
@@ -16,6 +17,7 @@ import {
   payrollRunDecider,
   payrollRunStreamName,
   planPayrollFor,
+  SCHEDULED_AFTER,
   schemaVersionOf,
   upcast,
   uuidV5,
@@ -152,14 +154,14 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     // go into the store's name index page after page instead of at random (a fifth less insert time).
     wave.sort((a, b) => (a.disbursementId < b.disbursementId ? -1 : a.disbursementId > b.disbursementId ? 1 : 0));
     const streamNames = wave.map((disbursement) => disbursementStreamName(disbursement.disbursementId));
-    const revisions = await this.store.streamRevisions(streamNames);
+    const heads = await this.store.streamHeads(streamNames);
     const appended: PlannedDisbursement[] = [];
     const appends: StreamAppend[] = [];
-    const existing: Array<{ disbursement: PlannedDisbursement; streamName: string; revision: bigint }> = [];
+    const existing: Array<{ disbursement: PlannedDisbursement; streamName: string; lastEventType: string }> = [];
     wave.forEach((disbursement, index) => {
       const streamName = streamNames[index]!;
-      const revision = revisions.get(streamName);
-      if (revision !== undefined) return void existing.push({ disbursement, streamName, revision });
+      const head = heads.get(streamName);
+      if (head !== undefined) return void existing.push({ disbursement, streamName, lastEventType: head.lastEventType });
       const events = eventsToRecord(decideForDisbursement(commandFor(disbursement), initialDisbursementState()));
       appended.push(disbursement);
       appends.push({
@@ -187,11 +189,13 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     if (failure) throw failure.reason;
 
     await Promise.all(
-      existing.map(async ({ disbursement, streamName, revision }) => {
-        // Read an existing disbursement only when it may belong to this run: the run is being resumed
-        // after an interruption, or it is a rescheduled attempt waiting for a run — three events at
-        // least: scheduled, then cancelled (reinstated by a resumption) or sent and failed, rescheduled.
-        if (!resuming && revision < 2n) return countExisting(disbursement);
+      existing.map(async ({ disbursement, streamName, lastEventType }) => {
+        // Read an existing disbursement only when its last event says it may belong to this run: a
+        // rescheduled attempt waiting for a run, or — when this run is being resumed after an
+        // interruption — any still SCHEDULED. Months already sent or paid (every arrears month of a
+        // long enrollment) and months scheduled by another run are not read.
+        const mayBelongToThisRun = lastEventType === DisbursementEventType.Rescheduled || (resuming && SCHEDULED_AFTER.has(lastEventType));
+        if (!mayBelongToThisRun) return countExisting(disbursement);
         const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
         // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
         const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };

@@ -1,8 +1,9 @@
-import { describe, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ActivityInPeriod } from '../beneficiary/beneficiary.state.js';
 import { Conflict, NotFound, RuleViolation } from '../shared/index.js';
 import { deciderSpec } from '../testing/decider-spec.js';
 import { disbursementDecider } from './disbursement.decider.js';
+import { SCHEDULED_AFTER } from './disbursement.state.js';
 import { DisbursementEventType as T, type DisbursementEvent, type DisbursementScheduled } from './disbursement.events.js';
 
 const spec = deciderSpec(disbursementDecider);
@@ -162,5 +163,28 @@ describe('disbursement', () => {
       spec.given([scheduled, sent, paid, flagged]).when({ type: 'FlagOverpayment', data: { terminationEffectiveDate: '2024-03-15' } }).then([]);
       spec.given([scheduled, sent]).when({ type: 'FlagOverpayment', data: { terminationEffectiveDate: '2024-03-15' } }).then([]);
     });
+  });
+});
+
+describe('SCHEDULED_AFTER', () => {
+  // Every event type, with a history it can follow: the set must name exactly those that leave the disbursement SCHEDULED.
+  const histories: Record<string, DisbursementEvent[]> = {
+    [T.Scheduled]: [scheduled],
+    [T.AssignedToRun]: [scheduled, sent, failed, { type: T.Rescheduled, data: { attempt: 2, previousAttempt: 1, channel: 'BANK', account, reason: 'x' } }, { type: T.AssignedToRun, data: { payrollRunId: 'run-2', attempt: 2 } }],
+    [T.Sent]: [scheduled, sent],
+    [T.Paid]: [scheduled, sent, paid],
+    [T.Failed]: [scheduled, sent, failed],
+    [T.Returned]: [{ ...scheduled, data: { ...scheduledData, channel: 'CASH', account: null } }, sent, { type: T.Returned, data: { attempt: 1, reason: 'x' } }],
+    [T.Rescheduled]: [scheduled, sent, failed, { type: T.Rescheduled, data: { attempt: 2, previousAttempt: 1, channel: 'BANK', account, reason: 'x' } }],
+    [T.Cancelled]: [scheduled, { type: T.Cancelled, data: { attempt: 1, reason: 'ENROLLMENT_SUSPENDED' } }],
+    [T.DuplicatePaymentRejected]: [scheduled, sent, paid, { type: T.DuplicatePaymentRejected, data: { disbursementId: 'd-1', providerReference: 'FT2', paidAt: paidAt.toISOString(), amount: 2_055_000, paidUnderReference: 'FT24096000123' } }],
+    [T.OverpaymentFlagged]: [scheduled, sent, paid, { type: T.OverpaymentFlagged, data: { amount: 2_055_000, reason: 'DECEASED', terminationEffectiveDate: '2024-03-28' } }],
+  };
+
+  it.each(Object.values(T))('tells from %s as last event whether the disbursement is SCHEDULED', (type) => {
+    const history = histories[type]!;
+    expect(history.at(-1)!.type).toBe(type);
+    const state = history.reduce(disbursementDecider.evolve, disbursementDecider.initialState());
+    expect(SCHEDULED_AFTER.has(type)).toBe(state.status === 'SCHEDULED');
   });
 });

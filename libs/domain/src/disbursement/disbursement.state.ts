@@ -41,6 +41,14 @@ export const initialDisbursementState = (): DisbursementState => ({
   overpaymentFlagged: false,
 });
 
+/**
+ * The event types after which a disbursement is SCHEDULED (waiting to be sent). Whatever comes
+ * after sending (paid, failed, returned, cancelled, a rejected duplicate, an overpayment flag) leaves
+ * it in another status, so a payroll run can tell from a stream's last event type alone whether the
+ * disbursement could still be its business, without reading the stream.
+ */
+export const SCHEDULED_AFTER: ReadonlySet<string> = new Set<string>([DisbursementEventType.Scheduled, DisbursementEventType.AssignedToRun, DisbursementEventType.Rescheduled]);
+
 export function evolveDisbursement(state: DisbursementState, event: DisbursementEvent): DisbursementState {
   switch (event.type) {
     case DisbursementEventType.Scheduled:

@@ -35,6 +35,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamHead,
   type StreamState,
   type SubscribeOptions,
   type Subscription,
@@ -206,13 +207,13 @@ export class EventStoreDbEventStore implements EventStore {
     for (const [streamName, events] of streams) yield { streamName, events };
   }
 
-  async streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>> {
-    const found = new Map<string, bigint>();
+  async streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>> {
+    const found = new Map<string, StreamHead>();
     await Promise.all(
       streamNames.map(async (name) => {
         try {
           for await (const resolved of this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-            if (resolved.event) found.set(name, BigInt(resolved.event.revision));
+            if (resolved.event) found.set(name, { revision: BigInt(resolved.event.revision), lastEventType: resolved.event.type });
           }
         } catch (error) {
           if (!(error instanceof StreamNotFoundError)) throw error;

@@ -14,6 +14,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamHead,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
@@ -166,8 +167,9 @@ export class SqliteEventStore implements EventStore {
          FROM (SELECT stream_id, stream_name FROM streams WHERE stream_id > ? AND +stream_name > ? AND +stream_name < ? ORDER BY stream_id LIMIT ?) s
          CROSS JOIN events e ON e.stream_id = s.stream_id ORDER BY e.stream_id, e.stream_revision`,
       ),
-      revisions: row<{ stream_name: string; revision: bigint }>(
-        `SELECT stream_name, revision FROM streams WHERE stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
+      heads: row<{ stream_name: string; revision: bigint; type: string }>(
+        `SELECT s.stream_name, s.revision, e.type FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
+         WHERE s.stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
       ),
     };
 
@@ -402,13 +404,13 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async streamRevisions(streamNames: readonly string[]): Promise<Map<string, bigint>> {
-    const found = new Map<string, bigint>();
+  async streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>> {
+    const found = new Map<string, StreamHead>();
     for (let start = 0; start < streamNames.length; start += REVISIONS_CHUNK) {
       const chunk = streamNames.slice(start, start + REVISIONS_CHUNK);
       // The last chunk is padded with its first name, so one prepared statement serves every chunk.
       const names = chunk.length === REVISIONS_CHUNK ? chunk : [...chunk, ...Array<string>(REVISIONS_CHUNK - chunk.length).fill(chunk[0]!)];
-      for (const { stream_name, revision } of this.statements.revisions.all(...names)) found.set(stream_name, revision);
+      for (const { stream_name, revision, type } of this.statements.heads.all(...names)) found.set(stream_name, { revision, lastEventType: type });
     }
     return found;
   }
