@@ -222,7 +222,7 @@ export class Projector {
 export async function rebuildReadModels(
   store: EventStore,
   readModels: ReadModelStore,
-  { batchSize = 5_000, onProgress, upTo }: { batchSize?: number; onProgress?: (events: number, position: bigint) => void; upTo?: bigint } = {},
+  { batchSize = readModels.rebuildBatchSize ?? 5_000, onProgress, upTo }: { batchSize?: number; onProgress?: (events: number, position: bigint) => void; upTo?: bigint } = {},
 ): Promise<{ events: number; position: bigint }> {
   const projector = new Projector(store, readModels);
   let after: bigint | undefined;

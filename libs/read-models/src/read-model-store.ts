@@ -17,6 +17,8 @@ export interface ReadModelStore {
    * at every write. `endRebuild` runs even when the rebuild fails.
    */
   beginRebuild?(): Promise<void>;
+  /** Events per transaction that suit a rebuild into this store, when the caller names none. */
+  readonly rebuildBatchSize?: number;
   endRebuild?(): Promise<void>;
   /** Runs a read-only query written with `?` placeholders (translated per dialect). */
   query<T = Record<string, SqlValue>>(sql: string, parameters?: readonly SqlValue[]): Promise<T[]>;

@@ -43,6 +43,11 @@ const arrayType: Record<ColumnType, string> = { text: 'text[]', integer: 'intege
  */
 export class PostgresReadModelStore implements ReadModelStore {
   readonly kind = 'postgres' as const;
+  /**
+   * A batch's UNNEST parameter arrays are built in memory as text: 2,500 events keep a rebuild of a
+   * province under 300 MiB (5,000 took ~340 MiB), still at well over 20,000 events/s.
+   */
+  readonly rebuildBatchSize = 2_500;
   private readonly statementNames = new Map<string, string>();
 
   private constructor(

@@ -13,13 +13,13 @@ export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary: 'rebuild the read models and the audit chain from zero (stop the API and the projector first)',
   usage: `rebuild [--batch 5000]
-    --batch   events per read-model transaction (default 5000)
+    --batch   events per read-model transaction (default: 5000 into SQLite, 2500 into PostgreSQL)
   Stop the API and the projector first: they would write the same read models meanwhile.`,
 
   async run(args, io) {
-    const { values } = parseArgs({ args: [...args], options: { batch: { type: 'string', default: '5000' } }, strict: true, allowPositionals: false });
-    const batchSize = Number(values.batch);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new UsageError('--batch must be a positive whole number.');
+    const { values } = parseArgs({ args: [...args], options: { batch: { type: 'string' } }, strict: true, allowPositionals: false });
+    const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+    if (batchSize !== undefined && (!Number.isSafeInteger(batchSize) || batchSize < 1)) throw new UsageError('--batch must be a positive whole number.');
     const config = loadLedgerConfig(io.env);
     return withLedgerStorage(config, async ({ eventStore, readModels }) => {
       const head = await eventStore.headPosition();
@@ -29,7 +29,7 @@ export const rebuildCommand: CliCommand = {
       const bar = progressBar('read models [{bar}] {percentage}% | position {value}/{total} | {events} events | ETA {eta_formatted}', Number(head), { events: 0 });
       let result;
       try {
-        result = await rebuildReadModels(eventStore, readModels, { batchSize, onProgress: (events, position) => bar.update(Number(position), { events }) });
+        result = await rebuildReadModels(eventStore, readModels, { ...(batchSize === undefined ? {} : { batchSize }), onProgress: (events, position) => bar.update(Number(position), { events }) });
       } finally {
         bar.stop();
       }
