@@ -33,6 +33,21 @@ export interface RecordedEvent<Data extends JsonObject = JsonObject> {
   readonly recordedAt: Date;
 }
 
+const STORED_JSON = Symbol('stored JSON');
+
+/**
+ * The JSON text an adapter read an event's data and metadata from, when it has it (SQLite): what
+ * was written, byte for byte, so the audit chain can hash it without serialising the parsed event
+ * again. Kept off the event's enumerable properties, so it never shows in comparisons or output.
+ */
+export function storedJsonOf(event: RecordedEvent): { readonly data: string; readonly metadata: string } | undefined {
+  return (event as { [STORED_JSON]?: { data: string; metadata: string } })[STORED_JSON];
+}
+
+export function withStoredJson<Event extends RecordedEvent>(event: Event, data: string, metadata: string): Event {
+  return Object.defineProperty(event, STORED_JSON, { value: { data, metadata } });
+}
+
 /** The four expectations EventStoreDB offers, with the same meaning. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 

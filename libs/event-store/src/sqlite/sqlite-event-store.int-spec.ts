@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { storedJsonOf } from '../event-store.port.js';
 import { describeEventStoreContract, event } from '../testing/event-store.contract.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -19,6 +20,18 @@ describeEventStoreContract('SQLite', {
 });
 
 describe('SQLite event store', () => {
+  it('hands back the stored JSON of data and metadata, the very text the parsed event serialises to', async () => {
+    const store = SqliteEventStore.open(join(directory, 'stored-json.sqlite'));
+    const data = { name: 'Đặng Thị Ánh', amount: 2_055_000, nested: { list: [1, 2.5, -0.125], flag: true }, '10': 'integer-like key' };
+    await store.appendToStream('stored-json-1', [{ ...event(), data }], 'no_stream');
+    const [read] = await store.readAll();
+    expect(storedJsonOf(read!)).toEqual({ data: JSON.stringify(read!.data), metadata: JSON.stringify(read!.metadata) });
+    // Not an enumerable property: invisible to comparisons, spreads and serialisation.
+    expect(Object.keys(read!)).not.toContain('storedJson');
+    expect(storedJsonOf({ ...read! })).toBeUndefined();
+    await store.close();
+  });
+
   it('opens the file in WAL mode with synchronous=FULL', () => {
     const store = SqliteEventStore.open(join(directory, 'pragmas.sqlite'));
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');

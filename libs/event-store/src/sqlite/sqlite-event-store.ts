@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { assertAppendable, sameContent } from '../event-content.js';
 import {
   EventIdConflict,
+  withStoredJson,
   WrongExpectedRevision,
   type AppendResult,
   type CategoryStream,
@@ -477,7 +478,7 @@ export class SqliteEventStore implements EventStore {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  const event: RecordedEvent = {
     id: row.event_id,
     type: row.type,
     schemaVersion: Number(row.schema_version),
@@ -488,4 +489,5 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     globalPosition: row.position,
     recordedAt: new Date(Number(row.recorded_at)),
   };
+  return withStoredJson(event, row.data, row.metadata);
 }

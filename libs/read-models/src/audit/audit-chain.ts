@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { RecordedEvent } from '@ledger/event-store';
+import { storedJsonOf, type RecordedEvent } from '@ledger/event-store';
 
 /**
  * The audit chain (SPEC 4): a SHA-256 hash chain over the global log in commit order.
@@ -55,6 +55,8 @@ const FIELD_COUNT = 9;
 const LENGTH_BYTES = 4;
 
 export function chainFieldsOf(event: RecordedEvent): ChainFields {
+  // The stored text when the store kept it: the same bytes (see above), without serialising again.
+  const stored = storedJsonOf(event);
   return [
     event.globalPosition.toString(),
     event.streamName,
@@ -63,8 +65,8 @@ export function chainFieldsOf(event: RecordedEvent): ChainFields {
     event.type,
     String(event.schemaVersion),
     event.recordedAt.toISOString(),
-    JSON.stringify(event.data),
-    JSON.stringify(event.metadata),
+    stored?.data ?? JSON.stringify(event.data),
+    stored?.metadata ?? JSON.stringify(event.metadata),
   ];
 }
 
