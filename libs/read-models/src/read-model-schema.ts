@@ -116,7 +116,7 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['period', 'text', 'YYYY-MM'],
       ['program', 'text', 'program, or null for all'],
       ['unit_code', 'text', 'unit, or null for all'],
-      ['status', 'text', 'SCHEDULING, SCHEDULED, APPROVED or SENT'],
+      ['status', 'text', 'SCHEDULING, SCHEDULED, APPROVED, SENT, or ABANDONED (interrupted while scheduling and taken over by a later run)'],
       ['created_by', 'text', 'maker'],
       ['approved_by', 'text', 'checker'],
       ['scheduled', 'integer', 'disbursements scheduled by the run'],

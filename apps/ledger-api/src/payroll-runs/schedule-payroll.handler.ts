@@ -4,10 +4,10 @@ import {
   assertPayrollPeriodWithinHorizon,
   BENEFICIARY_CATEGORY,
   beneficiaryDecider,
+  Conflict,
   decideForDisbursement,
   DISBURSEMENT_IDS_PER_EVENT,
   disbursementDecider,
-  DisbursementEventType,
   disbursementStreamName,
   eventsToRecord,
   fold,
@@ -17,6 +17,7 @@ import {
   payrollRunDecider,
   payrollRunStreamName,
   planPayrollFor,
+  RuleViolation,
   SCHEDULED_AFTER,
   schemaVersionOf,
   upcast,
@@ -58,10 +59,11 @@ const SCHEDULING_WAVE = 10_000;
 interface RunInProgress {
   readonly runId: string;
   readonly seed: string;
-  readonly resuming: boolean;
   readonly metadata: CommandMetadata;
   /** The metadata as stored, made once for every event the run writes. */
   readonly storedMetadata: EventMetadata;
+  /** Other runs met holding disbursements of this scope: may this run take theirs over? Asked once per run. */
+  readonly takeOverFrom: Map<string, Promise<boolean>>;
 }
 
 interface Tally {
@@ -96,7 +98,6 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
 
     let run = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, runStream)).events);
     // A run that exists but never finished scheduling was interrupted: this request finishes it.
-    const resuming = run.exists && run.status === 'SCHEDULING';
     if (!run.exists) {
       run = (
         await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CreatePayrollRun', data: { runId, createdBy: context.actor.userId, ...scope } }, {
@@ -105,10 +106,13 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
         })
       ).state;
     }
+    if (run.status === 'ABANDONED') {
+      throw new Conflict('PAYROLL_RUN_ABANDONED', 'This payroll run was interrupted and a later run took its disbursements over', { takenOverBy: run.takenOverBy });
+    }
     if (run.status !== 'SCHEDULING') return this.responseFor(runId, run.summary!, run.status, await this.store.headPosition());
 
     const metadata = metadataFor(context, 'SchedulePayroll');
-    const inProgress: RunInProgress = { runId, seed, resuming, metadata, storedMetadata: storedMetadata(metadata) };
+    const inProgress: RunInProgress = { runId, seed, metadata, storedMetadata: storedMetadata(metadata), takeOverFrom: new Map() };
     const tally: Tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] };
     const skipped: Record<string, number> = {};
     let planningDone = 0;
@@ -136,7 +140,8 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     return this.responseFor(runId, completed.state.summary!, completed.state.status, completed.position);
   }
 
-  private async scheduleWave(wave: PlannedDisbursement[], { runId, seed, resuming, metadata, storedMetadata }: RunInProgress, tally: Tally): Promise<void> {
+  private async scheduleWave(wave: PlannedDisbursement[], inProgress: RunInProgress, tally: Tally): Promise<void> {
+    const { runId, seed, metadata, storedMetadata } = inProgress;
     const count = (disbursement: PlannedDisbursement) => {
       tally.scheduled++;
       tally.totalAmount += disbursement.amount;
@@ -190,12 +195,11 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
 
     await Promise.all(
       existing.map(async ({ disbursement, streamName, lastEventType }) => {
-        // Read an existing disbursement only when its last event says it may belong to this run: a
-        // rescheduled attempt waiting for a run, or — when this run is being resumed after an
-        // interruption — any still SCHEDULED. Months already sent or paid (every arrears month of a
-        // long enrollment) and months scheduled by another run are not read.
-        const mayBelongToThisRun = lastEventType === DisbursementEventType.Rescheduled || (resuming && SCHEDULED_AFTER.has(lastEventType));
-        if (!mayBelongToThisRun) return countExisting(disbursement);
+        // Read an existing disbursement only when its last event says it is still waiting to be sent:
+        // scheduled by this run (being resumed), by a run that was interrupted, or a rescheduled
+        // attempt waiting for a run. Months already sent or paid — every arrears month of a long
+        // enrollment — are not read.
+        if (!SCHEDULED_AFTER.has(lastEventType)) return countExisting(disbursement);
         const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
         // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
         const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
@@ -204,9 +208,53 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
           await handleCommand(this.store, disbursementDecider, streamName, commandFor(disbursement), { metadata, eventIdSeed: `${seed}/adopt` });
           return count(asRecorded);
         }
+        if (current.status === 'SCHEDULED' && current.payrollRunId !== null && (await this.mayTakeOverFrom(current.payrollRunId, inProgress))) {
+          const fromRun = current.payrollRunId;
+          try {
+            await handleCommand(this.store, disbursementDecider, streamName, { type: 'TakeOverDisbursement', data: { payrollRunId: runId, fromRun } }, { metadata, eventIdSeed: `${seed}/take-over` });
+            return count(asRecorded);
+          } catch (error) {
+            // Another run took it over first: it waits there, not here.
+            if (error instanceof Conflict && error.code === 'NOT_IN_RUN') return countExisting(disbursement);
+            throw error;
+          }
+        }
         return countExisting(disbursement);
       }),
     );
+  }
+
+  /**
+   * A run found holding disbursements of this scope that it never sent is given up for this one when
+   * it was interrupted while scheduling (retried under another Idempotency-Key, it would otherwise
+   * keep them from every payroll): it is recorded as abandoned — at its current revision, so a run
+   * still working loses that race and fails its own closing records — and this run takes its
+   * disbursements over. A run abandoned earlier leaves its disbursements to whichever run comes next.
+   * A run that finished scheduling keeps its own.
+   */
+  private mayTakeOverFrom(otherRunId: string, { runId, seed, metadata, takeOverFrom }: RunInProgress): Promise<boolean> {
+    let answer = takeOverFrom.get(otherRunId);
+    if (!answer) {
+      answer = (async () => {
+        const stream = payrollRunStreamName(otherRunId);
+        const other = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, stream)).events);
+        if (other.status === 'ABANDONED') return true;
+        if (other.status !== 'SCHEDULING') return false;
+        try {
+          await handleCommand(this.store, payrollRunDecider, stream, { type: 'AbandonPayrollRun', data: { takenOverBy: runId } }, {
+            metadata,
+            eventIdSeed: `${seed}/abandon`,
+          });
+          return true;
+        } catch (error) {
+          // It moved meanwhile: it finished scheduling (it keeps its disbursements) or is still writing.
+          if (error instanceof WrongExpectedRevision || error instanceof Conflict || error instanceof RuleViolation) return false;
+          throw error;
+        }
+      })();
+      takeOverFrom.set(otherRunId, answer);
+    }
+    return answer;
   }
 
   /**

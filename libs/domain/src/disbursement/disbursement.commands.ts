@@ -25,4 +25,6 @@ export type DisbursementCommand =
       readonly data: { readonly channel: PaymentChannel; readonly account: PayeeAccount | null; readonly reason: string; readonly enrollment: ActivityInPeriod };
     }
   | { readonly type: 'CancelDisbursement'; readonly data: { readonly enrollment: ActivityInPeriod } }
+  /** A later run takes over a disbursement its interrupted (abandoned) run never sent. */
+  | { readonly type: 'TakeOverDisbursement'; readonly data: { readonly payrollRunId: string; readonly fromRun: string } }
   | { readonly type: 'FlagOverpayment'; readonly data: { readonly terminationEffectiveDate: string } };

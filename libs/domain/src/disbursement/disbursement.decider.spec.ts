@@ -166,6 +166,19 @@ describe('disbursement', () => {
   });
 });
 
+describe('a disbursement taken over from a payroll run given up while scheduling', () => {
+  const takeOver = (fromRun: string) => ({ type: 'TakeOverDisbursement', data: { payrollRunId: 'run-2', fromRun } }) as const;
+  const assigned: DisbursementEvent = { type: T.AssignedToRun, data: { payrollRunId: 'run-2', attempt: 1 } };
+
+  it('moves, unsent, to the run that took it over', () => spec.given([scheduled]).when(takeOver('run-1')).then([assigned]));
+
+  it('moves once', () => spec.given([scheduled, assigned]).when(takeOver('run-1')).then([]));
+
+  it('is not taken from a run it no longer waits in', () => spec.given([scheduled]).when(takeOver('run-9')).thenRefuses(Conflict, 'NOT_IN_RUN'));
+
+  it('is never taken over once sent', () => spec.given([scheduled, sent]).when(takeOver('run-1')).thenRefuses(Conflict, 'NOT_IN_RUN'));
+});
+
 describe('SCHEDULED_AFTER', () => {
   // Every event type, with a history it can follow: the set must name exactly those that leave the disbursement SCHEDULED.
   const histories: Record<string, DisbursementEvent[]> = {

@@ -76,6 +76,13 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
         { type: DisbursementEventType.Rescheduled, data: { attempt: state.attempt + 1, previousAttempt: state.attempt, channel, account, reason } },
       ];
     }
+    case 'TakeOverDisbursement':
+      if (state.status === 'SCHEDULED' && state.payrollRunId === command.data.payrollRunId) return [];
+      // Only while it waits, unsent, in the run that is given up: never from a run that carries on.
+      if (state.status !== 'SCHEDULED' || state.payrollRunId !== command.data.fromRun) {
+        throw new Conflict('NOT_IN_RUN', 'The disbursement is no longer waiting in the run it would be taken from', { payrollRunId: state.payrollRunId });
+      }
+      return [{ type: DisbursementEventType.AssignedToRun, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } }];
     case 'CancelDisbursement':
       if ((state.status !== 'SCHEDULED' && state.status !== 'SENT') || command.data.enrollment.active) return [];
       return [cancellation(state, command.data.enrollment.reason)];

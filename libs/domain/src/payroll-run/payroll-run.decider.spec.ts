@@ -53,4 +53,26 @@ describe('payroll run', () => {
         .when({ type: 'RecordPayrollRunSent', data: sentSummary })
         .thenRefuses(Conflict, 'PAYROLL_RUN_SENT'));
   });
+
+  describe('when interrupted while scheduling and asked for again under another key', () => {
+    const abandoned: PayrollRunEvent = { type: T.Abandoned, data: { takenOverBy: 'run-2' } };
+
+    it('is given up for the later run', () => spec.given([created]).when({ type: 'AbandonPayrollRun', data: { takenOverBy: 'run-2' } }).then([abandoned]));
+
+    it('is given up once: the same later run asking again changes nothing', () =>
+      spec.given([created, abandoned]).when({ type: 'AbandonPayrollRun', data: { takenOverBy: 'run-2' } }).then([]));
+
+    it('is not given up for a third run', () =>
+      spec.given([created, abandoned]).when({ type: 'AbandonPayrollRun', data: { takenOverBy: 'run-3' } }).thenRefuses(Conflict, 'PAYROLL_RUN_ABANDONED'));
+
+    it('is never given up once its scheduling completed', () =>
+      spec.given([created, scheduled]).when({ type: 'AbandonPayrollRun', data: { takenOverBy: 'run-2' } }).thenRefuses(RuleViolation, 'PAYROLL_RUN_SCHEDULED'));
+
+    it('can then be neither completed, approved nor sent', () => {
+      spec.given([created, abandoned]).when({ type: 'IncludeDisbursements', data: { disbursementIds: ['d-1'] } }).thenRefuses(Conflict, 'PAYROLL_RUN_ABANDONED');
+      spec.given([created, abandoned]).when({ type: 'CompleteScheduling', data: summary }).thenRefuses(Conflict, 'PAYROLL_RUN_ABANDONED');
+      spec.given([created, abandoned]).when({ type: 'ApprovePayrollRun', data: { approvedBy: 'checker' } }).thenRefuses(Conflict, 'PAYROLL_RUN_ABANDONED');
+      spec.given([created, abandoned]).when({ type: 'RecordPayrollRunSent', data: sentSummary }).thenRefuses(Conflict, 'PAYROLL_RUN_ABANDONED');
+    });
+  });
 });

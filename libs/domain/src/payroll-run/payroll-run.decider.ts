@@ -8,7 +8,7 @@ import {
   type SchedulingSummary,
 } from './payroll-run.events.js';
 
-export type PayrollRunStatus = 'SCHEDULING' | 'SCHEDULED' | 'APPROVED' | 'SENT';
+export type PayrollRunStatus = 'SCHEDULING' | 'SCHEDULED' | 'APPROVED' | 'SENT' | 'ABANDONED';
 
 export interface PayrollRunState {
   readonly exists: boolean;
@@ -19,6 +19,8 @@ export interface PayrollRunState {
   readonly disbursementIds: readonly string[];
   readonly summary?: SchedulingSummary;
   readonly approvedBy?: string;
+  /** The run that took over the disbursements of this one, abandoned while scheduling. */
+  readonly takenOverBy?: string;
   readonly sent?: { readonly sentBy: string; readonly sent: number; readonly cancelled: number; readonly paymentFiles: readonly PaymentFileSummary[] };
 }
 
@@ -27,6 +29,7 @@ export type PayrollRunCommand =
   | { readonly type: 'IncludeDisbursements'; readonly data: { readonly disbursementIds: readonly string[] } }
   | { readonly type: 'CompleteScheduling'; readonly data: SchedulingSummary }
   | { readonly type: 'ApprovePayrollRun'; readonly data: { readonly approvedBy: string } }
+  | { readonly type: 'AbandonPayrollRun'; readonly data: { readonly takenOverBy: string } }
   | {
       readonly type: 'RecordPayrollRunSent';
       readonly data: { readonly sentBy: string; readonly sent: number; readonly cancelled: number; readonly paymentFiles: readonly PaymentFileSummary[] };
@@ -55,6 +58,8 @@ export function evolvePayrollRun(state: PayrollRunState, event: PayrollRunEvent)
       return { ...state, status: 'APPROVED', approvedBy: event.data.approvedBy };
     case PayrollRunEventType.Sent:
       return { ...state, status: 'SENT', sent: event.data };
+    case PayrollRunEventType.Abandoned:
+      return { ...state, status: 'ABANDONED', takenOverBy: event.data.takenOverBy };
     default:
       return unreachable(event);
   }
@@ -77,6 +82,11 @@ export function decideForPayrollRun(command: PayrollRunCommand, state: PayrollRu
       assertRunStatus(state, 'SCHEDULED', 'be approved');
       assertApprovedByAnotherOperator(state, command.data.approvedBy);
       return [{ type: PayrollRunEventType.Approved, data: command.data }];
+    case 'AbandonPayrollRun':
+      // Only a run that never finished scheduling (interrupted) is given up; asked again by the same run, nothing more happens.
+      if (state.status === 'ABANDONED' && state.takenOverBy === command.data.takenOverBy) return [];
+      assertRunStatus(state, 'SCHEDULING', 'be taken over by another run');
+      return [{ type: PayrollRunEventType.Abandoned, data: { takenOverBy: command.data.takenOverBy } }];
     case 'RecordPayrollRunSent':
       assertRunStatus(state, 'APPROVED', 'be sent');
       return [{ type: PayrollRunEventType.Sent, data: { ...command.data, paymentFiles: [...command.data.paymentFiles] } }];
@@ -102,7 +112,7 @@ function assertApprovedByAnotherOperator(state: PayrollRunState, approvedBy: str
 
 function assertRunStatus(state: PayrollRunState, expected: PayrollRunStatus, action: string): void {
   if (state.status !== expected) {
-    const error = state.status === 'SENT' || (state.status === 'APPROVED' && expected === 'SCHEDULED') ? Conflict : RuleViolation;
+    const error = state.status === 'SENT' || state.status === 'ABANDONED' || (state.status === 'APPROVED' && expected === 'SCHEDULED') ? Conflict : RuleViolation;
     throw new error(`PAYROLL_RUN_${state.status}`, `A payroll run that is ${state.status} cannot ${action}`, { status: state.status });
   }
 }

@@ -6,6 +6,7 @@ export const PayrollRunEventType = {
   Scheduled: 'PayrollRunScheduled',
   Approved: 'PayrollRunApproved',
   Sent: 'PayrollRunSent',
+  Abandoned: 'PayrollRunAbandoned',
 } as const;
 
 export interface PayrollRunScope {
@@ -39,4 +40,10 @@ export type PayrollRunSent = DomainEvent<
   { sentBy: string; sent: number; cancelled: number; paymentFiles: PaymentFileSummary[] }
 >;
 
-export type PayrollRunEvent = PayrollRunCreated | PayrollRunDisbursementsIncluded | PayrollRunScheduled | PayrollRunApproved | PayrollRunSent;
+/**
+ * A run interrupted while scheduling, given up for a later run of the same period that takes its
+ * disbursements over: it can no longer be completed, approved or sent.
+ */
+export type PayrollRunAbandoned = DomainEvent<typeof PayrollRunEventType.Abandoned, { takenOverBy: string }>;
+
+export type PayrollRunEvent = PayrollRunCreated | PayrollRunDisbursementsIncluded | PayrollRunScheduled | PayrollRunApproved | PayrollRunSent | PayrollRunAbandoned;

@@ -203,6 +203,8 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       return [runUpdate(runId, { status: 'APPROVED', approved_by: event.data.approvedBy })];
     case P.Sent:
       return [runUpdate(runId, { status: 'SENT', sent: event.data.sent, cancelled: event.data.cancelled })];
+    case P.Abandoned:
+      return [runUpdate(runId, { status: 'ABANDONED' })];
     default:
       return [];
   }
