@@ -4,17 +4,8 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@ledger/event-store';
 import { READ_MODEL_TABLES, rebuildReadModels, SqliteReadModelStore } from '@ledger/read-models';
 
-/** mulberry32: a seeded PRNG, so a seed fixes where a crash is aimed (the timing of the machine decides the rest). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG, so a seed fixes where a crash is aimed (the timing of the machine decides the rest). */
+export { seededRandom } from '../../../libs/read-models/src/testing/seeded-random.js';
 
 /**
  * RFC 4122 UUIDv5, written here on purpose rather than imported: the expected disbursement streams
