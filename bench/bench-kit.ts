@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { beneficiaryIdFor, type BeneficiaryCommand, type Coefficient, type LocalDate, type NationalId, type Period } from '../libs/domain/src/index.js';
 
 /** A scratch directory removed when the benchmark ends, however it ends. */
 export function scratchDirectory(label: string): string {
@@ -29,4 +30,30 @@ export const formatRate = (perSecond: number) => Math.round(perSecond).toLocaleS
 
 export function machineLine(): string {
   return `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
+}
+
+/** Person `n` of a benchmark's province: a national id of province 091 that agrees with a man born in 1952. */
+export const benchNationalId = (n: number) => `091052${String(n).padStart(6, '0')}` as NationalId;
+
+/** Person `n`'s enrollment, as the command handler would decide on it. */
+export function benchEnrollment(
+  n: number,
+  { unitCode, program, coefficient, effectiveFrom }: { unitCode: string; program: string; coefficient: number; effectiveFrom: Period },
+): Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }> {
+  const nationalId = benchNationalId(n);
+  return {
+    type: 'EnrollBeneficiary',
+    data: {
+      beneficiaryId: beneficiaryIdFor(nationalId),
+      nationalId,
+      fullName: 'Nguyễn Văn An',
+      dateOfBirth: '1952-03-14' as LocalDate,
+      gender: 'MALE',
+      unitCode,
+      program,
+      coefficient: coefficient as Coefficient,
+      effectiveFrom,
+      decision: { number: `${n}/QĐ-UBND`, date: '2024-03-20' as LocalDate },
+    },
+  };
 }

@@ -26,16 +26,12 @@ import {
   beneficiaryStreamName,
   disbursementIdFor,
   eventsToRecord,
-  type BeneficiaryCommand,
-  type Coefficient,
-  type LocalDate,
-  type NationalId,
   type Period,
 } from '../libs/domain/src/index.js';
 import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
 import { LEDGER_DATABASE_FILE } from '../libs/event-store/src/open-event-store.js';
 import { AccessTokens } from '../apps/ledger-api/src/platform/auth/access-tokens.js';
-import { formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchEnrollment, benchNationalId, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -51,7 +47,6 @@ const PROGRAM = 'MERITORIOUS';
 const AMOUNT = 2_055_000; // 1000‰ of the MERITORIOUS standard level in force in 2024-04 (Decree 55/2023)
 const UNITS = ['899', '900', '902', '903', '904', '905', '906', '907', '908', '909', '910', '911', '912', '913', '914'];
 /** 12 digits: province 091, a man born in 1952, then a six-digit serial: a million distinct people. */
-const nationalIdOf = (n: number) => `091052${String(n).padStart(6, '0')}` as NationalId;
 
 const directory = scratchDirectory('http');
 const children: ChildProcess[] = [];
@@ -82,23 +77,8 @@ const enrollPrep = await timed(async () => {
     await Promise.all(
       Array.from({ length: Math.min(5_000, SETTLEMENTS - start) }, async (_, offset) => {
         const n = start + offset;
-        const nationalId = nationalIdOf(n);
-        const beneficiaryId = beneficiaryIdFor(nationalId);
-        const enroll: BeneficiaryCommand = {
-          type: 'EnrollBeneficiary',
-          data: {
-            beneficiaryId,
-            nationalId,
-            fullName: 'Nguyễn Văn An',
-            dateOfBirth: '1952-03-14' as LocalDate,
-            gender: 'MALE',
-            unitCode: UNITS[n % UNITS.length]!,
-            program: PROGRAM,
-            coefficient: 1000 as Coefficient,
-            effectiveFrom: PERIOD,
-            decision: { number: `${n}/QĐ-UBND`, date: '2024-03-20' as LocalDate },
-          },
-        };
+        const enroll = benchEnrollment(n, { unitCode: UNITS[n % UNITS.length]!, program: PROGRAM, coefficient: 1000, effectiveFrom: PERIOD });
+        const { beneficiaryId } = enroll.data;
         const events = eventsToRecord(beneficiaryDecider.decide(enroll, beneficiaryDecider.initialState()));
         await store.appendToStream(beneficiaryStreamName(beneficiaryId), events.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
       }),
@@ -228,7 +208,7 @@ const payroll = await timed(async () => {
 });
 const projected = await readModelsCaughtUp();
 console.log(`payroll of ${SETTLEMENTS.toLocaleString('en-US')} scheduled, approved and sent through the API in ${payroll.seconds.toFixed(1)} s; projected ${projected.seconds.toFixed(1)} s later`);
-const disbursementIds = Array.from({ length: SETTLEMENTS }, (_, n) => disbursementIdFor(beneficiaryIdFor(nationalIdOf(n)), PROGRAM, PERIOD));
+const disbursementIds = Array.from({ length: SETTLEMENTS }, (_, n) => disbursementIdFor(beneficiaryIdFor(benchNationalId(n)), PROGRAM, PERIOD));
 
 // ---------------------------------------------------------------------------------------------
 // The runs.
@@ -307,7 +287,7 @@ const enroll = await drive({ url: api }, () => [
         ...request,
         headers: { authorization: `Bearer ${makerToken}`, 'content-type': 'application/json', 'idempotency-key': `bench-enroll-${n}` },
         body: JSON.stringify({
-          nationalId: nationalIdOf(n),
+          nationalId: benchNationalId(n),
           fullName: 'Nguyễn Văn An',
           dateOfBirth: '1952-03-14',
           gender: 'MALE',

@@ -5,20 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   beneficiaryDecider,
-  beneficiaryIdFor,
   beneficiaryStreamName,
   eventsToRecord,
   type BeneficiaryCommand,
-  type Coefficient,
   type LocalDate,
-  type NationalId,
   type Period,
 } from '../libs/domain/src/index.js';
 import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { SchedulePayrollCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { SchedulePayrollHandler } from '../apps/ledger-api/src/payroll-runs/schedule-payroll.handler.js';
-import { formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const beneficiaries = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const catalogues = loadCatalogues();
@@ -32,23 +29,13 @@ for (let start = 0; start < beneficiaries; start += 5_000) {
   await Promise.all(
     Array.from({ length: Math.min(5_000, beneficiaries - start) }, async (_, offset) => {
       const n = start + offset;
-      const nationalId = `0910520${String(n).padStart(5, '0')}` as NationalId;
-      const beneficiaryId = beneficiaryIdFor(nationalId);
-      const enroll: BeneficiaryCommand = {
-        type: 'EnrollBeneficiary',
-        data: {
-          beneficiaryId,
-          nationalId,
-          fullName: 'Nguyễn Văn An',
-          dateOfBirth: '1952-03-14' as LocalDate,
-          gender: 'MALE',
-          unitCode: units[n % units.length]!,
-          program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
-          coefficient: (1000 + (n % 5) * 250) as Coefficient,
-          effectiveFrom: '2024-04' as Period,
-          decision: { number: `${n}/QĐ-UBND`, date: '2024-03-20' as LocalDate },
-        },
-      };
+      const enroll = benchEnrollment(n, {
+        unitCode: units[n % units.length]!,
+        program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
+        coefficient: 1000 + (n % 5) * 250,
+        effectiveFrom: '2024-04' as Period,
+      });
+      const { beneficiaryId } = enroll.data;
       const events: BeneficiaryCommand[] = [enroll];
       if (n % 3 === 1) {
         events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate } });

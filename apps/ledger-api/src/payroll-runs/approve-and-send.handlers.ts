@@ -4,18 +4,20 @@ import {
   disbursementDecider,
   disbursementStreamName,
   enrollmentActivityIn,
+  fold,
   payrollRunDecider,
   payrollRunStreamName,
   type Catalogues,
+  type DisbursementEvent,
   type PaymentFileSummary,
   type Period,
 } from '@ledger/domain';
-import { handleCommand, type EventStore } from '@ledger/event-store';
+import { handleCommand, readDomainStream, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { ApprovePayrollRunCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
-import { beneficiaryCache, loadDisbursement, loadPayrollRun } from './payroll-run-access.js';
+import { beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
 import { assertMayRunPayrollFor } from './schedule-payroll.handler.js';
 
 const SENDING_WAVE = 2_000;
@@ -66,13 +68,16 @@ export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunComm
     for (let start = 0; start < run.disbursementIds.length; start += SENDING_WAVE) {
       await Promise.all(
         run.disbursementIds.slice(start, start + SENDING_WAVE).map(async (disbursementId) => {
-          const current = await loadDisbursement(this.store, disbursementId);
+          const streamName = disbursementStreamName(disbursementId);
+          const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
+          const current = fold(disbursementDecider, read.events);
           if (current.payrollRunId !== runId) return; // taken over by a later run since
           const beneficiary = await beneficiaryOf(current.beneficiaryId);
           const enrollment = enrollmentActivityIn(beneficiary.enrollments[current.program], current.period as Period);
-          const outcome = await handleCommand(this.store, disbursementDecider, disbursementStreamName(disbursementId), { type: 'SendDisbursement', data: { payrollRunId: runId, enrollment } }, {
+          const outcome = await handleCommand(this.store, disbursementDecider, streamName, { type: 'SendDisbursement', data: { payrollRunId: runId, enrollment } }, {
             metadata,
             eventIdSeed: seed,
+            alreadyRead: read,
           });
           const state = outcome.state;
           if (state.status === 'CANCELLED') {

@@ -23,10 +23,6 @@ export async function loadPayrollRun(store: EventStore, runId: string): Promise<
   return run;
 }
 
-export async function loadDisbursement(store: EventStore, disbursementId: string): Promise<DisbursementState> {
-  return fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(store, disbursementStreamName(disbursementId))).events);
-}
-
 /**
  * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
  * or undefined if the run never sent it. A payment file is a record of what went to the paying

@@ -200,18 +200,19 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
         // attempt waiting for a run. Months already sent or paid — every arrears month of a long
         // enrollment — are not read.
         if (!SCHEDULED_AFTER.has(lastEventType)) return countExisting(disbursement);
-        const current = fold(disbursementDecider, (await readDomainStream<DisbursementEvent>(this.store, streamName)).events);
+        const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
+        const current = fold(disbursementDecider, read.events);
         // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
         const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
         if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(asRecorded);
         if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
-          await handleCommand(this.store, disbursementDecider, streamName, commandFor(disbursement), { metadata, eventIdSeed: `${seed}/adopt` });
+          await handleCommand(this.store, disbursementDecider, streamName, commandFor(disbursement), { metadata, eventIdSeed: `${seed}/adopt`, alreadyRead: read });
           return count(asRecorded);
         }
         if (current.status === 'SCHEDULED' && current.payrollRunId !== null && (await this.mayTakeOverFrom(current.payrollRunId, inProgress))) {
           const fromRun = current.payrollRunId;
           try {
-            await handleCommand(this.store, disbursementDecider, streamName, { type: 'TakeOverDisbursement', data: { payrollRunId: runId, fromRun } }, { metadata, eventIdSeed: `${seed}/take-over` });
+            await handleCommand(this.store, disbursementDecider, streamName, { type: 'TakeOverDisbursement', data: { payrollRunId: runId, fromRun } }, { metadata, eventIdSeed: `${seed}/take-over`, alreadyRead: read });
             return count(asRecorded);
           } catch (error) {
             // Another run took it over first: it waits there, not here.
