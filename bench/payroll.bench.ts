@@ -38,7 +38,7 @@ for (let start = 0; start < beneficiaries; start += 5_000) {
       const { beneficiaryId } = enroll.data;
       const events: BeneficiaryCommand[] = [enroll];
       if (n % 3 === 1) {
-        events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate } });
+        events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false } });
       }
       let state = beneficiaryDecider.initialState();
       const recorded = events.flatMap((command) => {

@@ -49,12 +49,15 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/terminate': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/relocate': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/correct-termination': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/revoke-termination': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/accounts': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/verify': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/close': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
 
   'POST /v1/payroll-runs': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/approve': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/payroll-runs/{runId}/reject': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/send': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'GET /v1/payroll-runs/{runId}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
@@ -88,11 +91,14 @@ const SPEC_ROUTES = [
   'POST /v1/beneficiaries/{}/enrollments/{}/resume',
   'POST /v1/beneficiaries/{}/enrollments/{}/terminate',
   'POST /v1/beneficiaries/{}/relocate',
+  'POST /v1/beneficiaries/{}/enrollments/{}/correct-termination',
+  'POST /v1/beneficiaries/{}/enrollments/{}/revoke-termination',
   'POST /v1/beneficiaries/{}/accounts',
   'POST /v1/beneficiaries/{}/accounts/{}/verify',
   'POST /v1/beneficiaries/{}/accounts/{}/close',
   'POST /v1/payroll-runs',
   'POST /v1/payroll-runs/{}/approve',
+  'POST /v1/payroll-runs/{}/reject',
   'POST /v1/payroll-runs/{}/send',
   'GET /v1/payroll-runs/{}',
   'GET /v1/payroll-runs/{}/payment-files/{}',
@@ -130,7 +136,8 @@ interface Fixtures {
   readonly sentRunId: string;
   readonly scheduledRunId: string;
   readonly approvedRunId: string;
-  readonly beneficiaries: { suspend: string; resume: string; terminate: string; relocate: string; openAccount: string; verify: string; close: string };
+  readonly runToReject: string;
+  readonly beneficiaries: { suspend: string; resume: string; terminate: string; correct: string; revoke: string; relocate: string; openAccount: string; verify: string; close: string };
   readonly accounts: { verify: string; close: string };
   /** A digest of the chain taken after the records above were made, for the verify route. */
   readonly digest: Record<string, unknown>;
@@ -182,7 +189,16 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
     path: `/v1/beneficiaries/${f.beneficiaries.terminate}/enrollments/MERITORIOUS/terminate`,
     body: { reason: 'DECEASED', effectiveDate: '2024-08-20' },
   }),
-  'POST /v1/beneficiaries/{beneficiaryId}/relocate': (f) => ({ path: `/v1/beneficiaries/${f.beneficiaries.relocate}/relocate`, body: { unitCode: '900' } }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/correct-termination': (f) => ({
+    path: `/v1/beneficiaries/${f.beneficiaries.correct}/enrollments/MERITORIOUS/correct-termination`,
+    body: { effectiveDate: '2024-09-20', reason: 'Date misread from the death certificate' },
+  }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/revoke-termination': (f) => ({
+    path: `/v1/beneficiaries/${f.beneficiaries.revoke}/enrollments/MERITORIOUS/revoke-termination`,
+    body: { reason: 'A namesake died, not this beneficiary' },
+  }),
+  // A relocation needs an operator of both units: the in-scope operator works in 899 and 902.
+  'POST /v1/beneficiaries/{beneficiaryId}/relocate': (f) => ({ path: `/v1/beneficiaries/${f.beneficiaries.relocate}/relocate`, body: { unitCode: '902' } }),
   'POST /v1/beneficiaries/{beneficiaryId}/accounts': (f) => ({
     path: `/v1/beneficiaries/${f.beneficiaries.openAccount}/accounts`,
     body: { bankCode: 'VBA', accountNumber: '7700205999001', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' },
@@ -198,6 +214,7 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
 
   'POST /v1/payroll-runs': () => ({ path: '/v1/payroll-runs', body: { period: '2024-06', program: 'MERITORIOUS', unitCode: '899' } }),
   'POST /v1/payroll-runs/{runId}/approve': (f) => ({ path: `/v1/payroll-runs/${f.scheduledRunId}/approve` }),
+  'POST /v1/payroll-runs/{runId}/reject': (f) => ({ path: `/v1/payroll-runs/${f.runToReject}/reject`, body: { reason: 'The unit list is not signed yet' } }),
   'POST /v1/payroll-runs/{runId}/send': (f) => ({ path: `/v1/payroll-runs/${f.approvedRunId}/send` }),
   'GET /v1/payroll-runs/{runId}': (f) => ({ path: `/v1/payroll-runs/${f.sentRunId}` }),
   'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': (f) => ({ path: `/v1/payroll-runs/${f.sentRunId}/payment-files/POST_OFFICE` }),
@@ -277,18 +294,24 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
   await enroll(maker, ++person, { program: 'SOCIAL_ASSISTANCE', effectiveFrom: '2024-05' });
   const approved = await schedulePayroll(maker, { period: '2024-05', program: 'SOCIAL_ASSISTANCE', unitCode: '899' });
   expectStatus(await checker.post(`/v1/payroll-runs/${approved.runId}/approve`), 200);
+  const toReject = await schedulePayroll(maker, { period: '2024-06', program: 'SOCIAL_ASSISTANCE', unitCode: '899' });
 
   const enrolledInJune = () => enroll(maker, ++person, { effectiveFrom: '2024-06' });
   const beneficiaries = {
     suspend: await enrolledInJune(),
     resume: await enrolledInJune(),
     terminate: await enrolledInJune(),
+    correct: await enrolledInJune(),
+    revoke: await enrolledInJune(),
     relocate: await enrolledInJune(),
     openAccount: await enrolledInJune(),
     verify: await enrolledInJune(),
     close: await enrolledInJune(),
   };
   expectStatus(await maker.post(`/v1/beneficiaries/${beneficiaries.resume}/enrollments/MERITORIOUS/suspend`, { reason: 'Hospitalised abroad', effectiveFrom: '2024-07' }), 200);
+  for (const terminated of [beneficiaries.correct, beneficiaries.revoke]) {
+    expectStatus(await maker.post(`/v1/beneficiaries/${terminated}/enrollments/MERITORIOUS/terminate`, { reason: 'DECEASED', effectiveDate: '2024-08-20' }), 200);
+  }
   const unverified = await openAccount(maker, beneficiaries.verify, { holderName: 'BUI TRUNG TAM' });
   expect(unverified.status).toBe('UNVERIFIED');
   const verified = await openAccount(maker, beneficiaries.close);
@@ -300,6 +323,7 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
     sentRunId: sent.runId,
     scheduledRunId: scheduled.runId,
     approvedRunId: approved.runId,
+    runToReject: toReject.runId,
     beneficiaries,
     accounts: { verify: unverified.accountId, close: verified.accountId },
   };
@@ -322,7 +346,7 @@ describe('authorization matrix: every served route × role × unit scope', () =>
     fixtures = { ...seeded, digest: (await callers.auditor.getFresh('/v1/audit/digest')).body };
     callers.reporter = await actor(ledger, 'reporter', ['*']);
     callers.admin = await actor(ledger, 'admin', ['*']);
-    callers.inScope = await actor(ledger, 'operator', ['899']);
+    callers.inScope = await actor(ledger, 'operator', ['899', '902']);
     callers.outOfScope = await actor(ledger, 'operator', ['900']);
   });
 

@@ -196,8 +196,8 @@ describe('command routes over HTTP (SPEC 5)', () => {
       );
     });
 
-    it('refuses to enroll them in the same program again with a 409', async () => {
-      await expectRefusal(() => maker.post('/v1/beneficiaries', enrollment(deceasedPerson, { unitCode: '903' })), 409, 'ALREADY_ENROLLED');
+    it('refuses to enroll them in the same program again over months the terminated enrollment covered, with a 422', async () => {
+      await expectRefusal(() => maker.post('/v1/beneficiaries', enrollment(deceasedPerson, { unitCode: '903' })), 422, 'REENROLLMENT_OVERLAPS');
     });
 
     it('refuses a reason outside DECEASED, NO_LONGER_ELIGIBLE and MOVED_OUT with a 400', async () => {
@@ -214,26 +214,39 @@ describe('command routes over HTTP (SPEC 5)', () => {
     let moving: string;
     let oldUnit: LedgerActor;
     let newUnit: LedgerActor;
+    let bothUnits: LedgerActor;
+    let waitingInOldRun: string;
 
     beforeAll(async () => {
       oldUnit = await actor(ledger, 'operator', ['904']);
       newUnit = await actor(ledger, 'operator', ['905']);
+      bothUnits = await actor(ledger, 'operator', ['904', '905']);
       moving = await enroll(oldUnit, nextPerson(), { unitCode: '904' });
+      // April is scheduled by the old unit's run and waits there, unsent, when the person moves.
+      expect(await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '904' })).toMatchObject({ scheduled: 1 });
+      waitingInOldRun = (await disbursementOf(maker, moving, '2024-04')).disbursementId;
     });
 
     it('refuses an operator of the new unit before the move with a 403', async () => {
       await expectRefusal(() => newUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' }), 403, 'UNIT_OUT_OF_SCOPE');
     });
 
-    it('refuses an unknown unit with a 400', async () => {
-      const response = await expectRefusal(() => oldUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '999' }), 400);
-      expect(response.body.errors).toEqual([{ field: 'unitCode', message: expect.any(String) }]);
+    it('refuses an operator of the old unit alone with a 403: a district cannot push people into another', async () => {
+      await expectRefusal(() => oldUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' }), 403, 'UNIT_OUT_OF_SCOPE');
     });
 
-    it('moves them: 200', async () => {
-      const response = await oldUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' });
+    it('refuses an unknown unit, and the province itself (no district run would ever pay them there), with a 400', async () => {
+      const unknown = await expectRefusal(() => bothUnits.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '999' }), 400);
+      expect(unknown.body.errors).toEqual([{ field: 'unitCode', message: expect.any(String) }]);
+      const province = await expectRefusal(() => maker.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '91' }), 400);
+      expect(province.body.errors).toEqual([{ field: 'unitCode', message: expect.any(String) }]);
+    });
+
+    it('moves them, with their unpaid payments: 200', async () => {
+      const response = await bothUnits.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' });
       expectStatus(response, 200);
-      expect(response.body).toEqual({ beneficiaryId: moving, position: POSITION });
+      expect(response.body).toEqual({ beneficiaryId: moving, position: POSITION, movedDisbursements: 1 });
+      expect(await disbursement(waitingInOldRun)).toMatchObject({ unitCode: '905', status: 'SCHEDULED' });
     });
 
     it('then refuses the old unit’s operator with a 403, and serves the new unit’s', async () => {
@@ -245,10 +258,10 @@ describe('command routes over HTTP (SPEC 5)', () => {
       expectStatus(await newUnit.post(`/v1/beneficiaries/${moving}/accounts`, { bankCode: 'VBA', accountNumber: '7700205904905', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' }), 201);
     });
 
-    it('has the new unit’s payroll pay them', async () => {
+    it('has the new unit’s payroll pay the month the old unit’s run never sent', async () => {
       const run = await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '905' });
       expect(run).toMatchObject({ scheduled: 1 });
-      expect(await disbursementOf(maker, moving, '2024-04')).toMatchObject({ unitCode: '905', channel: 'BANK' });
+      expect(await disbursementOf(maker, moving, '2024-04')).toMatchObject({ disbursementId: waitingInOldRun, unitCode: '905' });
       expect(await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '904' })).toMatchObject({ scheduled: 0, alreadyScheduled: 0 });
     });
 
@@ -268,7 +281,7 @@ describe('command routes over HTTP (SPEC 5)', () => {
     it('records an account whose holder name differs from the beneficiary’s as UNVERIFIED: 201', async () => {
       const response = await maker.post(`/v1/beneficiaries/${holder}/accounts`, { bankCode: 'VBA', accountNumber: '7700205906001', holderName: 'BUI TRUNG TAM', openedOn: '2024-03-01' });
       expectStatus(response, 201);
-      expect(response.body).toEqual({ beneficiaryId: holder, accountId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'UNVERIFIED', position: POSITION });
+      expect(response.body).toEqual({ beneficiaryId: holder, accountId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'UNVERIFIED', unverifiedReason: 'NAME_MISMATCH', position: POSITION });
       expect(response.text).not.toContain('7700205906001');
       accountId = response.body.accountId;
     });
@@ -291,8 +304,12 @@ describe('command routes over HTTP (SPEC 5)', () => {
       expect(fieldsOf(response)).toEqual(['reason']);
     });
 
-    it('verifies it: 200 VERIFIED, and the next payroll pays by BANK', async () => {
-      const response = await maker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Holder name checked against the citizen id card' });
+    it('refuses the operator who opened it as its verifier with a 422: one person alone never points a payment at an account', async () => {
+      await expectRefusal(() => maker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Looks right to me' }), 422, 'VERIFICATION_BY_OPENER');
+    });
+
+    it('is verified by a second operator: 200 VERIFIED, and the next payroll pays by BANK', async () => {
+      const response = await checker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Holder name checked against the citizen id card' });
       expectStatus(response, 200);
       expect(response.body).toEqual({ beneficiaryId: holder, accountId, status: 'VERIFIED', position: POSITION });
 
@@ -302,7 +319,7 @@ describe('command routes over HTTP (SPEC 5)', () => {
     });
 
     it('refuses to verify it twice with a 409', async () => {
-      await expectRefusal(() => maker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Again' }), 409, 'ACCOUNT_ALREADY_VERIFIED');
+      await expectRefusal(() => checker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Again' }), 409, 'ACCOUNT_ALREADY_VERIFIED');
     });
 
     it('closes it: 200 CLOSED, and the next payroll pays cash again', async () => {
@@ -318,6 +335,29 @@ describe('command routes over HTTP (SPEC 5)', () => {
       await expectRefusal(() => maker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/close`, { reason: 'Again' }), 422, 'ACCOUNT_CLOSED');
       await expectRefusal(() => maker.post(`/v1/beneficiaries/${holder}/accounts/${accountId}/verify`, { reason: 'Again' }), 422, 'ACCOUNT_CLOSED');
       await expectRefusal(() => maker.post(`/v1/beneficiaries/${holder}/accounts/${UNKNOWN_ID}/close`, { reason: 'Closed' }), 404, 'ACCOUNT_NOT_FOUND');
+    });
+  });
+
+  describe('when an account number is already open for another beneficiary', () => {
+    it('records the second one UNVERIFIED (SHARED_ACCOUNT) whatever the name, for a second operator to look at', async () => {
+      const first = await enroll(maker, nextPerson(), { unitCode: '906' });
+      const second = await enroll(maker, nextPerson(), { unitCode: '906' });
+      const account = { bankCode: 'VBA', accountNumber: '7700205906777', holderName: 'BUI TRUNG TAI', openedOn: '2024-03-01' };
+      expect((await maker.post(`/v1/beneficiaries/${first}/accounts`, account)).body).toMatchObject({ status: 'VERIFIED' });
+      const shared = await maker.post(`/v1/beneficiaries/${second}/accounts`, account);
+      expectStatus(shared, 201);
+      expect(shared.body).toMatchObject({ status: 'UNVERIFIED', unverifiedReason: 'SHARED_ACCOUNT' });
+      await expectRefusal(() => maker.post(`/v1/beneficiaries/${second}/accounts/${shared.body.accountId}/verify`, { reason: 'Same family' }), 422, 'VERIFICATION_BY_OPENER');
+      expectStatus(await checker.post(`/v1/beneficiaries/${second}/accounts/${shared.body.accountId}/verify`, { reason: 'Spouses share the account: decision 12/QĐ' }), 200);
+    });
+
+    it('is no longer shared once the first holder closed theirs', async () => {
+      const first = await enroll(maker, nextPerson(), { unitCode: '906' });
+      const second = await enroll(maker, nextPerson(), { unitCode: '906' });
+      const account = { bankCode: 'AGRIBANK', accountNumber: '7700205906888', holderName: 'BUI TRUNG TAI', openedOn: '2024-03-01' };
+      const opened = await maker.post(`/v1/beneficiaries/${first}/accounts`, account);
+      expectStatus(await maker.post(`/v1/beneficiaries/${first}/accounts/${opened.body.accountId}/close`, { reason: 'Closed' }), 200);
+      expect((await maker.post(`/v1/beneficiaries/${second}/accounts`, account)).body).toMatchObject({ status: 'VERIFIED' });
     });
   });
 
@@ -360,9 +400,10 @@ describe('command routes over HTTP (SPEC 5)', () => {
       await expectRefusal(() => maker.post(`/v1/disbursements/${byBank}/settle`, { providerReference: 'FT1', paidAt: '2024-04-05T09:30:00+07:00', amount: MERITORIOUS_2024 }), 422, 'DISBURSEMENT_FAILED');
     });
 
-    it('reschedules each as a second attempt of the same disbursement, waiting for a run', async () => {
+    it('reschedules each as a second attempt of the same disbursement, waiting for a run — never into the account that failed', async () => {
+      // The transfer's payee has no other verified account: the new attempt is cash, not the same bounce again.
       for (const [id, channel] of [
-        [byBank, 'BANK'],
+        [byBank, 'CASH'],
         [inCash, 'CASH'],
       ] as const) {
         const response = await maker.post(`/v1/disbursements/${id}/reschedule`, { reason: 'Payee asked for another try' });
@@ -377,10 +418,10 @@ describe('command routes over HTTP (SPEC 5)', () => {
       expect(scheduled).toMatchObject({ scheduled: 2, alreadyScheduled: 0, arrears: 0 });
       expect(sent).toMatchObject({ sent: 2, cancelled: 0 });
       for (const id of [byBank, inCash]) expect(await disbursement(id)).toMatchObject({ status: 'SENT', attempt: 2, payrollRunId: runId });
-      const bankFile = await maker.get(`/v1/payroll-runs/${runId}/payment-files/VBA`);
-      expect(bankFile.text).toContain(byBank);
+      expect((await maker.get(`/v1/payroll-runs/${runId}`)).body.paymentFiles).toEqual([{ paymentFile: 'POST_OFFICE', count: 2, totalAmount: 2 * MERITORIOUS_2024 }]);
       const cashList = await maker.get(`/v1/payroll-runs/${runId}/payment-files/POST_OFFICE`);
       expect(cashList.text).toContain(inCash);
+      expect(cashList.text).toContain(byBank);
     });
 
     it('keeps the first run’s payment files as they were sent', async () => {
@@ -435,8 +476,8 @@ describe('command routes over HTTP (SPEC 5)', () => {
           { httpStatus: 200, disbursementId: ids[3], status: 'PAID', daysLate: 0, attempt: 1, channel: 'CASH', position: POSITION },
         ],
       });
-      // One Paid event per good item, nothing for the others.
-      expect(await headPosition(ledger)).toBe(before + 2n);
+      // Per good item its reference claimed and its payment recorded; nothing for the others.
+      expect(await headPosition(ledger)).toBe(before + 4n);
       expect(await disbursement(ids[1]!)).toMatchObject({ status: 'SENT' });
       expect(await disbursement(ids[2]!)).toMatchObject({ status: 'SENT' });
     });
@@ -582,6 +623,7 @@ describe('command routes over HTTP (SPEC 5)', () => {
         createdBy: 'maker',
         approvedBy: 'checker',
         disbursements: 2,
+        largeArrears: [],
         scheduled: 2,
         alreadyScheduled: 0,
         arrears: 0,

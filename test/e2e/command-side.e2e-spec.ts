@@ -126,7 +126,7 @@ describe('command side over HTTP', () => {
 
     it('answers 404 for an unknown beneficiary and 403 outside the operator unit', async () => {
       const ghost = '6f1c1e52-2a0b-5b8e-9d7a-3c4b5a6d7e8f';
-      expect((await maker.post(`/v1/beneficiaries/${ghost}/relocate`, { unitCode: '900' })).status).toBe(404);
+      expect((await maker.post(`/v1/beneficiaries/${ghost}/relocate`, { unitCode: '899' })).status).toBe(404);
       const outsider = await actor(ledger, 'operator', ['900']);
       expect((await outsider.post('/v1/beneficiaries', enrollment(8))).status).toBe(403);
       const auditor = await actor(ledger, 'auditor');

@@ -27,7 +27,10 @@ const SEED = process.env.HOSTILE_SEED === undefined ? undefined : Number(process
 const SHRINK = process.env.HOSTILE_SHRINK === 'true';
 const PROBLEM = /^application\/problem\+json/;
 /** Refusals that record a fact on purpose (SPEC 2: a duplicate payment attempt "is recorded so it shows in reports"). */
-const REFUSALS_THAT_RECORD: Readonly<Record<string, readonly string[]>> = { DUPLICATE_PAYMENT: [DisbursementEventType.DuplicatePaymentRejected] };
+const REFUSALS_THAT_RECORD: Readonly<Record<string, readonly string[]>> = {
+  DUPLICATE_PAYMENT: [DisbursementEventType.DuplicatePaymentRejected],
+  PROVIDER_REFERENCE_IN_USE: [DisbursementEventType.DuplicatePaymentRejected],
+};
 
 // ---------------------------------------------------------------------------------------------
 // The wire: node:http rather than fetch, which would normalise `..` out of a path, refuse some
@@ -367,12 +370,15 @@ const TEMPLATES: Readonly<Record<string, (f: Fixtures) => Json>> = {
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/suspend': () => ({ reason: 'Hospitalised abroad', effectiveFrom: '2024-07' }),
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': () => ({ effectiveFrom: '2024-09' }),
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/terminate': () => ({ reason: 'DECEASED', effectiveDate: '2024-08-20' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/correct-termination': () => ({ effectiveDate: '2024-08-25', reason: 'Date misread from the certificate' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/revoke-termination': () => ({ reason: 'A namesake died, not this beneficiary' }),
   'POST /v1/beneficiaries/{beneficiaryId}/relocate': () => ({ unitCode: '900' }),
   'POST /v1/beneficiaries/{beneficiaryId}/accounts': () => ({ bankCode: 'VBA', accountNumber: '7700205999001', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' }),
   'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/verify': () => ({ reason: 'Holder name checked against the citizen id card' }),
   'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/close': () => ({ reason: 'Closed at the holder’s request' }),
   'POST /v1/payroll-runs': () => ({ period: '2024-06', program: 'MERITORIOUS', unitCode: '899' }),
   'POST /v1/payroll-runs/{runId}/approve': () => ({}),
+  'POST /v1/payroll-runs/{runId}/reject': () => ({ reason: 'The unit list is not signed yet' }),
   'POST /v1/payroll-runs/{runId}/send': () => ({}),
   'POST /v1/disbursements/{disbursementId}/settle': () => ({ providerReference: 'FT24096000123', paidAt: '2024-04-05T09:30:00+07:00', amount: 2_055_000 }),
   'POST /v1/disbursements/{disbursementId}/fail': () => ({ reason: 'Account frozen by the bank' }),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { SqliteEventStore } from '@ledger/event-store';
 import { PostgresReadModelStore, rebuildReadModels } from '@ledger/read-models';
@@ -60,7 +60,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 
 const readiness = async (projector: ProjectorProcess) => {
   const response = await fetch(`${projector.url}/health/ready`);
-  return { status: response.status, body: (await response.json()) as { checkpoint?: string; reason?: string } };
+  return { status: response.status, body: (await response.json()) as { status?: string; checkpoint?: string; reason?: string } };
 };
 
 describeWithPostgres('the projector process during a PostgreSQL outage', postgres, () => {
@@ -92,6 +92,8 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
     const throughProxy = new URL(postgresUrl());
     throughProxy.port = String(proxy.port);
     throughProxy.pathname = `/${database}`;
+    // The retries' log lines are expected here; kept out of the test output.
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const projector = await startProjectorProcess({
       host: '127.0.0.1',
       port: 0,
@@ -107,6 +109,8 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
       expect(atCut).toBeLessThan(head);
 
       await until(async () => (await readiness(projector)).status === 503, 30_000, '/health/ready to report the outage');
+      // A lost connection is waited out, never taken for a refused event.
+      expect((await readiness(projector)).body.status).toBe('unavailable');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect((await readiness(projector)).status).toBe(503);
       // At most the batch in flight when the cut came committed; nothing after it.
@@ -118,7 +122,13 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
       expect(stalled).toBeLessThan(head);
       await until(async () => (await readiness(projector)).status === 200, 30_000, '/health/ready to recover');
       expect((await readiness(projector)).body.checkpoint).toBe(head.toString());
+      expect(projector.projector.halted).toBeUndefined();
+      const metrics = await (await fetch(`${projector.url}/metrics`)).text();
+      expect(metrics).toContain('ledger_projector_halted 0');
+      expect(metrics).toContain('ledger_projector_failures_total{reason="refused"} 0');
+      expect(Number(/ledger_projector_failures_total\{reason="connection_lost"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     } finally {
+      log.mockRestore();
       await projector.stop();
     }
 

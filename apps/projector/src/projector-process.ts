@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { openEventStore, type EventStore } from '@ledger/event-store';
-import { openReadModelStore, Projector, type ReadModelStore } from '@ledger/read-models';
+import { openReadModelStore, Projector, type ProjectionHalted, type ReadModelStore } from '@ledger/read-models';
 import type { ProjectorConfig } from './projector-config.js';
 
 export interface ProjectorProcess {
@@ -14,16 +15,54 @@ export interface ProjectorProcess {
  * The production projector: follows the global log from the read models' checkpoint and writes
  * them, batch by batch, each batch and its checkpoint in one transaction. Serves /health/ready and
  * /metrics for the orchestrator.
+ *
+ * A batch the read models cannot be reached for is tried again until they are back; an event they
+ * refuse stops the projection at the event before it (ProjectionHalted): logged with its position,
+ * counted, and /health/ready answers 503 with the reason until the process is restarted. The
+ * process itself keeps running, so that the orchestrator and the metrics can say why.
  */
 export async function startProjectorProcess(config: ProjectorConfig): Promise<ProjectorProcess> {
   const { port, maxBatch } = config;
   const eventStore: EventStore = openEventStore(config);
   const readModels: ReadModelStore = await openReadModelStore(config, eventStore);
-  let events = 0;
+  const registry = new Registry();
+  const events = new Counter({ name: 'ledger_projector_events_total', help: 'Events projected by this process', registers: [registry] });
+  const failures = new Counter({
+    name: 'ledger_projector_failures_total',
+    help: 'Read-model batches that failed: reason="connection_lost" (tried again) or "refused" (the projector halts)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  // Both series from the start, so a dashboard's rate() sees the first failure as an increase.
+  failures.inc({ reason: 'connection_lost' }, 0);
+  failures.inc({ reason: 'refused' }, 0);
   const projector = new Projector(eventStore, readModels, {
     maxBatch,
-    onBatch: (count) => (events += count),
-    onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`),
+    onBatch: (count) => events.inc(count),
+    onError: (error) => {
+      failures.inc({ reason: 'connection_lost' });
+      console.error(`read models: a batch could not be written and will be tried again: ${(error as Error).message ?? String(error)}`);
+    },
+    onHalt: (halt: ProjectionHalted) => {
+      failures.inc({ reason: 'refused' });
+      console.error(`read models: PROJECTION HALTED at position ${halt.checkpoint}, refused event ${halt.position}. ${halt.message}`);
+    },
+  });
+  const gauge = (name: string, help: string, value: () => Promise<number> | number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(await value());
+      },
+    });
+  gauge('ledger_projector_halted', '1 once the read models refused an event and the projector stopped (see /health/ready), else 0', () => (projector.halted ? 1 : 0));
+  gauge('ledger_read_models_checkpoint_position', 'Global position the read models have reached', () => Number(projector.checkpoint));
+  gauge('ledger_event_store_head_position', 'Global position of the last event in the log', async () => Number(await eventStore.headPosition()));
+  gauge('ledger_projection_lag_seconds', 'Age of the oldest event not yet in the read models', async () => {
+    const [oldest] = await eventStore.readAll({ after: projector.checkpoint, maxCount: 1 });
+    return oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0;
   });
   await projector.start();
 
@@ -31,34 +70,23 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
   http.get('/health/live', async () => ({ status: 'ok' }));
   http.get('/health/ready', async (_, reply) => {
     try {
+      if (projector.failure) throw projector.failure;
       await readModels.ping();
       await eventStore.headPosition();
-      if (projector.failure) throw projector.failure;
       return { status: 'ok', checkpoint: projector.checkpoint.toString() };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+      const halted = projector.halted;
+      return reply.code(503).send({
+        status: halted ? 'halted' : 'unavailable',
+        reason: (error as Error).message ?? String(error),
+        checkpoint: projector.checkpoint.toString(),
+        ...(halted ? { refusedPosition: halted.position.toString() } : {}),
+      });
     }
   });
   http.get('/metrics', async (_, reply) => {
-    const head = await eventStore.headPosition();
-    const [oldest] = await eventStore.readAll({ after: projector.checkpoint, maxCount: 1 });
-    const lagSeconds = oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0;
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    return [
-      '# HELP ledger_projector_events_total Events projected by this process',
-      '# TYPE ledger_projector_events_total counter',
-      `ledger_projector_events_total ${events}`,
-      '# HELP ledger_read_models_checkpoint_position Global position the read models have reached',
-      '# TYPE ledger_read_models_checkpoint_position gauge',
-      `ledger_read_models_checkpoint_position ${projector.checkpoint}`,
-      '# HELP ledger_event_store_head_position Global position of the last event in the log',
-      '# TYPE ledger_event_store_head_position gauge',
-      `ledger_event_store_head_position ${head}`,
-      '# HELP ledger_projection_lag_seconds Age of the oldest event not yet in the read models',
-      '# TYPE ledger_projection_lag_seconds gauge',
-      `ledger_projection_lag_seconds ${lagSeconds}`,
-      '',
-    ].join('\n');
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
   });
   const url = await http.listen({ port, host: config.host });
 

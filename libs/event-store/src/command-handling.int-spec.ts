@@ -8,7 +8,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 const stream = 'disbursement-d-1';
 const active: ActivityInPeriod = { active: true };
 const paidAt = new Date('2024-04-05T02:30:00.000Z');
-const settle = (providerReference: string) => ({ type: 'SettleDisbursement', data: { providerReference, paidAt, amount: 2_055_000, daysLate: 0, enrollment: active } }) as const;
+const settle = (providerReference: string) => ({ type: 'SettleDisbursement', data: { providerReference, paidAt, amount: 2_055_000, daysLate: 0, enrollment: active, recordedAt: paidAt } }) as const;
 const metadata = (idempotencyKey: string): CommandMetadata => ({
   actorId: 'lan.operator',
   actorRole: 'operator',

@@ -6,6 +6,7 @@ import {
   upcast,
   uuidV5,
   type Decider,
+  type Decision,
   type DomainEvent,
 } from '@ledger/domain';
 import { NO_STREAM, WrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port.js';
@@ -91,8 +92,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (earlier >= 0) {
         // Applied by an earlier attempt. If that decision recorded a refusal (a duplicate payment
         // attempt, kept for the auditors), the retry must be refused the same way, not answered as a
-        // success: decide again on the state the first attempt decided on (decide is pure).
-        const refusal = refusalOf(decider.decide(command, events.slice(0, earlier).reduce(decider.evolve, decider.initialState())));
+        // success: decide again on the state the first attempt decided on (decide is pure). A retry
+        // whose command was made from what the first attempt left (a workflow reads the streams
+        // afresh) may no longer be one that state accepts: what was written stands, and is the answer.
+        const refusal = recordedRefusalOf(() => decider.decide(command, events.slice(0, earlier).reduce(decider.evolve, decider.initialState())));
         if (refusal) throw refusal;
         const ids = new Set(recorded.map((_, index) => eventIdFor(eventIdSeed, streamName, index)));
         let last = earlier;
@@ -121,6 +124,14 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
       throw error;
     }
+  }
+}
+
+function recordedRefusalOf<Event extends DomainEvent>(decide: () => Decision<Event>) {
+  try {
+    return refusalOf(decide());
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,3 +4,4 @@ export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './open-event-store.js';
 export * from './command-handling.js';
 export * from './event-content.js';
+export * from './workflow-execution.js';

@@ -8,11 +8,42 @@ export interface ProjectorOptions {
   /** Most events written in one read-model transaction. */
   readonly maxBatch?: number;
   readonly onBatch?: (events: number, position: bigint) => void;
-  /** Called at each failed batch, before it is tried again. */
+  /** Called at each try of a batch that failed because the read models could not be reached, before it is tried again. */
   readonly onError?: (error: unknown) => void;
-  /** Longest pause between two tries of a batch the read models refused (default 30 s). */
+  /**
+   * Called once when the read models refuse an event (see ProjectionHalted): the projector has
+   * stopped at the event before it and reads no further.
+   */
+  readonly onHalt?: (halt: ProjectionHalted) => void;
+  /** Longest pause between two tries of a batch the read models could not be reached for (default 30 s). */
   readonly maxRetryPauseMs?: number;
 }
+
+/**
+ * The read models refused an event's rows (a value out of a column's range, a constraint
+ * violated, a projection that throws): trying again would fail again, forever and unseen, while
+ * the reports silently stop at yesterday. So the projector stops at the event before it, says
+ * which event, and stays stopped until someone fixes the cause and restarts it.
+ */
+export class ProjectionHalted extends Error {
+  override readonly name = 'ProjectionHalted';
+  constructor(
+    /** The event refused. */
+    readonly position: bigint,
+    readonly eventType: string,
+    readonly streamName: string,
+    /** Where the read models stand: every event before the refused one. */
+    readonly checkpoint: bigint,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `The read models refused event ${position} (${eventType} in ${streamName}): ${messageOf(cause)}. ` +
+        `The projector has stopped at position ${checkpoint}; fix the cause and restart it.`,
+    );
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error) ? String((error as Error).message) : String(error));
 
 const NOT_READY = Symbol('not ready');
 
@@ -50,6 +81,7 @@ export class Projector {
   private position = -1n;
   private lastAppliedAt: Date | undefined;
   private lastError: unknown;
+  private halt: ProjectionHalted | undefined;
   private readonly waiters = new Set<{ position: bigint; resolve: () => void }>();
   /** The audit chain's hash (hex) at the checkpoint; loaded from the read models before the first batch. */
   private chainHead: string | undefined;
@@ -75,8 +107,13 @@ export class Projector {
   private async follow(subscription: Subscription): Promise<void> {
     try {
       for await (const batch of inBatches(subscription, this.options.maxBatch ?? 2_000)) {
-        await this.applyUntilItHolds(batch);
+        const applied = await this.applyUntilItHolds(batch);
         if (this.stopping) return;
+        if (!applied) {
+          // Halted: no later event may be projected over the refused one.
+          await subscription.close();
+          return;
+        }
       }
     } catch (error) {
       this.lastError = error;
@@ -85,18 +122,30 @@ export class Projector {
   }
 
   /**
-   * A batch the read models refuse (PostgreSQL restarting, a network cut) is tried again, with
-   * growing pauses, until it commits: the batch rolled back whole, so trying again is safe, and no
-   * later event is read meanwhile. `failure` stays set while it fails, for /health/ready.
+   * A batch the read models cannot be reached for (PostgreSQL restarting, a network cut) is tried
+   * again, with growing pauses, until it commits: the batch rolled back whole, so trying again is
+   * safe, and no later event is read meanwhile. `failure` stays set while it fails, for
+   * /health/ready.
+   *
+   * A batch the read models refuse is split until the refused event is found: the events before
+   * it are committed, then the projector halts (see ProjectionHalted). Resolves false when halted
+   * or stopping.
    */
-  private async applyUntilItHolds(batch: readonly RecordedEvent[]): Promise<void> {
+  private async applyUntilItHolds(batch: readonly RecordedEvent[]): Promise<boolean> {
     for (let failures = 0; !this.stopping; failures++) {
       try {
         await this.applyBatch(batch);
-        this.lastError = undefined;
-        return;
+        return true;
       } catch (error) {
         this.lastError = error;
+        if (!this.readModels.isConnectionLost(error)) {
+          if (batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            return (await this.applyUntilItHolds(batch.slice(0, half))) && (await this.applyUntilItHolds(batch.slice(half)));
+          }
+          this.haltAt(batch[0]!, error);
+          return false;
+        }
         this.options.onError?.(error);
         const pause = Math.min(this.options.maxRetryPauseMs ?? 30_000, 100 * 2 ** Math.min(failures, 16));
         await new Promise<void>((resolve) => {
@@ -106,6 +155,13 @@ export class Projector {
         this.wakeRetry = undefined;
       }
     }
+    return false;
+  }
+
+  private haltAt(event: RecordedEvent, cause: unknown): void {
+    this.halt = new ProjectionHalted(event.globalPosition, event.type, event.streamName, this.position, cause);
+    this.lastError = this.halt;
+    this.options.onHalt?.(this.halt);
   }
 
   /**
@@ -137,6 +193,7 @@ export class Projector {
     // Only once committed: a failed batch leaves the head where the stored chain is.
     this.chainHead = chain.headHex;
     this.position = checkpoint;
+    this.lastError = undefined;
     this.lastAppliedAt = new Date();
     this.options.onBatch?.(batch.length, checkpoint);
     for (const waiter of this.waiters) {
@@ -185,9 +242,14 @@ export class Projector {
     return last.hash;
   }
 
-  /** The error of the batch that is failing now, if one is: cleared when it commits. */
+  /** The error of the batch that is failing now, if one is: cleared when it commits; the ProjectionHalted once halted. */
   get failure(): unknown {
     return this.lastError;
+  }
+
+  /** Set once the read models refused an event: the projector has stopped for good. */
+  get halted(): ProjectionHalted | undefined {
+    return this.halt;
   }
 
   get lastApplied(): Date | undefined {

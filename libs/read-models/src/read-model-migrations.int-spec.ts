@@ -13,6 +13,8 @@ import { dropSchema, postgresAvailability, postgresUrl } from './testing/postgre
  * A ledger whose read models were projected under schema version 1 (no audit chain) and which
  * then starts the current version: the chain cannot begin half way through the log, so version 2
  * must leave the read models empty at checkpoint -1, for the projector to replay from zero.
+ * Likewise version 3 (enrollment spells and suspensions, and new columns of older tables): only a
+ * replay fills them for what happened before.
  */
 const postgres = await postgresAvailability();
 
@@ -25,7 +27,30 @@ async function expectReplayFromZero(store: ReadModelStore) {
   expect(await store.checkpoint()).toBe(-1n);
   expect(await store.query('SELECT beneficiary_id FROM beneficiaries')).toEqual([]);
   expect(await store.query('SELECT position FROM audit_chain')).toEqual([]);
-  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual([1, 2]);
+  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual([1, 2, 3]);
+}
+
+const projectedUnderVersion2 = [
+  "INSERT INTO beneficiaries (beneficiary_id, unit_code) VALUES ('b-1', '899')",
+  "INSERT INTO disbursements (disbursement_id, status, amount) VALUES ('d-1', 'PAID', 500000)",
+  "INSERT INTO audit_chain (position, hash) VALUES (41, 'ab')",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+/** Version 3's tables and columns are there, and every table empty for the replay. */
+async function expectVersion3ReplayFromZero(store: ReadModelStore) {
+  await expectReplayFromZero(store);
+  expect(await store.query('SELECT disbursement_id FROM disbursements')).toEqual([]);
+  for (const table of ['enrollment_spells', 'enrollment_suspensions']) expect(await store.query(`SELECT * FROM ${table}`)).toEqual([]);
+  // The replay writes the new columns of the old tables.
+  await store.apply(
+    [
+      { kind: 'upsert', table: 'disbursements', row: { disbursement_id: 'd-1', status: 'PAID', overpayment_reason: 'PAID_AFTER_CANCELLATION', channel_change_reason: 'ACCOUNT_CLOSED' } },
+      { kind: 'upsert', table: 'payroll_runs', row: { run_id: 'r-1', status: 'REJECTED', rejected_by: 'checker', rejection_reason: 'wrong period', large_arrears: 2 } },
+    ],
+    0n,
+  );
+  expect(await store.query('SELECT overpayment_reason, channel_change_reason FROM disbursements')).toEqual([{ overpayment_reason: 'PAID_AFTER_CANCELLATION', channel_change_reason: 'ACCOUNT_CLOSED' }]);
 }
 
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
@@ -45,6 +70,19 @@ describe('read-model schema migrations on SQLite', () => {
     db.exec("INSERT INTO read_model_migrations VALUES (1, '2024-01-01T00:00:00Z')");
 
     await expectReplayFromZero(new SqliteReadModelStore(db));
+    db.close();
+  });
+
+  it('version 3 adds its tables and columns and empties read models projected under version 2, for a replay from zero', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 2)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion2) db.exec(statement);
+
+    await expectVersion3ReplayFromZero(new SqliteReadModelStore(db));
     db.close();
   });
 
@@ -82,6 +120,31 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
       await client.end();
     }
     await expectReplayFromZero(await open());
+  });
+
+  it('version 3 adds its tables and columns and empties read models projected under version 2, for a replay from zero', async () => {
+    const version2 = `${schema}_v2`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version2}`);
+      await client.query(`SET search_path = ${version2}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 2)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion2) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version2, maxConnections: 2 });
+    try {
+      await expectVersion3ReplayFromZero(store);
+    } finally {
+      await store.close();
+      await dropSchema(version2);
+    }
   });
 
   it('applies each version once: reopening keeps what was projected', async () => {

@@ -6,7 +6,11 @@ export interface TableDefinition {
   readonly name: TableName;
   readonly description: string;
   readonly key: readonly string[];
-  readonly columns: ReadonlyArray<readonly [name: string, type: ColumnType, description: string]>;
+  /**
+   * In table order. A column added to an existing table names the schema version that added it
+   * (absent: the table's own) and comes after the older ones, where ALTER TABLE puts it.
+   */
+  readonly columns: ReadonlyArray<readonly [name: string, type: ColumnType, description: string, since?: number]>;
   readonly indexes: ReadonlyArray<readonly string[]>;
   /** The read-model schema version that added the table; 1 when absent. */
   readonly since?: number;
@@ -34,20 +38,54 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
   },
   {
     name: 'enrollments',
-    description: 'One row per beneficiary and program.',
+    description: 'One row per beneficiary and program, as its latest enrollment spell was last decided.',
     key: ['beneficiary_id', 'program'],
     columns: [
       ['beneficiary_id', 'text', 'the beneficiary'],
       ['program', 'text', 'program code, e.g. MERITORIOUS, SOCIAL_ASSISTANCE'],
       ['unit_code', 'text', "the beneficiary's unit (kept in step with relocations)"],
-      ['status', 'text', 'ACTIVE, SUSPENDED or TERMINATED'],
+      ['status', 'text', 'ACTIVE, SUSPENDED or TERMINATED as last decided, whatever month it takes effect in (status in a given month: enrollment_spells and enrollment_suspensions)'],
       ['coefficient', 'integer', 'in thousandths (1500 = 1.5)'],
-      ['effective_from', 'text', 'first period paid, YYYY-MM'],
+      ['effective_from', 'text', 'first period of the latest spell, YYYY-MM'],
       ['suspended_from', 'text', 'period of the open suspension, if any'],
-      ['terminated_on', 'text', 'effective date of the termination, if any'],
+      ['terminated_on', 'text', 'effective date of the termination of the latest spell, if any'],
       ['termination_reason', 'text', 'DECEASED, NO_LONGER_ELIGIBLE or MOVED_OUT'],
     ],
     indexes: [['unit_code', 'program', 'status']],
+  },
+  {
+    name: 'enrollment_spells',
+    description: 'One row per enrollment spell: an enrollment decision, from its first period to its termination, if any. A person enrolled again after a termination has a later spell.',
+    key: ['beneficiary_id', 'program', 'effective_from'],
+    columns: [
+      ['beneficiary_id', 'text', 'the beneficiary'],
+      ['program', 'text', 'program code'],
+      ['effective_from', 'text', 'first period of the spell, YYYY-MM'],
+      ['coefficient', 'integer', 'in thousandths (1500 = 1.5)'],
+      ['decision_number', 'text', 'number of the enrollment decision'],
+      ['decision_date', 'text', 'date of the enrollment decision, YYYY-MM-DD'],
+      ['started_position', 'bigint', 'log position of the enrollment; the suspensions recorded after it, and before a later spell, are this spell\'s'],
+      ['terminated_on', 'text', 'effective date of its termination as corrected, null when not terminated (or revoked): TERMINATED from that month'],
+      ['termination_reason', 'text', 'DECEASED, NO_LONGER_ELIGIBLE or MOVED_OUT'],
+    ],
+    indexes: [],
+    since: 3,
+  },
+  {
+    name: 'enrollment_suspensions',
+    description: 'One row per suspension of an enrollment: SUSPENDED from suspended_from until resumed_from.',
+    key: ['beneficiary_id', 'program', 'position'],
+    columns: [
+      ['beneficiary_id', 'text', 'the beneficiary'],
+      ['program', 'text', 'program code'],
+      ['position', 'bigint', 'log position of the suspension'],
+      ['suspended_from', 'text', 'first period suspended, YYYY-MM (may be later than the month it was recorded in)'],
+      ['reason', 'text', 'why it was suspended'],
+      ['resumed_from', 'text', 'first period paid again, YYYY-MM; null while suspended'],
+      ['ended_by_termination_on', 'text', 'effective date of the termination that ended its spell while it was open (it never resumed); null otherwise'],
+    ],
+    indexes: [],
+    since: 3,
   },
   {
     name: 'payment_accounts',
@@ -62,6 +100,9 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['opened_on', 'text', 'YYYY-MM-DD'],
       ['status', 'text', 'VERIFIED, UNVERIFIED or CLOSED'],
       ['verified_position', 'bigint', 'log position at which it became verified; the highest open one is used'],
+      ['unverified_reason', 'text', 'why it was recorded UNVERIFIED: NAME_MISMATCH or SHARED_ACCOUNT (kept after verification); null when verified at opening', 3],
+      ['opened_by', 'text', 'operator who opened it; null when opened before maker-checker', 3],
+      ['verified_by', 'text', 'operator who verified it (never the opener); null when verified at opening or before maker-checker', 3],
     ],
     indexes: [['beneficiary_id']],
   },
@@ -74,7 +115,7 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['beneficiary_id', 'text', 'the beneficiary'],
       ['program', 'text', 'program code'],
       ['period', 'text', 'YYYY-MM'],
-      ['unit_code', 'text', 'unit at scheduling time'],
+      ['unit_code', 'text', "unit responsible for it: the beneficiary's unit at scheduling, moved with them while unpaid"],
       ['amount', 'bigint', 'VND, integer'],
       ['channel', 'text', 'BANK or CASH'],
       ['bank_code', 'text', 'bank of a BANK payment'],
@@ -86,24 +127,27 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['paid_at', 'text', 'ISO instant of payment'],
       ['days_late', 'integer', 'for a paid disbursement: days after the due date (unpaid: computed from today by queries)'],
       ['provider_reference', 'text', "paying agent's reference"],
-      ['overpayment', 'boolean', 'paid for a period after a back-dated termination: to recover'],
-      ['termination_date', 'text', 'the termination that made it an overpayment'],
+      ['overpayment', 'boolean', 'paid for a month not owed: to recover (see overpayment_reason)'],
+      ['termination_date', 'text', 'the termination that made it an overpayment (TERMINATED_BEFORE_PERIOD)'],
       ['updated_position', 'bigint', 'log position of the last event applied'],
+      ['overpayment_reason', 'text', 'TERMINATED_BEFORE_PERIOD or PAID_AFTER_CANCELLATION while overpayment; null otherwise', 3],
+      ['channel_change_reason', 'text', 'why the current attempt changed channel when sent (ACCOUNT_CLOSED: to the Post Office); null otherwise', 3],
     ],
     indexes: [['beneficiary_id', 'period'], ['period', 'program', 'unit_code'], ['status', 'due_date'], ['payroll_run_id']],
   },
   {
     name: 'duplicate_attempts',
-    description: 'Settlements refused because the disbursement was already paid under another reference.',
+    description: 'Settlements refused as second payments: the disbursement already paid under another reference, or the reference already paid another disbursement.',
     key: ['position'],
     columns: [
       ['position', 'bigint', 'log position of the recorded attempt'],
-      ['disbursement_id', 'text', 'the disbursement already paid'],
+      ['disbursement_id', 'text', 'the disbursement the settlement was presented for'],
       ['provider_reference', 'text', 'the refused reference'],
-      ['paid_under_reference', 'text', 'the reference it was paid under'],
+      ['paid_under_reference', 'text', 'the reference it was paid under (PAID_UNDER_ANOTHER_REFERENCE); null otherwise'],
       ['amount', 'bigint', 'VND claimed by the refused settlement'],
       ['paid_at', 'text', 'ISO instant claimed by the refused settlement'],
       ['recorded_at', 'text', 'when the attempt was recorded'],
+      ['reason', 'text', 'PAID_UNDER_ANOTHER_REFERENCE or PROVIDER_REFERENCE_IN_USE (the reference paid another disbursement at the same paying agent)', 3],
     ],
     indexes: [['disbursement_id']],
   },
@@ -116,7 +160,7 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['period', 'text', 'YYYY-MM'],
       ['program', 'text', 'program, or null for all'],
       ['unit_code', 'text', 'unit, or null for all'],
-      ['status', 'text', 'SCHEDULING, SCHEDULED, APPROVED, SENT, or ABANDONED (interrupted while scheduling and taken over by a later run)'],
+      ['status', 'text', 'SCHEDULING, SCHEDULED, APPROVED, SENT, REJECTED (by a checker), or ABANDONED (interrupted while scheduling and taken over by a later run)'],
       ['created_by', 'text', 'maker'],
       ['approved_by', 'text', 'checker'],
       ['scheduled', 'integer', 'disbursements scheduled by the run'],
@@ -125,6 +169,9 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['total_amount', 'bigint', 'VND scheduled'],
       ['sent', 'integer', 'disbursements sent'],
       ['cancelled', 'integer', 'disbursements cancelled at sending (freeze)'],
+      ['large_arrears', 'integer', 'people whose arrears in the run are large (more than 12 months or 50,000,000 VND), acknowledged at approval', 3],
+      ['rejected_by', 'text', 'checker who rejected it (never the maker)', 3],
+      ['rejection_reason', 'text', 'why it was rejected', 3],
     ],
     indexes: [['period']],
   },

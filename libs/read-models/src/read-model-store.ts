@@ -22,6 +22,13 @@ export interface ReadModelStore {
   endRebuild?(): Promise<void>;
   /** Runs a read-only query written with `?` placeholders (translated per dialect). */
   query<T = Record<string, SqlValue>>(sql: string, parameters?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Whether an error of `apply` means the store could not be reached or had no room for the batch
+   * just then (a lost connection, a restart, a lock, a full disk), so the same batch may commit
+   * when tried again; false when the store judged the batch and refused it (a value out of range,
+   * a constraint), which no retry can change.
+   */
+  isConnectionLost(error: unknown): boolean;
   /** Cheap liveness check of the store, for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

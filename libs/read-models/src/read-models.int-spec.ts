@@ -24,6 +24,7 @@ import { openScratchPostgresStore, postgresAvailability } from './testing/postgr
 const FIRST_PERIOD = '2023-11' as Period;
 const PERIODS = 10;
 const TODAY = '2024-08-20'; // the last period is 2024-08: its unsettled payments are late
+const CURRENT_PERIOD = '2024-08';
 const SETUP_TIMEOUT = 300_000;
 /** Generous: CI machines are shared, and a dump of every table takes a while there. */
 const TEST_TIMEOUT = 60_000;
@@ -83,15 +84,48 @@ describe('the generated history', () => {
   it('covers what the reports are about', () => {
     const count = (type: string) => world.recorded.filter((event) => event.type === type).length;
     const disbursements = [...world.expected.disbursements.values()];
+    const tables = world.expected.tables();
     expect(world.expected.beneficiaries.size).toBe(400);
     expect(new Set([...world.expected.enrollments.values()].map((e) => e.program))).toEqual(new Set(['MERITORIOUS', 'SOCIAL_ASSISTANCE']));
     expect(new Set([...world.expected.accounts.values()].map((a) => a.status))).toEqual(new Set(['VERIFIED', 'UNVERIFIED', 'CLOSED']));
+    expect(new Set([...world.expected.accounts.values()].map((a) => a.unverified_reason))).toEqual(new Set([null, 'NAME_MISMATCH', 'SHARED_ACCOUNT']));
     expect(new Set(disbursements.map((d) => d.status))).toEqual(new Set(['SCHEDULED', 'SENT', 'PAID', 'FAILED', 'RETURNED', 'CANCELLED']));
     expect(disbursements.filter((d) => d.arrears).length).toBeGreaterThan(20);
     expect(disbursements.filter((d) => d.status === 'PAID' && (d.days_late as number) > 0).length).toBeGreaterThan(20);
-    expect(disbursements.filter((d) => d.overpayment).length).toBeGreaterThan(0);
-    expect(world.expected.duplicates.length).toBeGreaterThan(5);
-    for (const type of ['DisbursementRescheduled', 'DisbursementAssignedToRun', 'DisbursementCancelled', 'EnrollmentTerminated', 'EnrollmentSuspended', 'EnrollmentResumed', 'BeneficiaryRelocated', 'PaymentAccountVerified']) {
+    expect(new Set(disbursements.map((d) => d.overpayment_reason))).toEqual(new Set([null, 'TERMINATED_BEFORE_PERIOD', 'PAID_AFTER_CANCELLATION']));
+    expect(disbursements.some((d) => d.channel_change_reason === 'ACCOUNT_CLOSED')).toBe(true);
+    expect(new Set(world.expected.duplicates.map((d) => d.reason))).toEqual(new Set(['PAID_UNDER_ANOTHER_REFERENCE', 'PROVIDER_REFERENCE_IN_USE']));
+    expect(new Set([...world.expected.runs.values()].map((r) => r.status))).toEqual(new Set(['SENT', 'REJECTED']));
+    // Re-enrolled after a termination: a second spell of the same program.
+    const spellsPerEnrollment = new Map<string, number>();
+    for (const spell of tables.enrollment_spells!) spellsPerEnrollment.set(`${spell.beneficiary_id}/${spell.program}`, (spellsPerEnrollment.get(`${spell.beneficiary_id}/${spell.program}`) ?? 0) + 1);
+    expect(Math.max(...spellsPerEnrollment.values())).toBeGreaterThan(1);
+    // Suspensions decided in one month for the next, and a failed or returned payment cancelled since.
+    const recordedIn = new Map(world.recorded.map((event) => [Number(event.globalPosition), event.recordedAt.toISOString().slice(0, 7)]));
+    expect(tables.enrollment_suspensions!.some((s) => (s.suspended_from as string) > recordedIn.get(s.position as number)!)).toBe(true);
+    const typesByStream = new Map<string, string[]>();
+    for (const event of world.recorded) typesByStream.set(event.streamName, [...(typesByStream.get(event.streamName) ?? []), event.type]);
+    expect([...typesByStream.values()].some((types) => types.at(-1) === 'DisbursementCancelled' && ['DisbursementFailed', 'DisbursementReturned'].includes(types.at(-2)!))).toBe(true);
+    for (const type of [
+      'DisbursementRescheduled',
+      'DisbursementAssignedToRun',
+      'DisbursementCancelled',
+      'EnrollmentTerminated',
+      'EnrollmentTerminationCorrected',
+      'EnrollmentTerminationRevoked',
+      'EnrollmentSuspended',
+      'EnrollmentResumed',
+      'BeneficiaryRelocated',
+      'PaymentAccountVerified',
+      'DisbursementRelocated',
+      'DisbursementChannelChanged',
+      'DisbursementReleasedFromRun',
+      'OverpaymentWithdrawn',
+      'PayrollRunRejected',
+      'ProviderReferenceClaimed',
+      'AccountNumberClaimed',
+      'AccountNumberReleased',
+    ]) {
       expect([type, count(type) > 0]).toEqual([type, true]);
     }
   });
@@ -162,11 +196,17 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
     (q) => Promise.all(sampleDisbursements().map((id) => q.disbursement(id))),
     (e) => sampleDisbursements().map((id) => e.disbursements.get(id)),
   ],
-  ...[{}, { units: UNITS }, { program: 'SOCIAL_ASSISTANCE' }, { units: [] }].map((filter): (typeof queryCases)[number] => [
-    `coverage ${JSON.stringify(filter)}`,
-    (q) => q.coverage(filter),
-    (e) => e.coverage(filter),
-  ]),
+  ...[
+    {},
+    { units: UNITS },
+    { program: 'SOCIAL_ASSISTANCE' },
+    { units: [] },
+    // Suspensions decided in August for September count from September.
+    { period: '2024-09' },
+    { period: '2024-03' },
+    { period: '2023-12', program: 'MERITORIOUS' },
+    { period: '2023-06' },
+  ].map((filter): (typeof queryCases)[number] => [`coverage ${JSON.stringify(filter)}`, (q) => q.coverage(filter, CURRENT_PERIOD), (e) => e.coverage(filter, CURRENT_PERIOD)]),
   ...reportFilters.map((filter): (typeof queryCases)[number] => [`summary ${JSON.stringify(filter)}`, (q) => q.summary(filter), (e) => e.summary(filter)]),
   ...reportFilters.map((filter): (typeof queryCases)[number] => [
     `latePayments ${JSON.stringify(filter)}`,

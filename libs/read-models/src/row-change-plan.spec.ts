@@ -6,8 +6,8 @@ import { seededRandom } from './testing/seeded-random.js';
 import { planRowChanges, type PlanStep } from './row-change-plan.js';
 
 /**
- * A table as SQL sees it, in memory: rows by key, `=` false against NULL, integers equal whatever
- * their spelling. Applying the changes one by one here is the meaning the plan must keep.
+ * A table as SQL sees it, in memory: rows by key, a null in `where` matching null (IS NULL),
+ * integers equal whatever their spelling. Applying the changes one by one here is the meaning the plan must keep.
  */
 type Tables = Map<TableName, Map<string, Record<string, SqlValue>>>;
 
@@ -44,7 +44,7 @@ function applyInOrder(tables: Tables, change: RowChange): void {
       return write(tables, change.table, change.row, []);
     case 'update':
       for (const row of rowsOf(tables, change.table).values()) {
-        const matches = Object.entries(change.where).every(([column, value]) => value !== null && row[column] !== null && row[column] === stored(typeOf(change.table, column), value));
+        const matches = Object.entries(change.where).every(([column, value]) => (value === null ? row[column] === null : row[column] !== null && row[column] === stored(typeOf(change.table, column), value)));
         if (matches) for (const [column, value] of Object.entries(change.set)) row[column] = stored(typeOf(change.table, column), value);
       }
   }

@@ -5,9 +5,18 @@ export type Row = Readonly<Record<string, SqlValue>>;
 export type RowChange =
   /** Insert the row, or replace every given column of the row with the same key. */
   | { readonly kind: 'upsert'; readonly table: TableName; readonly row: Row }
-  /** Set columns on the rows matching `where` (none match: nothing happens). */
+  /** Set columns on the rows matching `where`, a null matching null (none match: nothing happens). A key is never null. */
   | { readonly kind: 'update'; readonly table: TableName; readonly where: Row; readonly set: Row }
   /** Insert the row unless one with the same key exists: facts recorded once. */
   | { readonly kind: 'insert'; readonly table: TableName; readonly row: Row };
 
-export type TableName = 'beneficiaries' | 'enrollments' | 'payment_accounts' | 'disbursements' | 'duplicate_attempts' | 'payroll_runs' | 'audit_chain';
+export type TableName =
+  | 'beneficiaries'
+  | 'enrollments'
+  | 'enrollment_spells'
+  | 'enrollment_suspensions'
+  | 'payment_accounts'
+  | 'disbursements'
+  | 'duplicate_attempts'
+  | 'payroll_runs'
+  | 'audit_chain';

@@ -1,4 +1,4 @@
-import { READ_MODEL_TABLES, tableDefinition, type ColumnType } from './read-model-schema.js';
+import { READ_MODEL_TABLES, tableDefinition, type ColumnType, type TableDefinition } from './read-model-schema.js';
 import type { Row, RowChange, SqlValue } from './row-changes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,25 +22,43 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // The audit chain is a fold over the whole log from position 0: added to a ledger whose read
       // models are already projected, it could not start where they stand. So the version empties
       // the read models and their checkpoint, and the projector replays the log from zero.
-      statements: [
-        ...tableStatements(dialect, 2),
-        ...READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < 2).map((table) => `DELETE FROM ${table.name}`),
-        'DELETE FROM projection_checkpoints',
-      ],
+      statements: [...tableStatements(dialect, 2), ...replayFromZero(2)],
+    },
+    {
+      version: 3,
+      // Enrollment spells and suspensions (coverage as of a period), and the columns of the events
+      // added with them (re-enrollment, corrected and revoked terminations, rejected runs…): only a
+      // replay of the whole log fills them for what happened before.
+      statements: [...tableStatements(dialect, 3), ...addedColumnStatements(dialect, 3), ...replayFromZero(3)],
     },
   ];
 }
 
+/** Empties the tables older than `version` and the checkpoint, so the projector replays the log from zero into the new shape. */
+const replayFromZero = (version: number) => [
+  ...READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < version).map((table) => `DELETE FROM ${table.name}`),
+  'DELETE FROM projection_checkpoints',
+];
+
 /** Every table and index of the current schema (what the migrations add up to), CREATE … IF NOT EXISTS. */
 export function schemaStatements(dialect: Dialect): string[] {
-  return READ_MODEL_TABLES.flatMap((table) => createStatements(dialect, table));
+  return READ_MODEL_TABLES.flatMap((table) => createStatements(dialect, table, Number.POSITIVE_INFINITY));
 }
 
-const tableStatements = (dialect: Dialect, version: number) =>
-  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) === version).flatMap((table) => createStatements(dialect, table));
+const sinceOf = (table: TableDefinition, column: TableDefinition['columns'][number]) => column[3] ?? table.since ?? 1;
 
-function createStatements(dialect: Dialect, table: (typeof READ_MODEL_TABLES)[number]): string[] {
-  const columns = table.columns.map(([name, type]) => `${name} ${sqlType[dialect][type]}`);
+const tableStatements = (dialect: Dialect, version: number) =>
+  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) === version).flatMap((table) => createStatements(dialect, table, version));
+
+/** The columns `version` adds to tables that existed before it. */
+const addedColumnStatements = (dialect: Dialect, version: number) =>
+  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < version).flatMap((table) =>
+    table.columns.filter((column) => sinceOf(table, column) === version).map(([name, type]) => `ALTER TABLE ${table.name} ADD COLUMN ${name} ${sqlType[dialect][type]}`),
+  );
+
+/** The table as `version` created it: the columns later versions add come with their own migration. */
+function createStatements(dialect: Dialect, table: TableDefinition, version: number): string[] {
+  const columns = table.columns.filter((column) => sinceOf(table, column) <= version).map(([name, type]) => `${name} ${sqlType[dialect][type]}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`,
     ...table.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`),
@@ -69,10 +87,11 @@ export function statementFor(change: RowChange): Statement {
     }
     case 'update': {
       const set = Object.keys(change.set);
-      const where = Object.keys(change.where);
+      const where = Object.entries(change.where);
+      // A null in `where` matches null: `= NULL` would match nothing.
       return {
-        sql: `UPDATE ${change.table} SET ${set.map((column) => `${column} = ?`).join(', ')} WHERE ${where.map((column) => `${column} = ?`).join(' AND ')}`,
-        parameters: [...Object.values(change.set), ...Object.values(change.where)],
+        sql: `UPDATE ${change.table} SET ${set.map((column) => `${column} = ?`).join(', ')} WHERE ${where.map(([column, value]) => (value === null ? `${column} IS NULL` : `${column} = ?`)).join(' AND ')}`,
+        parameters: [...Object.values(change.set), ...where.filter(([, value]) => value !== null).map(([, value]) => value)],
       };
     }
   }

@@ -150,7 +150,7 @@ function commandsFor(person: Person): BeneficiaryCommand[] {
   }
   if (person.account) {
     const { bankCode, accountNumber, holderName } = person.account;
-    commands.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode, accountNumber, holderName, openedOn: '2024-04-01' as LocalDate } });
+    commands.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode, accountNumber, holderName, openedOn: '2024-04-01' as LocalDate, openedBy: 'crash-test-seed', sharedWithAnotherBeneficiary: false } });
   }
   return commands;
 }

@@ -86,17 +86,17 @@ describe("a beneficiary as of a past instant", () => {
     // The February payroll, run on 20 January, also pays January as arrears (enrolled from January).
     await onDisbursement(january, '2024-01-20T10:00:00+07:00', scheduled(january, '2024-01', true));
     await onFebruary('2024-01-20T10:00:00+07:00', scheduled(february, '2024-02', false));
-    await onDisbursement(january, '2024-01-22T14:00:00+07:00', { type: 'SendDisbursement', data: { payrollRunId: 'run-2024-02', enrollment: active } });
-    positions.sent = String((await onFebruary('2024-01-22T14:00:00+07:00', { type: 'SendDisbursement', data: { payrollRunId: 'run-2024-02', enrollment: active } })).position);
+    await onDisbursement(january, '2024-01-22T14:00:00+07:00', { type: 'SendDisbursement', data: { payrollRunId: 'run-2024-02', enrollment: active, scheduledAccountOpen: true } });
+    positions.sent = String((await onFebruary('2024-01-22T14:00:00+07:00', { type: 'SendDisbursement', data: { payrollRunId: 'run-2024-02', enrollment: active, scheduledAccountOpen: true } })).position);
     await onBeneficiary('2024-02-01T08:30:00+07:00', {
       type: 'OpenPaymentAccount',
-      data: { accountId: '3f0f2d7c-5a1e-4c9b-8f51-0d7a2b6c9e11', bankCode: 'VBA', accountNumber: '7700205123456', holderName: 'BUI TRUNG TAI', openedOn: '2024-01-30' as LocalDate },
+      data: { accountId: '3f0f2d7c-5a1e-4c9b-8f51-0d7a2b6c9e11', bankCode: 'VBA', accountNumber: '7700205123456', holderName: 'BUI TRUNG TAI', openedOn: '2024-01-30' as LocalDate, openedBy: 'lan.operator', sharedWithAnotherBeneficiary: false },
     });
     positions.paid = String(
       (
         await onFebruary('2024-02-08T16:00:00+07:00', {
           type: 'SettleDisbursement',
-          data: { providerReference: 'PO24020800123', paidAt: at('2024-02-07T09:30:00+07:00'), amount: 2_055_000, daysLate: 0, enrollment: active },
+          data: { providerReference: 'PO24020800123', paidAt: at('2024-02-07T09:30:00+07:00'), amount: 2_055_000, daysLate: 0, enrollment: active, recordedAt: at('2024-02-08T16:00:00+07:00') },
         })
       ).position,
     );

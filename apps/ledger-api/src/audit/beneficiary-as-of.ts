@@ -13,6 +13,8 @@ import {
   paymentAccountOf,
   periodOfDate,
   periodsFromTo,
+  enrollmentStatusOn,
+  firstOwedPeriodOf,
   upcast,
   type BeneficiaryEvent,
   type DisbursementEvent,
@@ -37,12 +39,6 @@ function recordedBy(events: readonly RecordedEvent[], asOf: Date): RecordedEvent
   return end === -1 ? [...events] : events.slice(0, end);
 }
 
-function statusOf(enrollment: Enrollment): 'ACTIVE' | 'SUSPENDED' | 'TERMINATED' {
-  if (enrollment.termination) return 'TERMINATED';
-  const last = enrollment.suspensions.at(-1);
-  return last && !last.resumedFrom ? 'SUSPENDED' : 'ACTIVE';
-}
-
 /**
  * The beneficiary as the ledger knew them at `asOf` (SPEC 4, time travel): their stream and each of
  * their disbursement streams folded with the domain's own deciders over the events recorded by then.
@@ -64,7 +60,7 @@ export async function beneficiaryAsOf(store: EventStore, beneficiaryId: string, 
 
   const enrollments = Object.values(state.enrollments);
   const candidates = enrollments.flatMap((enrollment) =>
-    periodsFromTo(enrollment.effectiveFrom, addMonths(periodThen, MONTHS_SCHEDULED_AHEAD)).map((period) =>
+    periodsFromTo(firstOwedPeriodOf(enrollment), addMonths(periodThen, MONTHS_SCHEDULED_AHEAD)).map((period) =>
       disbursementStreamName(disbursementIdFor(beneficiaryId, enrollment.program, period)),
     ),
   );
@@ -117,7 +113,8 @@ export async function beneficiaryAsOf(store: EventStore, beneficiaryId: string, 
     },
     enrollments: enrollments.map((enrollment) => ({
       program: enrollment.program,
-      status: statusOf(enrollment),
+      /** As it stood in the month of `asOf`: a suspension or termination counts from the month it takes effect. */
+      status: enrollmentStatusOn(enrollment, periodThen),
       /** Whether the month of `asOf` was a paid month of the enrollment, as known then. */
       activeInPeriod: enrollmentActivityIn(enrollment, periodThen).active,
       coefficient: enrollment.coefficient,

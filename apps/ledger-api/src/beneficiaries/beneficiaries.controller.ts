@@ -4,9 +4,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   beneficiaryIdFor,
   InvalidValue,
+  localDateInVietnam,
   parseAccountNumber,
   parseBankCode,
-  parseCoefficient,
+  parseDateOfBirth,
   parseFullName,
   parseLocalDate,
   parseNationalId,
@@ -18,13 +19,15 @@ import {
 import { eventIdSeedFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { CommandCtx, Idempotent, Roles, type CommandContext } from '../platform/index.js';
-import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from './beneficiary.commands.js';
+import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from './beneficiary.commands.js';
 import {
   AccountReasonDto,
+  CorrectTerminationDto,
   EnrollBeneficiaryDto,
   OpenPaymentAccountDto,
   RelocateBeneficiaryDto,
   ResumeEnrollmentDto,
+  RevokeTerminationDto,
   SuspendEnrollmentDto,
   TerminateEnrollmentDto,
 } from './beneficiary.dto.js';
@@ -43,9 +46,9 @@ export class BeneficiariesController {
   @Post()
   @Idempotent({ required: false })
   enroll(@Body() body: EnrollBeneficiaryDto, @CommandCtx() context: CommandContext) {
-    const dateOfBirth = parseLocalDate(body.dateOfBirth, 'dateOfBirth');
+    const dateOfBirth = parseDateOfBirth(body.dateOfBirth, localDateInVietnam(context.receivedAt));
     const nationalId = parseNationalId(body.nationalId, { dateOfBirth, gender: body.gender });
-    this.catalogues.units.get(body.unitCode);
+    this.catalogues.units.assertRegistrable(body.unitCode);
     this.catalogues.programs.get(body.program);
     const enrollment: Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }> = {
       type: 'EnrollBeneficiary',
@@ -57,7 +60,7 @@ export class BeneficiariesController {
         gender: body.gender,
         unitCode: body.unitCode,
         program: body.program,
-        coefficient: parseCoefficient(body.coefficient),
+        coefficient: this.catalogues.programs.parseCoefficientFor(body.program, body.coefficient),
         effectiveFrom: parsePeriod(body.effectiveFrom, 'effectiveFrom'),
         decision: { number: body.decision.number.trim(), date: parseLocalDate(body.decision.date, 'decision.date') },
       },
@@ -105,11 +108,39 @@ export class BeneficiariesController {
     );
   }
 
+  @Post(':beneficiaryId/enrollments/:program/correct-termination')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  correctTermination(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('program') program: string,
+    @Body() body: CorrectTerminationDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(
+      beneficiaryId,
+      { type: 'CorrectTermination', data: { program: this.program(program), effectiveDate: parseLocalDate(body.effectiveDate, 'effectiveDate'), reason: body.reason.trim() } },
+      context,
+    );
+  }
+
+  @Post(':beneficiaryId/enrollments/:program/revoke-termination')
+  @HttpCode(200)
+  @Idempotent({ required: true })
+  revokeTermination(
+    @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
+    @Param('program') program: string,
+    @Body() body: RevokeTerminationDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.change(beneficiaryId, { type: 'RevokeTermination', data: { program: this.program(program), reason: body.reason.trim() } }, context);
+  }
+
   @Post(':beneficiaryId/relocate')
   @HttpCode(200)
   @Idempotent({ required: false })
   relocate(@Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string, @Body() body: RelocateBeneficiaryDto, @CommandCtx() context: CommandContext) {
-    this.catalogues.units.get(body.unitCode);
+    this.catalogues.units.assertRegistrable(body.unitCode);
     return this.change(beneficiaryId, { type: 'RelocateBeneficiary', data: { unitCode: body.unitCode } }, context);
   }
 
@@ -159,7 +190,7 @@ export class BeneficiariesController {
     return this.change(beneficiaryId, { type: 'ClosePaymentAccount', data: { accountId, reason: body.reason.trim() } }, context);
   }
 
-  private change(beneficiaryId: string, change: ChangeBeneficiaryCommand['change'], context: CommandContext) {
+  private change(beneficiaryId: string, change: BeneficiaryChange, context: CommandContext) {
     return this.commands.execute(new ChangeBeneficiaryCommand(beneficiaryId, change, context));
   }
 

@@ -1,16 +1,33 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { beneficiaryDecider, beneficiaryStreamName, NotFound, periodAfter, periodOfDate, type BeneficiaryState, type Catalogues } from '@ledger/domain';
-import { handleCommand, type EventStore } from '@ledger/event-store';
-import { freezeDisbursementsAfter, reinstateDisbursementsFrom } from '../disbursements/enrollment-freeze.js';
-import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
+import {
+  assertAccountMayBeOpened,
+  claimAccountNumber,
+  disbursementIdFor,
+  firstOwedPeriodOf,
+  followEnrollmentChange,
+  followRelocation,
+  localDateInVietnam,
+  NotFound,
+  openAccountAfterClaim,
+  periodsFromTo,
+  releaseAccountNumber,
+  schedulingHorizon,
+  to,
+  type BeneficiaryCommand,
+  type BeneficiaryState,
+  type Catalogues,
+  type DisbursementState,
+  type DomainEvent,
+  type StreamCommand,
+} from '@ledger/domain';
+import { executeStreamCommand, executeStreamCommands, readAggregate, readExistingAggregates, type CommandOutcome, type EventStore } from '@ledger/event-store';
+import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '../ledger/command-context.js';
+import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn } from '../platform/index.js';
-import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from './beneficiary.commands.js';
-
-const positionOf = (position: bigint | null) => (position === null ? null : position.toString());
-const NOTHING_FROZEN = { cancelledDisbursements: 0, overpayments: 0, position: null } as const;
+import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from './beneficiary.commands.js';
 
 @CommandHandler(EnrollBeneficiaryCommand)
 export class EnrollBeneficiaryHandler implements ICommandHandler<EnrollBeneficiaryCommand> {
@@ -22,72 +39,155 @@ export class EnrollBeneficiaryHandler implements ICommandHandler<EnrollBeneficia
   async execute({ enrollment, context }: EnrollBeneficiaryCommand) {
     const { beneficiaryId, unitCode } = enrollment.data;
     assertActorMayActIn(context.actor, unitCode, this.catalogues.units);
-    const outcome = await handleCommand(this.store, beneficiaryDecider, beneficiaryStreamName(beneficiaryId), enrollment, {
-      metadata: metadataFor(context, enrollment.type),
+    const outcome = await executeStreamCommand(this.store, to.beneficiary(beneficiaryId, enrollment), {
+      metadata: metadataPerCommand(context),
       eventIdSeed: eventIdSeedFor(context, enrollment.type),
     });
     return { beneficiaryId, position: positionOf(outcome.position) };
   }
 }
 
+/**
+ * A change to a beneficiary, then what the domain's workflows say follows from it on other streams.
+ * The beneficiary's own stream is written first: it is the authority the follow-ups are decided on,
+ * and a request repeated after a crash finds it written and finishes the follow-ups.
+ */
 @CommandHandler(ChangeBeneficiaryCommand)
 export class ChangeBeneficiaryHandler implements ICommandHandler<ChangeBeneficiaryCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+    @Inject(LedgerIdentifiers) private readonly identifiers: LedgerIdentifiers,
   ) {}
 
   async execute({ beneficiaryId, change, context }: ChangeBeneficiaryCommand) {
-    const outcome = await handleCommand(this.store, beneficiaryDecider, beneficiaryStreamName(beneficiaryId), change, {
-      metadata: metadataFor(context, change.type, effectiveDateOf(change)),
-      eventIdSeed: eventIdSeedFor(context, change.type),
-      guard: (state: BeneficiaryState) => {
-        if (!state.registered) throw new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
-        assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units);
-      },
-    });
+    const options = { metadata: metadataPerCommand(context), eventIdSeed: eventIdSeedFor(context, change.type) };
+    if (change.type === 'OpenPaymentAccount') return this.openAccount(beneficiaryId, change.data, context, options);
+
+    if (change.type === 'RelocateBeneficiary') {
+      // A district cannot push people into another district: the operator must work in both units.
+      assertActorMayActIn(context.actor, change.data.unitCode, this.catalogues.units);
+    }
+    const command = withCallerFacts(change, context);
+    const outcome = await executeStreamCommand(this.store, to.beneficiary(beneficiaryId, command), { ...options, guard: (state) => this.assertMayChange(state, context) });
+    const beneficiary = outcome.state;
     const result = { beneficiaryId, position: positionOf(outcome.position) };
 
-    switch (change.type) {
+    switch (command.type) {
       case 'SuspendEnrollment':
-      case 'TerminateEnrollment': {
-        // A termination frees the months after the one it takes effect in; the calendar's last month has none after it.
-        const firstFrozen = change.type === 'SuspendEnrollment' ? change.data.effectiveFrom : periodAfter(periodOfDate(change.data.effectiveDate));
-        const freeze = firstFrozen ? await freezeDisbursementsAfter(this.store, outcome.state, change.data.program, firstFrozen, context) : NOTHING_FROZEN;
-        return {
-          ...result,
-          position: positionOf(freeze.position ?? outcome.position),
-          cancelledDisbursements: freeze.cancelledDisbursements,
-          ...(change.type === 'TerminateEnrollment' ? { overpayments: freeze.overpayments } : {}),
-        };
+      case 'ResumeEnrollment':
+      case 'TerminateEnrollment':
+      case 'CorrectTermination':
+      case 'RevokeTermination': {
+        const { program } = command.data;
+        const disbursements = await this.disbursementsOf(beneficiary, [program], context);
+        const followUps = followEnrollmentChange({ beneficiary, program, disbursements, reason: reasonOf(command) });
+        const outcomes = await executeStreamCommands(this.store, followUps, options);
+        return { ...result, position: positionOf(latestPosition(outcome.position, ...outcomes.map((o) => o.position))), ...countFollowUps(command.type, followUps, outcomes) };
       }
-      case 'ResumeEnrollment': {
-        const reinstatement = await reinstateDisbursementsFrom(this.store, outcome.state, change.data.program, change.data.effectiveFrom, context);
-        return { ...result, position: positionOf(reinstatement.position ?? outcome.position), reinstatedDisbursements: reinstatement.reinstatedDisbursements };
-      }
-      case 'OpenPaymentAccount': {
-        const account = outcome.state.accounts.find((candidate) => candidate.accountId === change.data.accountId)!;
-        return { ...result, accountId: account.accountId, status: account.status };
+      case 'RelocateBeneficiary': {
+        const disbursements = await this.disbursementsOf(beneficiary, Object.keys(beneficiary.enrollments), context);
+        const followUps = followRelocation({ beneficiary, disbursements });
+        const outcomes = await executeStreamCommands(this.store, followUps, options);
+        return { ...result, position: positionOf(latestPosition(outcome.position, ...outcomes.map((o) => o.position))), movedDisbursements: written(outcomes) };
       }
       case 'VerifyPaymentAccount':
+        return { ...result, ...accountStatus(beneficiary, command.data.accountId) };
       case 'ClosePaymentAccount': {
-        const account = outcome.state.accounts.find((candidate) => candidate.accountId === change.data.accountId)!;
-        return { ...result, accountId: account.accountId, status: account.status };
+        const account = beneficiary.accounts.find((candidate) => candidate.accountId === command.data.accountId)!;
+        const key = this.identifiers.accountNumberKey(account.bankCode, account.accountNumber);
+        const released = await executeStreamCommand(this.store, releaseAccountNumber(beneficiaryId, key, account.accountId), options);
+        return { ...result, position: positionOf(latestPosition(outcome.position, released.position)), ...accountStatus(beneficiary, account.accountId) };
       }
       default:
         return result;
     }
   }
+
+  /**
+   * The account number is claimed for this beneficiary first, then the account opened on the claim
+   * as recorded: an account someone else is paid into is never verified by the name alone.
+   */
+  private async openAccount(beneficiaryId: string, opening: Extract<BeneficiaryChange, { type: 'OpenPaymentAccount' }>['data'], context: CommandContext, options: { metadata: ReturnType<typeof metadataPerCommand>; eventIdSeed: string | undefined }) {
+    const { state: current } = await readAggregate(this.store, 'beneficiary', beneficiaryId);
+    this.assertMayChange(current, context);
+    const fullOpening = { ...opening, openedBy: context.actor.userId };
+    assertAccountMayBeOpened(current, fullOpening);
+    const key = this.identifiers.accountNumberKey(opening.bankCode, opening.accountNumber);
+    const claim = await executeStreamCommand(this.store, claimAccountNumber(beneficiaryId, key, fullOpening), options);
+    const opened = await executeStreamCommand(this.store, openAccountAfterClaim(beneficiaryId, claim.state, fullOpening), { ...options, guard: (state) => this.assertMayChange(state, context) });
+    return { beneficiaryId, position: positionOf(opened.position), ...accountStatus(opened.state, opening.accountId) };
+  }
+
+  private assertMayChange(state: BeneficiaryState | undefined, context: CommandContext): void {
+    if (!state?.registered) throw new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
+    assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units);
+  }
+
+  /** The disbursements of these programs that exist, from the first month any of them could be owed to the furthest a run may reach. */
+  private disbursementsOf(beneficiary: BeneficiaryState, programs: readonly string[], context: CommandContext): Promise<DisbursementState[]> {
+    const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
+    const ids = programs.flatMap((program) => {
+      const enrollment = beneficiary.enrollments[program];
+      if (!enrollment) return [];
+      return periodsFromTo(firstOwedPeriodOf(enrollment), horizon).map((period) => disbursementIdFor(beneficiary.beneficiaryId, program, period));
+    });
+    return readExistingAggregates(this.store, 'disbursement', ids);
+  }
 }
 
-function effectiveDateOf(change: ChangeBeneficiaryCommand['change']): string | undefined {
+/** The caller's change completed with what only the ledger knows: who asks, and today's date in Vietnam. */
+function withCallerFacts(change: Exclude<BeneficiaryChange, { type: 'OpenPaymentAccount' }>, context: CommandContext): BeneficiaryCommand {
+  const recordedOn = localDateInVietnam(context.receivedAt);
   switch (change.type) {
-    case 'SuspendEnrollment':
-    case 'ResumeEnrollment':
-      return change.data.effectiveFrom;
     case 'TerminateEnrollment':
-      return change.data.effectiveDate;
+    case 'CorrectTermination':
+    case 'RevokeTermination':
+      return { type: change.type, data: { ...change.data, recordedOn } } as BeneficiaryCommand;
+    case 'VerifyPaymentAccount':
+      return { type: change.type, data: { ...change.data, verifiedBy: context.actor.userId } };
     default:
-      return undefined;
+      return change;
   }
+}
+
+function reasonOf(command: BeneficiaryCommand): string {
+  switch (command.type) {
+    case 'ResumeEnrollment':
+      return `The enrollment resumed from ${command.data.effectiveFrom}`;
+    case 'CorrectTermination':
+      return `The termination was corrected to ${command.data.effectiveDate}: ${command.data.reason}`;
+    case 'RevokeTermination':
+      return `The termination was revoked: ${command.data.reason}`;
+    default:
+      return command.type;
+  }
+}
+
+function written(outcomes: ReadonlyArray<CommandOutcome<unknown, DomainEvent>>): number {
+  return outcomes.filter((outcome) => outcome.newEvents.length > 0).length;
+}
+
+/** How many months each kind of follow-up changed, for the response: the kinds the change can cause. */
+function countFollowUps(change: BeneficiaryCommand['type'], followUps: readonly StreamCommand[], outcomes: ReadonlyArray<CommandOutcome<unknown, DomainEvent>>) {
+  const count = (type: string) => followUps.filter((followUp, index) => followUp.command.type === type && outcomes[index]!.newEvents.length > 0).length;
+  const cancelledDisbursements = count('CancelDisbursement');
+  const overpayments = count('FlagOverpayment');
+  const reinstatedDisbursements = count('RescheduleDisbursement');
+  const withdrawnOverpayments = count('WithdrawOverpayment');
+  switch (change) {
+    case 'SuspendEnrollment':
+      return { cancelledDisbursements };
+    case 'TerminateEnrollment':
+      return { cancelledDisbursements, overpayments };
+    case 'ResumeEnrollment':
+      return { reinstatedDisbursements };
+    default:
+      return { cancelledDisbursements, overpayments, reinstatedDisbursements, withdrawnOverpayments };
+  }
+}
+
+function accountStatus(beneficiary: BeneficiaryState, accountId: string) {
+  const account = beneficiary.accounts.find((candidate) => candidate.accountId === accountId)!;
+  return { accountId: account.accountId, status: account.status, ...(account.status === 'UNVERIFIED' && account.unverifiedReason ? { unverifiedReason: account.unverifiedReason } : {}) };
 }

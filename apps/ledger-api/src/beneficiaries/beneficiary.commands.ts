@@ -17,17 +17,34 @@ export class EnrollBeneficiaryCommand extends Command<BeneficiaryChanged> {
   }
 }
 
+/** What the ledger itself knows of a request and adds to its command: who made it, on which day. */
+type CallerFacts = 'recordedOn' | 'openedBy' | 'verifiedBy' | 'sharedWithAnotherBeneficiary';
+type WithoutCallerFacts<C> = C extends { readonly type: infer T; readonly data: infer D } ? { readonly type: T; readonly data: Omit<D, CallerFacts> } : never;
+
+/** Any change to an existing beneficiary, as a caller asks for it. */
+export type BeneficiaryChange = WithoutCallerFacts<Exclude<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>>;
+
 /**
- * Any other change to an existing beneficiary. Suspensions and terminations also cancel the
- * disbursements of the months they stop, and a back-dated termination flags paid months as
- * overpayments; a resumption reinstates the cancelled disbursements of the months it covers again.
+ * Any other change to an existing beneficiary, with what follows from it on other streams: a
+ * suspension, termination or its correction or revocation cancels, reinstates or flags the months
+ * it reaches; a relocation takes the unpaid payments along; an account opening is checked against
+ * every other beneficiary paid into the same account.
  */
 export class ChangeBeneficiaryCommand extends Command<
-  BeneficiaryChanged & { cancelledDisbursements?: number; overpayments?: number; reinstatedDisbursements?: number; accountId?: string; status?: string }
+  BeneficiaryChanged & {
+    cancelledDisbursements?: number;
+    overpayments?: number;
+    reinstatedDisbursements?: number;
+    withdrawnOverpayments?: number;
+    movedDisbursements?: number;
+    accountId?: string;
+    status?: string;
+    unverifiedReason?: string;
+  }
 > {
   constructor(
     readonly beneficiaryId: string,
-    readonly change: Exclude<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>,
+    readonly change: BeneficiaryChange,
     readonly context: CommandContext,
   ) {
     super();

@@ -37,6 +37,15 @@ export class TerminateEnrollmentDto {
   @IsString() @Matches(DATE, { message: 'effectiveDate must be a date YYYY-MM-DD' }) effectiveDate!: string;
 }
 
+export class CorrectTerminationDto {
+  @IsString() @Matches(DATE, { message: 'effectiveDate must be a date YYYY-MM-DD' }) effectiveDate!: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class RevokeTerminationDto {
+  @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
 export class RelocateBeneficiaryDto {
   @IsString() @IsNotEmpty() @MaxLength(20) unitCode!: string;
 }

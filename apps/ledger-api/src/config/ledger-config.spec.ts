@@ -23,7 +23,7 @@ describe('the ledger configuration', () => {
 
     it('refuses to start in production without one', () => {
       expect(() => loadLedgerConfig({ NODE_ENV: 'production', LEDGER_JWT_SECRET: secret })).toThrow(/LEDGER_AUDIT_SIGNING_KEY must be set/);
-      expect(loadLedgerConfig({ NODE_ENV: 'production', LEDGER_JWT_SECRET: secret, LEDGER_AUDIT_SIGNING_KEY: pem }).auditSigningKey).toBe(pem.trim());
+      expect(loadLedgerConfig({ NODE_ENV: 'production', LEDGER_JWT_SECRET: secret, LEDGER_AUDIT_SIGNING_KEY: pem, LEDGER_ID_KEY: secret }).auditSigningKey).toBe(pem.trim());
     });
 
     it('leaves it unresolved outside production (the embedded mode persists one)', () => {
@@ -46,6 +46,21 @@ describe('the ledger configuration', () => {
         expect(error).toBeInstanceOf(ConfigurationError);
         expect((error as Error).message).not.toContain(wrong.trim().split('\n')[1] ?? wrong);
       }
+    });
+  });
+
+  describe('the identifier key', () => {
+    const secret = 'x'.repeat(32);
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+    it('refuses to start in production without one: identifiers keyed with a default would be reversible by anyone', () => {
+      expect(() => loadLedgerConfig({ NODE_ENV: 'production', LEDGER_JWT_SECRET: secret, LEDGER_AUDIT_SIGNING_KEY: pem })).toThrow(/LEDGER_ID_KEY must be set/);
+      expect(loadLedgerConfig({ NODE_ENV: 'production', LEDGER_JWT_SECRET: secret, LEDGER_AUDIT_SIGNING_KEY: pem, LEDGER_ID_KEY: secret }).idKey).toBe(secret);
+    });
+
+    it('refuses a short one, and leaves it unresolved outside production (the embedded mode persists one)', () => {
+      expect(() => loadLedgerConfig({ LEDGER_ID_KEY: 'short' })).toThrow(/at least 32/);
+      expect(loadLedgerConfig({}).idKey).toBeUndefined();
     });
   });
 });

@@ -21,6 +21,11 @@ export interface LedgerConfig {
    * in `<LEDGER_DATA_DIR>/audit-signing-key.pem` (apps/ledger-api/src/audit/audit-signing-key.ts).
    */
   readonly auditSigningKey: string | undefined;
+  /**
+   * LEDGER_ID_KEY: the secret identifiers derived from personal data are keyed with. Undefined
+   * outside production: the embedded mode then keeps a generated one in the data directory.
+   */
+  readonly idKey: string | undefined;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
   /** How long an idempotency key and its first response are kept; the spec's floor is 45 days. */
@@ -42,6 +47,11 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     throw new ConfigurationError('LEDGER_JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key).');
   }
   const auditSigningKey = auditSigningKeyOf(env, production);
+  const idKey = env.LEDGER_ID_KEY?.trim();
+  if (production && !idKey) {
+    throw new ConfigurationError('LEDGER_ID_KEY must be set when NODE_ENV=production: the secret that identifiers derived from personal data are keyed with (e.g. `openssl rand -hex 32`).');
+  }
+  if (idKey && idKey.length < 32) throw new ConfigurationError('LEDGER_ID_KEY must be at least 32 characters.');
   const projector = env.LEDGER_PROJECTOR ?? 'embedded';
   if (projector !== 'embedded' && projector !== 'external') {
     throw new ConfigurationError(`LEDGER_PROJECTOR must be "embedded" or "external", not ${JSON.stringify(projector)}.`);
@@ -56,6 +66,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     projector,
     jwtSecret: secret || undefined,
     auditSigningKey,
+    idKey: idKey || undefined,
     bodyLimitBytes: positiveInteger(env, 'LEDGER_BODY_LIMIT_BYTES', 1_048_576),
     rateLimitPerMinute: positiveInteger(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 6_000),
     idempotencyRetentionDays: idempotencyRetentionDays(env),

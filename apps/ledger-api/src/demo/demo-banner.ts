@@ -64,7 +64,7 @@ export async function demoBanner({ url, config, tokens, demo }: DemoBannerInput)
     lines.push(
       'Then try:',
       '',
-      `# ${bankTransferRetried.fullName} (Rạch Giá): January's transfer failed, was retried and paid late in February`,
+      `# ${bankTransferRetried.fullName} (Rạch Giá): January's transfer failed, was retried in cash and paid late in February`,
       `curl -s "$API/v1/disbursements?beneficiaryId=${bankTransferRetried.beneficiaryId}" ${bearer('LAN')}`,
       `# ${cashReturned.fullName} (Kiên Hải island): February's cash came back uncollected and was paid with the March run`,
       `curl -s "$API/v1/disbursements?beneficiaryId=${cashReturned.beneficiaryId}&period=2024-02" ${bearer('LAN')}`,

@@ -71,7 +71,7 @@ export const NEXT_PERIOD = '2024-04' as Period;
 export interface DemoStory {
   /** Bank transfers the bank rejected (FAILED). */
   readonly failedTransfers: Readonly<Record<DemoPeriod, number>>;
-  /** Of those, retried by bank and paid with the next month's run. */
+  /** Of those, retried (in cash: never into the account that failed) and paid with the next month's run. */
   readonly retriedTransfers: Readonly<Record<DemoPeriod, number>>;
   /** Cash the Post Office brought back uncollected (RETURNED). */
   readonly returnedCash: Readonly<Record<DemoPeriod, number>>;
@@ -175,7 +175,7 @@ export interface DemoProvince {
   readonly persons: readonly DemoPerson[];
   /** Three people whose histories show the ledger at work; the banner's curl examples use them. */
   readonly featured: {
-    /** Meritorious, Rạch Giá: January transfer failed, retried and paid late in February; a duplicate February settlement refused. */
+    /** Meritorious, Rạch Giá: January transfer failed, retried in cash (never into the account that failed) and paid late in February; a duplicate February settlement refused. */
     readonly bankTransferRetried: DemoPerson;
     /** Social assistance, Kiên Hải island: February cash returned uncollected, paid late with the March run. */
     readonly cashReturned: DemoPerson;

@@ -56,7 +56,7 @@ export function settlementPlanFor(period: DemoPeriod, sent: readonly SentDisburs
 
   // The featured people first.
   const paidAnyway = new Set<string>();
-  if (period === '2024-01') fates.set(pinned(featured.bankTransferRetried.beneficiaryId).disbursementId, { kind: 'FAILED', reason: FREEZE, retry: 'The bank lifted the freeze on the account' });
+  if (period === '2024-01') fates.set(pinned(featured.bankTransferRetried.beneficiaryId).disbursementId, { kind: 'FAILED', reason: FREEZE, retry: 'The account stays frozen: paid in cash at the commune pay point instead' });
   if (period === '2024-02') {
     paidAnyway.add(pinned(featured.bankTransferRetried.beneficiaryId).disbursementId);
     fates.set(pinned(featured.cashReturned.beneficiaryId).disbursementId, {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { LedgerModule } from '../ledger/ledger.module.js';
-import { COMMAND_HANDLERS } from './hand-wired-commands.js';
+import { COMMAND_HANDLERS } from '../ledger/command-handlers.js';
 
 // What @CommandHandler(Command) records on a handler class (@nestjs/cqrs' COMMAND_HANDLER_METADATA).
 const HANDLES = '__commandHandler__';

@@ -1,33 +1,30 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
-  beneficiaryDecider,
-  beneficiaryStreamName,
-  daysLate,
-  disbursementDecider,
-  disbursementStreamName,
-  enrollmentActivityIn,
-  fold,
+  Conflict,
   NotFound,
-  paymentChannelOf,
-  type BeneficiaryEvent,
+  providerReferenceIdFor,
+  reschedulePayment,
+  settlePayment,
+  payingAgentOfPayment,
+  to,
   type Catalogues,
-  type DisbursementCommand,
-  type DisbursementEvent,
-  type LocalDate,
-  type Period,
+  type DisbursementState,
 } from '@ledger/domain';
-import { handleCommand, readDomainStream, type EventStore } from '@ledger/event-store';
-import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
+import { executeStreamCommand, readAggregate, type EventStore } from '@ledger/event-store';
+import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn } from '../platform/index.js';
-import { ChangeDisbursementCommand, type DisbursementChanged } from './disbursement.commands.js';
+import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import { ChangeDisbursementCommand, type DisbursementChanged, type DisbursementLifecycleChange } from './disbursement.commands.js';
+
+/** A lost race for a provider reference is decided again once, on what the winner recorded. */
+const SETTLEMENT_ATTEMPTS = 2;
 
 /**
- * Settle, fail, return or reschedule one disbursement. The beneficiary stream is read first: it is
- * the authority on whether the enrollment still covers the disbursement's period (the freeze) and
- * on the account a rescheduled bank payment goes to.
+ * Settle, fail, return or reschedule one disbursement. Settling and rescheduling are workflows over
+ * several streams (the provider reference's, the beneficiary's); failing and returning touch the
+ * disbursement alone.
  */
 @CommandHandler(ChangeDisbursementCommand)
 export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisbursementCommand> {
@@ -36,47 +33,80 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
   ) {}
 
-  async execute({ disbursementId, change, context }: ChangeDisbursementCommand): Promise<DisbursementChanged> {
-    const streamName = disbursementStreamName(disbursementId);
-    const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
-    const current = fold(disbursementDecider, read.events);
-    if (!current.exists) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
-    assertActorMayActIn(context.actor, current.unitCode, this.catalogues.units);
-
-    const beneficiary = fold(beneficiaryDecider, (await readDomainStream<BeneficiaryEvent>(this.store, beneficiaryStreamName(current.beneficiaryId))).events);
-    const enrollment = enrollmentActivityIn(beneficiary.enrollments[current.program], current.period as Period);
-
-    const command: DisbursementCommand = (() => {
-      switch (change.type) {
-        case 'SettleDisbursement':
-          return {
-            type: change.type,
-            data: { ...change.data, daysLate: daysLate(current.dueDate as LocalDate, change.data.paidAt), enrollment },
-          };
-        case 'RescheduleDisbursement': {
-          const { channel, account } = paymentChannelOf(beneficiary);
-          const payee = account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
-          return { type: change.type, data: { channel, account: payee, reason: change.data.reason, enrollment } };
-        }
-        default:
-          return change;
-      }
-    })();
-
-    const outcome = await handleCommand(this.store, disbursementDecider, streamName, command, {
-      metadata: metadataFor(context, change.type),
-      eventIdSeed: eventIdSeedFor(context, change.type, disbursementId),
-      guard: (state) => assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units),
-      alreadyRead: read,
-    });
-    const { state } = outcome;
-    return {
-      disbursementId,
-      status: state.status,
-      ...(state.payment ? { daysLate: state.payment.daysLate } : {}),
-      attempt: state.attempt,
-      channel: state.channel,
-      position: outcome.position === null ? null : outcome.position.toString(),
+  async execute({ disbursementId, change, context, itemOfBatch }: ChangeDisbursementCommand): Promise<DisbursementChanged> {
+    const seedParts = itemOfBatch === undefined ? [disbursementId] : [disbursementId, `item/${itemOfBatch}`];
+    const options = {
+      metadata: metadataPerCommand(context),
+      eventIdSeed: eventIdSeedFor(context, change.type, ...seedParts),
+      guard: (state: DisbursementState) => this.assertMayChange(state, context),
     };
+    const { state: current, read } = await readAggregate(this.store, 'disbursement', disbursementId);
+    this.assertMayChange(current, context);
+
+    switch (change.type) {
+      case 'SettleDisbursement':
+        return this.settle(current, change.data, context, options);
+      case 'RescheduleDisbursement': {
+        const { state: beneficiary } = await readAggregate(this.store, 'beneficiary', current.beneficiaryId);
+        const outcome = await executeStreamCommand(this.store, reschedulePayment(beneficiary, current, change.data.reason), { ...options, alreadyRead: read });
+        return resultOf(outcome.state, outcome.position);
+      }
+      default: {
+        const outcome = await executeStreamCommand(this.store, to.disbursement(disbursementId, change), { ...options, alreadyRead: read });
+        return resultOf(outcome.state, outcome.position);
+      }
+    }
   }
+
+  private async settle(
+    disbursement: DisbursementState,
+    settlement: Extract<DisbursementLifecycleChange, { type: 'SettleDisbursement' }>['data'],
+    context: CommandContext,
+    options: { metadata: ReturnType<typeof metadataPerCommand>; eventIdSeed: string | undefined; guard: (state: DisbursementState) => void },
+  ): Promise<DisbursementChanged> {
+    const referenceId = providerReferenceIdFor(payingAgentOfPayment(disbursement), settlement.providerReference);
+    for (let attempt = 1; ; attempt++) {
+      const [{ state: current }, { state: beneficiary }, { state: reference }] = await Promise.all([
+        readAggregate(this.store, 'disbursement', disbursement.disbursementId),
+        readAggregate(this.store, 'beneficiary', disbursement.beneficiaryId),
+        readAggregate(this.store, 'providerReference', referenceId),
+      ]);
+      const commands = settlePayment({ ...settlement, recordedAt: context.receivedAt }, current, beneficiary, referenceId, reference.claimedBy);
+      try {
+        let position: bigint | null = null;
+        let state = current;
+        for (const command of commands) {
+          if (command.aggregate === 'disbursement') {
+            const outcome = await executeStreamCommand(this.store, command, options);
+            position = latestPosition(position, outcome.position);
+            state = outcome.state;
+          } else {
+            position = latestPosition(position, (await executeStreamCommand(this.store, command, { metadata: options.metadata, eventIdSeed: options.eventIdSeed })).position);
+          }
+        }
+        return resultOf(state, position);
+      } catch (error) {
+        // Another payment claimed the reference between our read and our claim: decided again, this is a duplicate attempt.
+        if (error instanceof Conflict && error.code === 'PROVIDER_REFERENCE_IN_USE' && attempt < SETTLEMENT_ATTEMPTS && commands[0]?.aggregate === 'providerReference') continue;
+        throw error;
+      }
+    }
+  }
+
+  private assertMayChange(state: DisbursementState, context: CommandContext): void {
+    if (!state.exists) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
+    assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units);
+  }
+}
+
+function resultOf(state: DisbursementState, position: bigint | null): DisbursementChanged {
+  return {
+    disbursementId: state.disbursementId,
+    status: state.status,
+    ...(state.payment ? { daysLate: state.payment.daysLate } : {}),
+    attempt: state.attempt,
+    channel: state.channel,
+    ...(state.overpaymentFlagged ? { overpayment: true } : {}),
+    position: positionOf(position),
+  };
 }

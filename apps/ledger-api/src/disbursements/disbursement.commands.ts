@@ -13,6 +13,7 @@ export interface DisbursementChanged {
   readonly daysLate?: number;
   readonly attempt: number;
   readonly channel: string;
+  readonly overpayment?: boolean;
   readonly position: string | null;
 }
 
@@ -21,6 +22,8 @@ export class ChangeDisbursementCommand extends Command<DisbursementChanged> {
     readonly disbursementId: string,
     readonly change: DisbursementLifecycleChange,
     readonly context: CommandContext,
+    /** Distinguishes the items of one settlement batch, which share the request's Idempotency-Key. */
+    readonly itemOfBatch?: number,
   ) {
     super();
   }

@@ -44,25 +44,28 @@ export class DisbursementsController {
     return this.change(disbursementId, { type: 'RescheduleDisbursement', data: { reason: body.reason.trim() } }, context);
   }
 
-  /** Settlements from a paying agent's report: each item is judged on its own, so one bad line never blocks the others. */
+  /**
+   * Settlements from a paying agent's report: each item is judged on its own, so one bad line never
+   * blocks the others, and in the report's order, so that of two lines paying one payment (or using
+   * one reference) the first is the payment and the later one the recorded duplicate.
+   */
   @Post('settlements')
   @HttpCode(200)
   @Roles('operator')
   @Idempotent({ required: true })
   async settleBatch(@Body() body: SettlementBatchDto, @CommandCtx() context: CommandContext) {
-    const results = await Promise.all(
-      body.items.map(async (item) => {
-        try {
-          const paidAt = parseInstant(item.paidAt, 'paidAt');
-          const outcome = await this.commands.execute(
-            new ChangeDisbursementCommand(item.disbursementId, { type: 'SettleDisbursement', data: { providerReference: item.providerReference, paidAt, amount: item.amount } }, context),
-          );
-          return { httpStatus: 200, ...outcome };
-        } catch (error) {
-          return { disbursementId: item.disbursementId, ...problemOf(error) };
-        }
-      }),
-    );
+    const results: Array<{ httpStatus: number; disbursementId: string; position?: string | null }> = [];
+    for (const [index, item] of body.items.entries()) {
+      try {
+        const paidAt = parseInstant(item.paidAt, 'paidAt');
+        const outcome = await this.commands.execute(
+          new ChangeDisbursementCommand(item.disbursementId, { type: 'SettleDisbursement', data: { providerReference: item.providerReference, paidAt, amount: item.amount } }, context, index),
+        );
+        results.push({ httpStatus: 200, ...outcome });
+      } catch (error) {
+        results.push({ disbursementId: item.disbursementId, ...problemOf(error) });
+      }
+    }
     const positions = results.flatMap((result) => ('position' in result && result.position ? [BigInt(result.position)] : []));
     return {
       settled: results.filter((result) => result.httpStatus === 200).length,

@@ -1,29 +1,24 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BeneficiariesController } from '../beneficiaries/beneficiaries.controller.js';
-import { ChangeBeneficiaryHandler, EnrollBeneficiaryHandler } from '../beneficiaries/beneficiary-command.handlers.js';
-import { ChangeDisbursementHandler } from '../disbursements/change-disbursement.handler.js';
+import type { LedgerConfig } from '../config/ledger-config.js';
 import { DisbursementsController } from '../disbursements/disbursements.controller.js';
-import { ApprovePayrollRunHandler, SendPayrollRunHandler } from '../payroll-runs/approve-and-send.handlers.js';
+import { LEDGER_CONFIG } from '../ledger.tokens.js';
 import { PayrollRunsController } from '../payroll-runs/payroll-runs.controller.js';
-import { SchedulePayrollHandler } from '../payroll-runs/schedule-payroll.handler.js';
-import { loadCatalogues } from './ledger-catalogues.js';
-import { CATALOGUES } from './ledger.tokens.js';
+import { GetPaymentFileHandler, GetPayrollRunHandler } from '../payroll-runs/payroll-run.queries.js';
+import { CataloguesModule } from './catalogues.module.js';
+import { COMMAND_HANDLERS } from './command-handlers.js';
+import { LedgerIdentifiers } from './ledger-identifiers.js';
 
-/** The command side: routes, their command handlers, and the catalogues they read (shared with the read side). */
-@Global()
+/** The command side: routes, their command handlers (one list, shared with the CLI), and the queries of payroll runs. */
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), CataloguesModule],
   controllers: [BeneficiariesController, DisbursementsController, PayrollRunsController],
   providers: [
-    { provide: CATALOGUES, useFactory: () => loadCatalogues() },
-    EnrollBeneficiaryHandler,
-    ChangeBeneficiaryHandler,
-    ChangeDisbursementHandler,
-    SchedulePayrollHandler,
-    ApprovePayrollRunHandler,
-    SendPayrollRunHandler,
+    { provide: LedgerIdentifiers, useFactory: (config: LedgerConfig) => LedgerIdentifiers.fromConfig(config), inject: [LEDGER_CONFIG] },
+    ...COMMAND_HANDLERS.map(([, handler]) => handler),
+    GetPayrollRunHandler,
+    GetPaymentFileHandler,
   ],
-  exports: [CATALOGUES],
 })
 export class LedgerModule {}

@@ -1,24 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
-  disbursementDecider,
-  disbursementStreamName,
-  enrollmentActivityIn,
-  fold,
+  emptySendingTally,
   payrollRunDecider,
-  payrollRunStreamName,
+  recordRunSent,
+  rejectPayrollRun,
+  sendDisbursement,
+  tallySent,
+  to,
   type Catalogues,
-  type DisbursementEvent,
-  type PaymentFileSummary,
-  type Period,
+  type DisbursementState,
 } from '@ledger/domain';
-import { handleCommand, readDomainStream, type EventStore } from '@ledger/event-store';
-import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
+import { executeStreamCommand, executeStreamCommands, readAggregate, type EventStore } from '@ledger/event-store';
+import { eventIdSeedFor, latestPosition, metadataFor, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { ApprovePayrollRunCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
-import { beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
-import { assertMayRunPayrollFor } from './schedule-payroll.handler.js';
+import { ApprovePayrollRunCommand, RejectPayrollRunCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
+import { assertMayRunPayrollFor, beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
 
 const SENDING_WAVE = 2_000;
 
@@ -29,21 +27,40 @@ export class ApprovePayrollRunHandler implements ICommandHandler<ApprovePayrollR
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
   ) {}
 
-  async execute({ runId, context }: ApprovePayrollRunCommand) {
+  async execute({ runId, context, acknowledgeLargeArrears }: ApprovePayrollRunCommand) {
     const run = await loadPayrollRun(this.store, runId);
     assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
-    const outcome = await handleCommand(this.store, payrollRunDecider, payrollRunStreamName(runId), { type: 'ApprovePayrollRun', data: { approvedBy: context.actor.userId } }, {
+    const outcome = await executeStreamCommand(this.store, to.payrollRun(runId, { type: 'ApprovePayrollRun', data: { approvedBy: context.actor.userId, acknowledgeLargeArrears } }), {
       metadata: metadataFor(context, 'ApprovePayrollRun'),
       eventIdSeed: eventIdSeedFor(context, 'ApprovePayrollRun', runId),
     });
-    return { runId, status: outcome.state.status, approvedBy: outcome.state.approvedBy, position: outcome.position?.toString() ?? null };
+    return { runId, status: outcome.state.status, approvedBy: outcome.state.approvedBy, position: positionOf(outcome.position) };
+  }
+}
+
+@CommandHandler(RejectPayrollRunCommand)
+export class RejectPayrollRunHandler implements ICommandHandler<RejectPayrollRunCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+  ) {}
+
+  async execute({ runId, reason, context }: RejectPayrollRunCommand) {
+    const run = await loadPayrollRun(this.store, runId);
+    assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
+    const commands = rejectPayrollRun(run, { rejectedBy: context.actor.userId, reason });
+    const outcomes = await executeStreamCommands(this.store, commands, { metadata: metadataPerCommand(context), eventIdSeed: eventIdSeedFor(context, 'RejectPayrollRun', runId) });
+    const released = commands.filter((command, index) => command.command.type === 'ReleaseFromRun' && outcomes[index]!.newEvents.length > 0).length;
+    const after = await loadPayrollRun(this.store, runId);
+    return { runId, status: after.status, rejectedBy: after.rejection?.rejectedBy, released, position: positionOf(latestPosition(...outcomes.map((outcome) => outcome.position))) };
   }
 }
 
 /**
  * Sending marks every disbursement of an approved run SENT — or CANCELLED when its enrollment no
- * longer covers its month — and records the payment files: one per bank, and the Post Office's
- * cash list. Re-sending after an interruption finishes the job without sending anything twice.
+ * longer covers its month, or into the Post Office's list when its account was closed since — as the
+ * send workflow decides, and records the payment files. Re-sending after an interruption finishes
+ * the job without sending anything twice.
  */
 @CommandHandler(SendPayrollRunCommand)
 export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunCommand> {
@@ -56,47 +73,25 @@ export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunComm
     const run = await loadPayrollRun(this.store, runId);
     assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
     if (run.status === 'SENT') return { runId, status: run.status, ...run.sent!, position: (await this.store.headPosition()).toString() };
+    const closing = recordRunSent(run, context.actor.userId, emptySendingTally());
     // The run's own rule (approved, not yet sent) is checked before any disbursement is touched.
-    payrollRunDecider.decide({ type: 'RecordPayrollRunSent', data: { sentBy: context.actor.userId, sent: 0, cancelled: 0, paymentFiles: [] } }, run);
+    payrollRunDecider.decide(closing.command, run);
 
     const beneficiaryOf = beneficiaryCache(this.store);
-    const metadata = metadataFor(context, 'SendPayrollRun');
-    const seed = `${runId}/send`;
-    const files = new Map<string, PaymentFileSummary>();
-    let sent = 0;
-    let cancelled = 0;
+    const options = { metadata: metadataPerCommand(context), eventIdSeed: `${runId}/send` };
+    let tally = emptySendingTally();
     for (let start = 0; start < run.disbursementIds.length; start += SENDING_WAVE) {
-      await Promise.all(
-        run.disbursementIds.slice(start, start + SENDING_WAVE).map(async (disbursementId) => {
-          const streamName = disbursementStreamName(disbursementId);
-          const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
-          const current = fold(disbursementDecider, read.events);
-          if (current.payrollRunId !== runId) return; // taken over by a later run since
-          const beneficiary = await beneficiaryOf(current.beneficiaryId);
-          const enrollment = enrollmentActivityIn(beneficiary.enrollments[current.program], current.period as Period);
-          const outcome = await handleCommand(this.store, disbursementDecider, streamName, { type: 'SendDisbursement', data: { payrollRunId: runId, enrollment } }, {
-            metadata,
-            eventIdSeed: seed,
-            alreadyRead: read,
-          });
-          const state = outcome.state;
-          if (state.status === 'CANCELLED') {
-            cancelled++;
-            return;
-          }
-          if (state.status === 'SCHEDULED') return;
-          sent++;
-          const paymentFile = state.channel === 'BANK' ? state.account!.bankCode : 'POST_OFFICE';
-          const file = files.get(paymentFile) ?? { paymentFile, count: 0, totalAmount: 0 };
-          files.set(paymentFile, { paymentFile, count: file.count + 1, totalAmount: file.totalAmount + state.amount });
+      const sentStates = await Promise.all(
+        run.disbursementIds.slice(start, start + SENDING_WAVE).map(async (disbursementId): Promise<DisbursementState | undefined> => {
+          const { state: disbursement, read } = await readAggregate(this.store, 'disbursement', disbursementId);
+          const command = sendDisbursement(runId, disbursement, await beneficiaryOf(disbursement.beneficiaryId));
+          if (!command) return undefined;
+          return (await executeStreamCommand(this.store, command, { ...options, alreadyRead: read })).state;
         }),
       );
+      for (const state of sentStates) if (state) tally = tallySent(tally, state);
     }
-    const paymentFiles = [...files.values()].sort((a, b) => a.paymentFile.localeCompare(b.paymentFile));
-    const outcome = await handleCommand(this.store, payrollRunDecider, payrollRunStreamName(runId), { type: 'RecordPayrollRunSent', data: { sentBy: context.actor.userId, sent, cancelled, paymentFiles } }, {
-      metadata,
-      eventIdSeed: `${seed}/recorded`,
-    });
-    return { runId, status: outcome.state.status, ...outcome.state.sent!, position: outcome.position?.toString() ?? null };
+    const outcome = await executeStreamCommand(this.store, recordRunSent(run, context.actor.userId, tally), { ...options, eventIdSeed: `${runId}/send/recorded` });
+    return { runId, status: outcome.state.status, ...outcome.state.sent!, position: positionOf(outcome.position) };
   }
 }

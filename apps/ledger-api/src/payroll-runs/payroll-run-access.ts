@@ -1,51 +1,45 @@
-import {
-  beneficiaryDecider,
-  beneficiaryStreamName,
-  disbursementDecider,
-  disbursementStreamName,
-  DisbursementEventType,
-  fold,
-  NotFound,
-  payrollRunDecider,
-  payrollRunStreamName,
-  type BeneficiaryEvent,
-  type BeneficiaryState,
-  type DisbursementEvent,
-  type DisbursementState,
-  type PayrollRunEvent,
-  type PayrollRunState,
-} from '@ledger/domain';
-import { readDomainStream, type EventStore } from '@ledger/event-store';
+import { NotFound, type BeneficiaryState, type Catalogues, type PayrollRunState, type SchedulingSummary } from '@ledger/domain';
+import { readAggregate, type EventStore } from '@ledger/event-store';
+import { positionOf } from '../ledger/command-context.js';
+import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import type { PayrollRunScheduled } from './payroll-run.commands.js';
 
 export async function loadPayrollRun(store: EventStore, runId: string): Promise<PayrollRunState> {
-  const run = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(store, payrollRunStreamName(runId))).events);
+  const { state: run } = await readAggregate(store, 'payrollRun', runId);
   if (!run.exists) throw new NotFound('PAYROLL_RUN_NOT_FOUND', 'No payroll run with this id');
   return run;
 }
 
-/**
- * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
- * or undefined if the run never sent it. A payment file is a record of what went to the paying
- * agent: a later failure, reschedule or cancellation must not rewrite it.
- */
-export async function disbursementAsSentBy(store: EventStore, disbursementId: string, runId: string): Promise<DisbursementState | undefined> {
-  const { events } = await readDomainStream<DisbursementEvent>(store, disbursementStreamName(disbursementId));
-  let state = disbursementDecider.initialState();
-  let asSent: DisbursementState | undefined;
-  for (const event of events) {
-    state = disbursementDecider.evolve(state, event);
-    if (event.type === DisbursementEventType.Sent && event.data.payrollRunId === runId) asSent = state;
+/** A run for one unit needs that unit in scope; a run for every unit needs every unit in scope. */
+export function assertMayRunPayrollFor(unitCode: string | null, context: CommandContext, catalogues: Catalogues): void {
+  if (unitCode) {
+    catalogues.units.get(unitCode);
+    return assertActorMayActIn(context.actor, unitCode, catalogues.units);
   }
-  return asSent;
+  for (const code of catalogues.units.codes()) assertActorMayActIn(context.actor, code, catalogues.units);
+}
+
+export function scheduledResponse(runId: string, summary: SchedulingSummary, status: string, position: bigint | null): PayrollRunScheduled {
+  return {
+    runId,
+    status,
+    scheduled: summary.scheduled,
+    alreadyScheduled: summary.alreadyScheduled,
+    arrears: summary.arrears,
+    skipped: summary.skipped,
+    totalAmount: summary.totalAmount,
+    largeArrears: summary.largeArrears ?? [],
+    position: positionOf(position),
+  };
 }
 
 /** Beneficiaries read once per run, however many of their disbursements it holds. */
-export function beneficiaryCache(store: EventStore) {
+export function beneficiaryCache(store: EventStore): (beneficiaryId: string) => Promise<BeneficiaryState> {
   const cache = new Map<string, Promise<BeneficiaryState>>();
-  return (beneficiaryId: string) => {
+  return (beneficiaryId) => {
     let loaded = cache.get(beneficiaryId);
     if (!loaded) {
-      loaded = readDomainStream<BeneficiaryEvent>(store, beneficiaryStreamName(beneficiaryId)).then(({ events }) => fold(beneficiaryDecider, events));
+      loaded = readAggregate(store, 'beneficiary', beneficiaryId).then(({ state }) => state);
       cache.set(beneficiaryId, loaded);
     }
     return loaded;

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { PayrollScope } from '@ledger/domain';
+import type { LargeArrears, PayrollScope } from '@ledger/domain';
 import type { CommandContext } from '../platform/index.js';
 
 export interface PayrollRunScheduled {
@@ -10,6 +10,8 @@ export interface PayrollRunScheduled {
   readonly arrears: number;
   readonly skipped: Readonly<Record<string, number>>;
   readonly totalAmount: number;
+  /** People owed more than a year, or more than 50,000,000 VND, of arrears: the checker must acknowledge them. */
+  readonly largeArrears: readonly LargeArrears[];
   readonly position: string | null;
 }
 
@@ -25,9 +27,28 @@ export class SchedulePayrollCommand extends Command<PayrollRunScheduled> {
   }
 }
 
-export class ApprovePayrollRunCommand extends Command<{ runId: string; status: string; position: string | null }> {
+export interface PayrollRunDecided {
+  readonly runId: string;
+  readonly status: string;
+  readonly position: string | null;
+}
+
+export class ApprovePayrollRunCommand extends Command<PayrollRunDecided & { approvedBy?: string }> {
   constructor(
     readonly runId: string,
+    readonly context: CommandContext,
+    /** The checker has seen the run's list of large arrears. */
+    readonly acknowledgeLargeArrears = false,
+  ) {
+    super();
+  }
+}
+
+/** The checker refuses a run: nothing of it is sent, and its disbursements wait for the next run of their period. */
+export class RejectPayrollRunCommand extends Command<PayrollRunDecided & { rejectedBy?: string; released: number }> {
+  constructor(
+    readonly runId: string,
+    readonly reason: string,
     readonly context: CommandContext,
   ) {
     super();

@@ -4,38 +4,47 @@ import {
   assertPayrollPeriodWithinHorizon,
   BENEFICIARY_CATEGORY,
   beneficiaryDecider,
+  completeScheduling,
   Conflict,
+  countAsExisting,
+  countAsScheduled,
+  countSkipped,
   decideForDisbursement,
-  DISBURSEMENT_IDS_PER_EVENT,
-  disbursementDecider,
+  decideForExistingDisbursement,
   disbursementStreamName,
+  emptySchedulingTally,
   eventsToRecord,
   fold,
   initialDisbursementState,
   InvalidValue,
   localDateInVietnam,
+  mayStillBeWaiting,
+  mayTakeOverFrom,
   payrollRunDecider,
   payrollRunStreamName,
   planPayrollFor,
   RuleViolation,
-  SCHEDULED_AFTER,
+  scheduleNewDisbursement,
+  schedulingSummaryOf,
   schemaVersionOf,
+  to,
   upcast,
   uuidV5,
   type BeneficiaryEvent,
   type Catalogues,
-  type DisbursementEvent,
-  type PayrollRunCommand,
   type PayrollRunEvent,
   type PayrollRunState,
   type PlannedDisbursement,
   type SchedulingSummary,
+  type SchedulingTally,
 } from '@ledger/domain';
 import {
   EventIdConflict,
   eventIdFor,
+  executeStreamCommand,
   handleCommand,
   NO_STREAM,
+  readAggregate,
   readDomainStream,
   storedMetadata,
   toEventToAppend,
@@ -49,8 +58,8 @@ import {
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
 import { SchedulePayrollCommand, type PayrollRunScheduled } from './payroll-run.commands.js';
+import { assertMayRunPayrollFor, scheduledResponse } from './payroll-run-access.js';
 
 export const PAYROLL_RUN_NAMESPACE = '3e5a7c9b-1d2f-5a4b-8c6d-7e8f9a0b1c2d';
 /** Appends in flight at once: each wave is group-committed into one transaction. */
@@ -66,19 +75,12 @@ interface RunInProgress {
   readonly takeOverFrom: Map<string, Promise<boolean>>;
 }
 
-interface Tally {
-  scheduled: number;
-  alreadyScheduled: number;
-  arrears: number;
-  totalAmount: number;
-  readonly included: string[];
-}
-
 /**
- * One command schedules a whole payroll. Eligibility comes from the beneficiary streams themselves;
- * uniqueness from the per-(beneficiary, program, period) disbursement stream, appended with "no
- * stream" expected. The run id and every event id derive from the idempotency key, so a run that
- * was interrupted is finished, not repeated, by sending the same request again.
+ * One command schedules a whole payroll. The rules — what a run owes each beneficiary, what it may
+ * adopt or take over, what it counts — are the domain's (`planPayrollFor` and the scheduling
+ * workflow); this handler reads the beneficiaries one at a time and writes what those rules decide,
+ * in waves. The run id and every event id derive from the idempotency key, so a run that was
+ * interrupted is finished, not repeated, by sending the same request again.
  */
 @CommandHandler(SchedulePayrollCommand)
 export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCommand> {
@@ -94,27 +96,21 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const seed = eventIdSeedFor(context, 'SchedulePayroll');
     if (!seed) throw new InvalidValue('Idempotency-Key', 'A payroll run needs an Idempotency-Key');
     const runId = uuidV5(seed, PAYROLL_RUN_NAMESPACE);
-    const runStream = payrollRunStreamName(runId);
+    const metadata = metadataFor(context, 'SchedulePayroll');
 
-    let run = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, runStream)).events);
+    let run = (await readAggregate(this.store, 'payrollRun', runId)).state;
     // A run that exists but never finished scheduling was interrupted: this request finishes it.
     if (!run.exists) {
-      run = (
-        await handleCommand(this.store, payrollRunDecider, runStream, { type: 'CreatePayrollRun', data: { runId, createdBy: context.actor.userId, ...scope } }, {
-          metadata: metadataFor(context, 'SchedulePayroll'),
-          eventIdSeed: `${seed}/create`,
-        })
-      ).state;
+      run = (await executeStreamCommand(this.store, to.payrollRun(runId, { type: 'CreatePayrollRun', data: { runId, createdBy: context.actor.userId, ...scope } }), { metadata, eventIdSeed: `${seed}/create` }))
+        .state;
     }
     if (run.status === 'ABANDONED') {
       throw new Conflict('PAYROLL_RUN_ABANDONED', 'This payroll run was interrupted and a later run took its disbursements over', { takenOverBy: run.takenOverBy });
     }
-    if (run.status !== 'SCHEDULING') return this.responseFor(runId, run.summary!, run.status, await this.store.headPosition());
+    if (run.status !== 'SCHEDULING') return scheduledResponse(runId, run.summary!, run.status, await this.store.headPosition());
 
-    const metadata = metadataFor(context, 'SchedulePayroll');
     const inProgress: RunInProgress = { runId, seed, metadata, storedMetadata: storedMetadata(metadata), takeOverFrom: new Map() };
-    const tally: Tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0, included: [] };
-    const skipped: Record<string, number> = {};
+    const tally = emptySchedulingTally();
     let planningDone = 0;
     let scheduled = 0;
     // Each wave is scheduled as soon as it is planned, while the beneficiaries are still being read:
@@ -129,30 +125,18 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
       const plan = planPayrollFor(beneficiary, scope, this.catalogues);
       for (const disbursement of plan.planned) wave.push(disbursement);
-      for (const reason of plan.skipped) skipped[reason] = (skipped[reason] ?? 0) + 1;
+      countSkipped(tally, plan.skipped);
       if (++planningDone % 10_000 === 0) onProgress?.(planningDone, 'planning');
       if (wave.length >= SCHEDULING_WAVE) await scheduleWave();
     }
     if (wave.length > 0) await scheduleWave();
 
-    const summary = { scheduled: tally.scheduled, alreadyScheduled: tally.alreadyScheduled, arrears: tally.arrears, skipped, totalAmount: tally.totalAmount };
-    const completed = await this.completeScheduling(runStream, tally.included, summary, inProgress);
-    return this.responseFor(runId, completed.state.summary!, completed.state.status, completed.position);
+    const completed = await this.completeScheduling(payrollRunStreamName(runId), tally, inProgress);
+    return scheduledResponse(runId, completed.state.summary!, completed.state.status, completed.position);
   }
 
-  private async scheduleWave(wave: PlannedDisbursement[], inProgress: RunInProgress, tally: Tally): Promise<void> {
+  private async scheduleWave(wave: PlannedDisbursement[], inProgress: RunInProgress, tally: SchedulingTally): Promise<void> {
     const { runId, seed, metadata, storedMetadata } = inProgress;
-    const count = (disbursement: PlannedDisbursement) => {
-      tally.scheduled++;
-      tally.totalAmount += disbursement.amount;
-      if (disbursement.arrears) tally.arrears++;
-      tally.included.push(disbursement.disbursementId);
-    };
-    // A month owed as arrears that was already paid is simply not owed; only the run's own period is reported as already scheduled.
-    const countExisting = (disbursement: PlannedDisbursement) => {
-      if (!disbursement.arrears) tally.alreadyScheduled++;
-    };
-    const commandFor = (disbursement: PlannedDisbursement) => ({ type: 'ScheduleDisbursement', data: { ...disbursement, payrollRunId: runId, attempt: 1 } }) as const;
     const eventIdSeed = `${seed}/schedule`;
 
     // The appends are independent, so their order is free: in order of stream name, the new names
@@ -162,13 +146,13 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const heads = await this.store.streamHeads(streamNames);
     const appended: PlannedDisbursement[] = [];
     const appends: StreamAppend[] = [];
-    const existing: Array<{ disbursement: PlannedDisbursement; streamName: string; lastEventType: string }> = [];
-    wave.forEach((disbursement, index) => {
+    const existing: Array<{ planned: PlannedDisbursement; lastEventType: string }> = [];
+    wave.forEach((planned, index) => {
       const streamName = streamNames[index]!;
       const head = heads.get(streamName);
-      if (head !== undefined) return void existing.push({ disbursement, streamName, lastEventType: head.lastEventType });
-      const events = eventsToRecord(decideForDisbursement(commandFor(disbursement), initialDisbursementState()));
-      appended.push(disbursement);
+      if (head !== undefined) return void existing.push({ planned, lastEventType: head.lastEventType });
+      const events = eventsToRecord(decideForDisbursement(scheduleNewDisbursement(runId, planned), initialDisbursementState()));
+      appended.push(planned);
       appends.push({
         streamName,
         // Built here rather than by toEventToAppend, which would copy the same metadata again for each of a province's events.
@@ -187,65 +171,53 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const outcomes = await this.store.appendToStreams(appends);
     let failure: { reason: unknown } | undefined;
     outcomes.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') count(appended[index]!);
-      else if (outcome.reason instanceof WrongExpectedRevision) countExisting(appended[index]!);
+      if (outcome.status === 'fulfilled') countAsScheduled(tally, appended[index]!);
+      else if (outcome.reason instanceof WrongExpectedRevision) countAsExisting(tally, appended[index]!);
       else failure ??= outcome;
     });
     if (failure) throw failure.reason;
 
     await Promise.all(
-      existing.map(async ({ disbursement, streamName, lastEventType }) => {
-        // Read an existing disbursement only when its last event says it is still waiting to be sent:
-        // scheduled by this run (being resumed), by a run that was interrupted, or a rescheduled
-        // attempt waiting for a run. Months already sent or paid — every arrears month of a long
-        // enrollment — are not read.
-        if (!SCHEDULED_AFTER.has(lastEventType)) return countExisting(disbursement);
-        const read = await readDomainStream<DisbursementEvent>(this.store, streamName);
-        const current = fold(disbursementDecider, read.events);
-        // Counted as the disbursement itself says: a rescheduled attempt keeps its own amount and arrears flag.
-        const asRecorded = { ...disbursement, amount: current.amount, arrears: current.arrears };
-        if (current.status === 'SCHEDULED' && current.payrollRunId === runId) return count(asRecorded);
-        if (current.status === 'SCHEDULED' && current.payrollRunId === null) {
-          await handleCommand(this.store, disbursementDecider, streamName, commandFor(disbursement), { metadata, eventIdSeed: `${seed}/adopt`, alreadyRead: read });
-          return count(asRecorded);
-        }
-        if (current.status === 'SCHEDULED' && current.payrollRunId !== null && (await this.mayTakeOverFrom(current.payrollRunId, inProgress))) {
-          const fromRun = current.payrollRunId;
-          try {
-            await handleCommand(this.store, disbursementDecider, streamName, { type: 'TakeOverDisbursement', data: { payrollRunId: runId, fromRun } }, { metadata, eventIdSeed: `${seed}/take-over`, alreadyRead: read });
-            return count(asRecorded);
-          } catch (error) {
-            // Another run took it over first: it waits there, not here.
-            if (error instanceof Conflict && error.code === 'NOT_IN_RUN') return countExisting(disbursement);
-            throw error;
+      existing.map(async ({ planned, lastEventType }) => {
+        if (!mayStillBeWaiting(lastEventType)) return countAsExisting(tally, planned);
+        const { state: current, read } = await readAggregate(this.store, 'disbursement', planned.disbursementId);
+        // Counted as the disbursement itself says: a new attempt keeps its own amount and arrears flag.
+        const asRecorded = { ...planned, amount: current.amount, arrears: current.arrears };
+        const decision = decideForExistingDisbursement(runId, planned, current);
+        switch (decision.kind) {
+          case 'OURS':
+            return countAsScheduled(tally, asRecorded);
+          case 'ADOPT':
+            await executeStreamCommand(this.store, to.disbursement(planned.disbursementId, decision.command), { metadata, eventIdSeed: `${seed}/adopt`, alreadyRead: read });
+            return countAsScheduled(tally, asRecorded);
+          case 'IN_OTHER_RUN': {
+            if (!(await this.mayTakeOverFrom(decision.otherRunId, inProgress))) return countAsExisting(tally, planned);
+            try {
+              await executeStreamCommand(this.store, to.disbursement(planned.disbursementId, decision.command), { metadata, eventIdSeed: `${seed}/take-over`, alreadyRead: read });
+              return countAsScheduled(tally, asRecorded);
+            } catch (error) {
+              // Another run took it over first: it waits there, not here.
+              if (error instanceof Conflict && error.code === 'NOT_IN_RUN') return countAsExisting(tally, planned);
+              throw error;
+            }
           }
+          case 'NOT_OURS':
+            return countAsExisting(tally, planned);
         }
-        return countExisting(disbursement);
       }),
     );
   }
 
-  /**
-   * A run found holding disbursements of this scope that it never sent is given up for this one when
-   * it was interrupted while scheduling (retried under another Idempotency-Key, it would otherwise
-   * keep them from every payroll): it is recorded as abandoned — at its current revision, so a run
-   * still working loses that race and fails its own closing records — and this run takes its
-   * disbursements over. A run abandoned earlier leaves its disbursements to whichever run comes next.
-   * A run that finished scheduling keeps its own.
-   */
+  /** Asks the workflow once per other run whether its disbursements may be taken over, abandoning it first where it says so. */
   private mayTakeOverFrom(otherRunId: string, { runId, seed, metadata, takeOverFrom }: RunInProgress): Promise<boolean> {
     let answer = takeOverFrom.get(otherRunId);
     if (!answer) {
       answer = (async () => {
-        const stream = payrollRunStreamName(otherRunId);
-        const other = fold(payrollRunDecider, (await readDomainStream<PayrollRunEvent>(this.store, stream)).events);
-        if (other.status === 'ABANDONED') return true;
-        if (other.status !== 'SCHEDULING') return false;
+        const { state: other, read } = await readAggregate(this.store, 'payrollRun', otherRunId);
+        const decision = mayTakeOverFrom(runId, other);
+        if (decision.decision !== 'ABANDON_THEN_TAKE') return decision.decision === 'TAKE';
         try {
-          await handleCommand(this.store, payrollRunDecider, stream, { type: 'AbandonPayrollRun', data: { takenOverBy: runId } }, {
-            metadata,
-            eventIdSeed: `${seed}/abandon`,
-          });
+          await executeStreamCommand(this.store, to.payrollRun(otherRunId, decision.command), { metadata, eventIdSeed: `${seed}/abandon`, alreadyRead: read });
           return true;
         } catch (error) {
           // It moved meanwhile: it finished scheduling (it keeps its disbursements) or is still writing.
@@ -259,37 +231,23 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
   }
 
   /**
-   * Records the disbursements the run took (those an interrupted attempt already recorded are not
-   * repeated) and its summary, in one append at the revision just read: one commit, and no re-read
-   * of a run stream growing by 5,000 ids an event. Event ids are those of one command at a time, so
-   * should the run have moved on meanwhile (the same request sent twice at once), the commands are
-   * handled one by one instead, each recognising what the other request already recorded.
+   * Writes the closing records the workflow decides in one append at the revision just read: one
+   * commit, and no re-read of a run stream growing by 5,000 ids an event. Should the run have moved
+   * on meanwhile (the same request sent twice at once), the commands are handled one by one instead,
+   * each recognising what the other request already recorded.
    */
-  private async completeScheduling(
-    runStream: string,
-    included: readonly string[],
-    summary: SchedulingSummary,
-    { seed, metadata, storedMetadata }: RunInProgress,
-  ): Promise<{ state: PayrollRunState; position: bigint | null }> {
+  private async completeScheduling(runStream: string, tally: SchedulingTally, { seed, metadata, storedMetadata }: RunInProgress): Promise<{ state: PayrollRunState; position: bigint | null }> {
     const { events, recorded } = await readDomainStream<PayrollRunEvent>(this.store, runStream);
     const run = fold(payrollRunDecider, events);
-    const alreadyIncluded = new Set(run.disbursementIds);
-    const toInclude = included.filter((id) => !alreadyIncluded.has(id));
-    const commands: Array<{ command: PayrollRunCommand; eventIdSeed: string }> = [];
-    let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
-    for (let start = 0; start < toInclude.length; start += DISBURSEMENT_IDS_PER_EVENT) {
-      const disbursementIds = toInclude.slice(start, start + DISBURSEMENT_IDS_PER_EVENT);
-      commands.push({ command: { type: 'IncludeDisbursements', data: { disbursementIds } }, eventIdSeed: `${seed}/include/${chunk++}` });
-    }
-    commands.push({ command: { type: 'CompleteScheduling', data: summary }, eventIdSeed: `${seed}/complete` });
-
+    const summary: SchedulingSummary = schedulingSummaryOf(tally);
+    const commands = completeScheduling(run, tally.included, summary);
     if (run.status === 'SCHEDULING') {
       let state = run;
       const toAppend: EventToAppend[] = [];
-      for (const { command, eventIdSeed } of commands) {
+      for (const { part, command } of commands) {
         const decided = eventsToRecord(payrollRunDecider.decide(command, state));
         state = decided.reduce(payrollRunDecider.evolve, state);
-        toAppend.push(...decided.map((event, index) => toEventToAppend(event, eventIdFor(eventIdSeed, runStream, index), storedMetadata)));
+        toAppend.push(...decided.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/${part}`, runStream, index), storedMetadata)));
       }
       try {
         const { position } = await this.store.appendToStream(runStream, toAppend, recorded.at(-1)!.streamRevision);
@@ -299,29 +257,8 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       }
     }
     let outcome: { state: PayrollRunState; position: bigint | null } | undefined;
-    for (const { command, eventIdSeed } of commands) outcome = await handleCommand(this.store, payrollRunDecider, runStream, command, { metadata, eventIdSeed });
+    // The same event ids as the single append above, so whatever either request wrote is recognised.
+    for (const { part, command } of commands) outcome = await handleCommand(this.store, payrollRunDecider, runStream, command, { metadata, eventIdSeed: `${seed}/${part}` });
     return outcome!;
   }
-
-  private responseFor(runId: string, summary: SchedulingSummary, status: string, position: bigint | null): PayrollRunScheduled {
-    return {
-      runId,
-      status,
-      scheduled: summary.scheduled,
-      alreadyScheduled: summary.alreadyScheduled,
-      arrears: summary.arrears,
-      skipped: summary.skipped,
-      totalAmount: summary.totalAmount,
-      position: position === null ? null : position.toString(),
-    };
-  }
-}
-
-/** A run for one unit needs that unit in scope; a run for every unit needs every unit in scope. */
-export function assertMayRunPayrollFor(unitCode: string | null, context: CommandContext, catalogues: Catalogues): void {
-  if (unitCode) {
-    catalogues.units.get(unitCode);
-    return assertActorMayActIn(context.actor, unitCode, catalogues.units);
-  }
-  for (const code of catalogues.units.codes()) assertActorMayActIn(context.actor, code, catalogues.units);
 }

@@ -1,7 +1,8 @@
-import { Global, Inject, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@ledger/event-store';
 import { openReadModelStore, Projector, ReadModelQueries, type ReadModelStore } from '@ledger/read-models';
 import type { LedgerConfig } from '../config/ledger-config.js';
+import { CataloguesModule } from '../ledger/catalogues.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
 import { MetricsController } from './metrics.controller.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
@@ -25,8 +26,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /** The read side: read-model store, the embedded projector, query, report and metrics routes. */
-@Global()
 @Module({
+  imports: [CataloguesModule],
   controllers: [QueriesController, ReportsController, MetricsController],
   providers: [
     { provide: READ_MODEL_STORE, useFactory: (config: LedgerConfig, eventStore: EventStore) => openReadModelStore(config, eventStore), inject: [LEDGER_CONFIG, EVENT_STORE] },
@@ -35,7 +36,13 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       provide: PROJECTOR,
       // In the production topology apps/projector does this work in its own process.
       useFactory: (config: LedgerConfig, eventStore: EventStore, store: ReadModelStore) =>
-        config.projector === 'embedded' ? new Projector(eventStore, store, { onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`) }) : undefined,
+        config.projector === 'embedded'
+          ? new Projector(eventStore, store, {
+              onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`),
+              // Loud, and for good: /health/ready answers 503 with the position until someone looks at the refused event.
+              onHalt: (halt) => console.error(`PROJECTION HALTED: ${halt.message}`),
+            })
+          : undefined,
       inject: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL_STORE],
     },
     ReadModelFreshness,

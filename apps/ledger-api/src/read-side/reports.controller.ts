@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { localDateInVietnam, type Catalogues } from '@ledger/domain';
+import { localDateInVietnam, periodOfDate, type Catalogues } from '@ledger/domain';
 import type { ReadModelQueries } from '@ledger/read-models';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { CurrentActor, Roles, type Actor } from '../platform/index.js';
@@ -22,7 +22,8 @@ export class ReportsController {
 
   @Get('coverage')
   async coverage(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const items = await this.queries.coverage(this.filter(query, actor));
+    // The read models know no clock: "now" is this month in Vietnam, unless the caller asks for another period.
+    const items = await this.queries.coverage(this.filter(query, actor), periodOfDate(localDateInVietnam(new Date())));
     return respond(items, accept, reply, (item) => item);
   }
 

@@ -65,7 +65,10 @@ export async function writeLedgerHistory(store: EventStore, beneficiaries: numbe
           },
         ];
         const bank = n % 3 === 1;
-        if (bank) commands.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `7700${String(n).padStart(9, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2023-12-01' as LocalDate } });
+        const account = bank ? { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `7700${String(n).padStart(9, '0')}`, holderName: 'NGUYEN VAN AN' } : null;
+        if (account) {
+          commands.push({ type: 'OpenPaymentAccount', data: { ...account, openedOn: '2023-12-01' as LocalDate, openedBy: 'history', sharedWithAnotherBeneficiary: false } });
+        }
         await append(beneficiaryStreamName(beneficiaryId), decideAll(beneficiaryDecider, commands));
 
         for (const [month, period] of (['2024-01', '2024-02', '2024-03'] as Period[]).entries()) {
@@ -75,12 +78,16 @@ export async function writeLedgerHistory(store: EventStore, beneficiaries: numbe
           const lifecycle: DisbursementCommand[] = [
             {
               type: 'ScheduleDisbursement',
-              data: { disbursementId, beneficiaryId, program, period, unitCode, amount, channel: bank ? 'BANK' : 'CASH', account: null, dueDate: `${period}-10`, arrears: false, payrollRunId: `run-${period}`, attempt: 1 },
+              data: { disbursementId, beneficiaryId, program, period, unitCode, amount, channel: account ? 'BANK' : 'CASH', account, dueDate: `${period}-10`, arrears: false, payrollRunId: `run-${period}`, attempt: 1 },
             },
-            { type: 'SendDisbursement', data: { payrollRunId: `run-${period}`, enrollment: active } },
+            { type: 'SendDisbursement', data: { payrollRunId: `run-${period}`, enrollment: active, scheduledAccountOpen: true } },
           ];
           if ((n + month) % 10 !== 0) {
-            lifecycle.push({ type: 'SettleDisbursement', data: { providerReference: `FT${n}-${month}`, paidAt: new Date(`${period}-${n % 7 === 0 ? '14' : '05'}T03:00:00Z`), amount, daysLate: n % 7 === 0 ? 4 : 0, enrollment: active } });
+            const paidAt = new Date(`${period}-${n % 7 === 0 ? '14' : '05'}T03:00:00Z`);
+            lifecycle.push({
+              type: 'SettleDisbursement',
+              data: { providerReference: `FT${n}-${month}`, paidAt, amount, daysLate: n % 7 === 0 ? 4 : 0, enrollment: active, recordedAt: new Date(paidAt.getTime() + 3_600_000) },
+            });
           }
           await append(disbursementStreamName(disbursementId), decideAll(disbursementDecider, lifecycle));
         }

@@ -22,8 +22,19 @@ export type BeneficiaryCommand =
   | { readonly type: 'ResumeEnrollment'; readonly data: { readonly program: string; readonly effectiveFrom: Period } }
   | {
       readonly type: 'TerminateEnrollment';
-      readonly data: { readonly program: string; readonly reason: TerminationReason; readonly effectiveDate: LocalDate };
+      readonly data: {
+        readonly program: string;
+        readonly reason: TerminationReason;
+        readonly effectiveDate: LocalDate;
+        /** Today in Asia/Ho_Chi_Minh, supplied by the caller: the domain reads no clock. */
+        readonly recordedOn: LocalDate;
+      };
     }
+  | {
+      readonly type: 'CorrectTermination';
+      readonly data: { readonly program: string; readonly effectiveDate: LocalDate; readonly reason: string; readonly recordedOn: LocalDate };
+    }
+  | { readonly type: 'RevokeTermination'; readonly data: { readonly program: string; readonly reason: string; readonly recordedOn: LocalDate } }
   | { readonly type: 'RelocateBeneficiary'; readonly data: { readonly unitCode: string } }
   | {
       readonly type: 'OpenPaymentAccount';
@@ -33,7 +44,11 @@ export type BeneficiaryCommand =
         readonly accountNumber: string;
         readonly holderName: string;
         readonly openedOn: LocalDate;
+        /** The operator opening it: whoever verifies it later must be someone else. */
+        readonly openedBy: string;
+        /** Whether this bank and number are already open for another beneficiary (the caller reads the reservation stream). */
+        readonly sharedWithAnotherBeneficiary: boolean;
       };
     }
-  | { readonly type: 'VerifyPaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } }
+  | { readonly type: 'VerifyPaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string; readonly verifiedBy: string } }
   | { readonly type: 'ClosePaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } };

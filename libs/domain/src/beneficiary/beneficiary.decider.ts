@@ -1,8 +1,28 @@
 import { unreachable, type Decider } from '../decider.js';
-import { Conflict, NotFound, RuleViolation, bankPrintedName, comparePeriods, holderNameMatches, type Period } from '../shared/index.js';
+import {
+  Conflict,
+  NotFound,
+  RuleViolation,
+  bankPrintedName,
+  compareLocalDates,
+  comparePeriods,
+  firstDayOf,
+  holderNameMatches,
+  nextPeriod,
+  periodOfDate,
+  type LocalDate,
+  type Period,
+} from '../shared/index.js';
 import type { BeneficiaryCommand } from './beneficiary.commands.js';
-import { BeneficiaryEventType, type BeneficiaryEvent } from './beneficiary.events.js';
-import { evolveBeneficiary, initialBeneficiaryState, type BeneficiaryState, type Enrollment, type PaymentAccount } from './beneficiary.state.js';
+import { BeneficiaryEventType, type BeneficiaryEvent, type UnverifiedReason } from './beneficiary.events.js';
+import {
+  evolveBeneficiary,
+  initialBeneficiaryState,
+  type BeneficiaryState,
+  type Enrollment,
+  type PaymentAccount,
+  type Termination,
+} from './beneficiary.state.js';
 
 export function decideForBeneficiary(command: BeneficiaryCommand, state: BeneficiaryState): readonly BeneficiaryEvent[] {
   switch (command.type) {
@@ -18,7 +38,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
         assertSamePerson(state, { fullName, dateOfBirth, gender });
         assertRegisteredInUnit(state, unitCode);
       }
-      assertNotAlreadyEnrolledIn(state, program);
+      assertMayEnrollIn(state, program, effectiveFrom);
       return [
         ...registration,
         { type: BeneficiaryEventType.EnrollmentStarted, data: { beneficiaryId, program, unitCode, coefficient, effectiveFrom, decision } },
@@ -42,8 +62,36 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
       return [{ type: BeneficiaryEventType.EnrollmentResumed, data: { beneficiaryId: state.beneficiaryId, ...command.data } }];
     }
     case 'TerminateEnrollment': {
-      activeEnrollmentIn(state, command.data.program);
-      return [{ type: BeneficiaryEventType.EnrollmentTerminated, data: { beneficiaryId: state.beneficiaryId, ...command.data } }];
+      const { program, reason, effectiveDate, recordedOn } = command.data;
+      const enrollment = activeEnrollmentIn(state, program);
+      assertTerminationNotInFuture(effectiveDate, recordedOn);
+      assertTerminationNotBeforeEnrollment(enrollment, effectiveDate);
+      return [{ type: BeneficiaryEventType.EnrollmentTerminated, data: { beneficiaryId: state.beneficiaryId, program, reason, effectiveDate, recordedOn } }];
+    }
+    case 'CorrectTermination': {
+      const { program, effectiveDate, reason, recordedOn } = command.data;
+      const { enrollment, termination } = terminatedEnrollmentIn(state, program);
+      assertTerminationNotInFuture(effectiveDate, recordedOn);
+      assertTerminationNotBeforeEnrollment(enrollment, effectiveDate);
+      if (effectiveDate === termination.effectiveDate) {
+        throw new RuleViolation('TERMINATION_UNCHANGED', `The ${program} termination already takes effect on ${effectiveDate}`, { effectiveDate });
+      }
+      return [
+        {
+          type: BeneficiaryEventType.EnrollmentTerminationCorrected,
+          data: { beneficiaryId: state.beneficiaryId, program, effectiveDate, previousEffectiveDate: termination.effectiveDate, reason, recordedOn },
+        },
+      ];
+    }
+    case 'RevokeTermination': {
+      const { program, reason, recordedOn } = command.data;
+      const { termination } = terminatedEnrollmentIn(state, program);
+      return [
+        {
+          type: BeneficiaryEventType.EnrollmentTerminationRevoked,
+          data: { beneficiaryId: state.beneficiaryId, program, reason, revokedEffectiveDate: termination.effectiveDate, recordedOn },
+        },
+      ];
     }
     case 'RelocateBeneficiary': {
       assertRegistered(state);
@@ -56,23 +104,35 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
     }
     case 'OpenPaymentAccount': {
       assertRegistered(state);
-      const { accountId, bankCode, accountNumber, holderName, openedOn } = command.data;
+      const { accountId, bankCode, accountNumber, holderName, openedOn, openedBy, sharedWithAnotherBeneficiary } = command.data;
       const sameAccount = state.accounts.find((account) => account.bankCode === bankCode && account.accountNumber === accountNumber && account.status !== 'CLOSED');
       if (sameAccount) {
         throw new Conflict('ACCOUNT_ALREADY_OPEN', `This account is already recorded for the beneficiary`, { accountId: sameAccount.accountId });
       }
-      const status = holderNameMatches(holderName, state.fullName) ? 'VERIFIED' : 'UNVERIFIED';
+      const unverifiedReason = reasonToHoldUnverified(state, holderName, sharedWithAnotherBeneficiary);
       return [
         {
           type: BeneficiaryEventType.PaymentAccountOpened,
-          data: { beneficiaryId: state.beneficiaryId, accountId, bankCode, accountNumber, holderName: bankPrintedName(holderName), openedOn, status },
+          data: {
+            beneficiaryId: state.beneficiaryId,
+            accountId,
+            bankCode,
+            accountNumber,
+            holderName: bankPrintedName(holderName),
+            openedOn,
+            status: unverifiedReason ? 'UNVERIFIED' : 'VERIFIED',
+            ...(unverifiedReason ? { unverifiedReason } : {}),
+            openedBy,
+          },
         },
       ];
     }
     case 'VerifyPaymentAccount': {
-      const account = openAccount(state, command.data.accountId);
+      const { accountId, reason, verifiedBy } = command.data;
+      const account = openAccount(state, accountId);
       if (account.status === 'VERIFIED') throw new Conflict('ACCOUNT_ALREADY_VERIFIED', 'The account is already verified');
-      return [{ type: BeneficiaryEventType.PaymentAccountVerified, data: { beneficiaryId: state.beneficiaryId, ...command.data } }];
+      assertVerifiedBySomeoneOtherThanTheOpener(account, verifiedBy);
+      return [{ type: BeneficiaryEventType.PaymentAccountVerified, data: { beneficiaryId: state.beneficiaryId, accountId, reason, verifiedBy } }];
     }
     case 'ClosePaymentAccount': {
       openAccount(state, command.data.accountId);
@@ -114,15 +174,66 @@ function assertRegisteredInUnit(state: BeneficiaryState, unitCode: string): void
   }
 }
 
-function assertNotAlreadyEnrolledIn(state: BeneficiaryState, program: string): void {
+/**
+ * Never twice in the same program at once: a person whose enrollment was terminated may be enrolled
+ * again by a new decision, from a month after the termination's, so no month is owed twice.
+ */
+function assertMayEnrollIn(state: BeneficiaryState, program: string, effectiveFrom: Period): void {
   const existing = state.enrollments[program];
-  if (existing) {
-    throw new Conflict('ALREADY_ENROLLED', `The beneficiary is already enrolled in ${program}`, {
-      beneficiaryId: state.beneficiaryId,
-      program,
-      terminated: Boolean(existing.termination),
+  if (!existing) return;
+  if (!existing.termination) {
+    throw new Conflict('ALREADY_ENROLLED', `The beneficiary is already enrolled in ${program}`, { beneficiaryId: state.beneficiaryId, program });
+  }
+  const terminatedIn = periodOfDate(existing.termination.effectiveDate);
+  if (comparePeriods(effectiveFrom, terminatedIn) <= 0) {
+    throw new RuleViolation(
+      'REENROLLMENT_OVERLAPS',
+      `The ${program} enrollment was terminated in ${terminatedIn}, a month still paid: a new enrollment can start in ${nextPeriod(terminatedIn)} at the earliest`,
+      { program, terminatedIn, earliest: nextPeriod(terminatedIn) },
+    );
+  }
+}
+
+/** A termination may be recorded late, never ahead of the day it is recorded (in Vietnam). */
+function assertTerminationNotInFuture(effectiveDate: LocalDate, recordedOn: LocalDate): void {
+  if (compareLocalDates(effectiveDate, recordedOn) > 0) {
+    throw new RuleViolation('TERMINATION_IN_FUTURE', `A termination cannot take effect on ${effectiveDate}, after the day it is recorded (${recordedOn})`, {
+      effectiveDate,
+      recordedOn,
     });
   }
+}
+
+/** A termination cannot end the current spell before its first month. */
+function assertTerminationNotBeforeEnrollment(enrollment: Enrollment, effectiveDate: LocalDate): void {
+  const firstDay = firstDayOf(enrollment.effectiveFrom);
+  if (compareLocalDates(effectiveDate, firstDay) < 0) {
+    throw new RuleViolation('TERMINATION_BEFORE_ENROLLMENT', `The ${enrollment.program} enrollment takes effect on ${firstDay}; it cannot be terminated on ${effectiveDate}`, {
+      effectiveFrom: enrollment.effectiveFrom,
+      effectiveDate,
+    });
+  }
+}
+
+/**
+ * Only the latest spell's termination can be corrected or revoked: once the person is enrolled
+ * again, the earlier termination bounds the new spell and stays as recorded.
+ */
+function terminatedEnrollmentIn(state: BeneficiaryState, program: string): { enrollment: Enrollment; termination: Termination } {
+  assertRegistered(state);
+  const enrollment = state.enrollments[program];
+  if (!enrollment) throw new NotFound('ENROLLMENT_NOT_FOUND', `The beneficiary is not enrolled in ${program}`, { program });
+  if (!enrollment.termination) {
+    const reenrolled = enrollment.spells.length > 1;
+    throw new RuleViolation(
+      'NOT_TERMINATED',
+      reenrolled
+        ? `The ${program} enrollment was re-enrolled from ${enrollment.effectiveFrom}; the earlier termination can no longer change`
+        : `The ${program} enrollment is not terminated`,
+      { program, ...(reenrolled ? { reenrolledFrom: enrollment.effectiveFrom } : {}) },
+    );
+  }
+  return { enrollment, termination: enrollment.termination };
 }
 
 function activeEnrollmentIn(state: BeneficiaryState, program: string): Enrollment {
@@ -153,6 +264,26 @@ function latestChangeOf(enrollment: Enrollment): Period {
 function assertNotBefore(period: Period, earliest: Period, what: string): void {
   if (comparePeriods(period, earliest) < 0) {
     throw new RuleViolation('EFFECTIVE_PERIOD_TOO_EARLY', `A ${what} cannot take effect in ${period}, before ${earliest}`, { earliest });
+  }
+}
+
+/**
+ * A second operator must look at an account whose holder name does not match, or whose number is
+ * already open for another beneficiary (whatever the name): either could point someone's payments
+ * at another person. A shared number is the stronger reason and is the one recorded.
+ */
+function reasonToHoldUnverified(state: BeneficiaryState, holderName: string, sharedWithAnotherBeneficiary: boolean): UnverifiedReason | undefined {
+  if (sharedWithAnotherBeneficiary) return 'SHARED_ACCOUNT';
+  return holderNameMatches(holderName, state.fullName) ? undefined : 'NAME_MISMATCH';
+}
+
+/**
+ * Maker-checker: one person alone never points a payment at an account. Identities are compared
+ * exactly. An account opened before the rule has no recorded opener, so any operator may verify it.
+ */
+function assertVerifiedBySomeoneOtherThanTheOpener(account: PaymentAccount, verifiedBy: string): void {
+  if (account.openedBy !== undefined && account.openedBy === verifiedBy) {
+    throw new RuleViolation('VERIFICATION_BY_OPENER', 'The operator who opened the account cannot also verify it', { accountId: account.accountId });
   }
 }
 

@@ -10,6 +10,8 @@ export const BeneficiaryEventType = {
   EnrollmentSuspended: 'EnrollmentSuspended',
   EnrollmentResumed: 'EnrollmentResumed',
   EnrollmentTerminated: 'EnrollmentTerminated',
+  EnrollmentTerminationCorrected: 'EnrollmentTerminationCorrected',
+  EnrollmentTerminationRevoked: 'EnrollmentTerminationRevoked',
   Relocated: 'BeneficiaryRelocated',
   PaymentAccountOpened: 'PaymentAccountOpened',
   PaymentAccountVerified: 'PaymentAccountVerified',
@@ -18,6 +20,8 @@ export const BeneficiaryEventType = {
 
 export type TerminationReason = 'DECEASED' | 'NO_LONGER_ELIGIBLE' | 'MOVED_OUT';
 export type AccountStatus = 'VERIFIED' | 'UNVERIFIED' | 'CLOSED';
+/** Why an account waits for a second operator: its holder name, or its number already open for another beneficiary. */
+export type UnverifiedReason = 'NAME_MISMATCH' | 'SHARED_ACCOUNT';
 
 export type BeneficiaryRegistered = DomainEvent<
   typeof BeneficiaryEventType.Registered,
@@ -43,9 +47,28 @@ export type EnrollmentResumed = DomainEvent<
   typeof BeneficiaryEventType.EnrollmentResumed,
   { beneficiaryId: string; program: string; effectiveFrom: string }
 >;
+/**
+ * Ends the latest enrollment spell: the month of `effectiveDate` is still paid, none after it.
+ * `recordedOn` is the day in Vietnam it was recorded; absent on terminations recorded before the
+ * ledger bounded the effective date by it.
+ */
 export type EnrollmentTerminated = DomainEvent<
   typeof BeneficiaryEventType.EnrollmentTerminated,
-  { beneficiaryId: string; program: string; reason: TerminationReason; effectiveDate: string }
+  { beneficiaryId: string; program: string; reason: TerminationReason; effectiveDate: string; recordedOn?: string }
+>;
+/**
+ * A termination recorded with the wrong effective date, put right. The termination's own reason
+ * (DECEASED…) stands; `reason` says why the date changed. Months between the two dates become owed
+ * again (a later date) or stop being owed (an earlier one) as of `recordedOn`.
+ */
+export type EnrollmentTerminationCorrected = DomainEvent<
+  typeof BeneficiaryEventType.EnrollmentTerminationCorrected,
+  { beneficiaryId: string; program: string; effectiveDate: string; previousEffectiveDate: string; reason: string; recordedOn: string }
+>;
+/** The person was never terminated: the latest spell is active again, every month after `revokedEffectiveDate` owed as of `recordedOn`. */
+export type EnrollmentTerminationRevoked = DomainEvent<
+  typeof BeneficiaryEventType.EnrollmentTerminationRevoked,
+  { beneficiaryId: string; program: string; reason: string; revokedEffectiveDate: string; recordedOn: string }
 >;
 export type BeneficiaryRelocated = DomainEvent<
   typeof BeneficiaryEventType.Relocated,
@@ -60,13 +83,21 @@ export type PaymentAccountOpened = DomainEvent<
     accountNumber: string;
     holderName: string;
     openedOn: string;
-    /** VERIFIED when the holder name matches the beneficiary's name as banks print it. */
+    /**
+     * VERIFIED when the holder name matches the beneficiary's name as banks print it and the number
+     * is not open for another beneficiary at the same bank.
+     */
     status: 'VERIFIED' | 'UNVERIFIED';
+    /** Present exactly when UNVERIFIED (schema v2; v1 events are upcast to NAME_MISMATCH, the only reason then). */
+    unverifiedReason?: UnverifiedReason;
+    /** The operator who opened it. Absent on accounts opened before maker-checker: unknown, so any operator may verify them. */
+    openedBy?: string;
   }
 >;
+/** `verifiedBy` is absent on verifications recorded before maker-checker. */
 export type PaymentAccountVerified = DomainEvent<
   typeof BeneficiaryEventType.PaymentAccountVerified,
-  { beneficiaryId: string; accountId: string; reason: string }
+  { beneficiaryId: string; accountId: string; reason: string; verifiedBy?: string }
 >;
 export type PaymentAccountClosed = DomainEvent<
   typeof BeneficiaryEventType.PaymentAccountClosed,
@@ -79,6 +110,8 @@ export type BeneficiaryEvent =
   | EnrollmentSuspended
   | EnrollmentResumed
   | EnrollmentTerminated
+  | EnrollmentTerminationCorrected
+  | EnrollmentTerminationRevoked
   | BeneficiaryRelocated
   | PaymentAccountOpened
   | PaymentAccountVerified

@@ -1,7 +1,14 @@
 import { unreachable } from '../decider.js';
-import { comparePeriods, periodOfDate, type LocalDate, type Period } from '../shared/index.js';
-import type { PaymentChannel } from '../disbursement/disbursement.events.js';
-import { BeneficiaryEventType, type AccountStatus, type BeneficiaryEvent, type Gender, type TerminationReason } from './beneficiary.events.js';
+import { comparePeriods, periodAfter, periodOfDate, type LocalDate, type Period } from '../shared/index.js';
+import type { PayeeAccount, PaymentChannel } from '../disbursement/disbursement.events.js';
+import {
+  BeneficiaryEventType,
+  type AccountStatus,
+  type BeneficiaryEvent,
+  type Gender,
+  type TerminationReason,
+  type UnverifiedReason,
+} from './beneficiary.events.js';
 
 export interface Suspension {
   readonly from: Period;
@@ -10,13 +17,42 @@ export interface Suspension {
   readonly resumedFrom?: Period;
 }
 
-export interface Enrollment {
-  readonly program: string;
+export interface Termination {
+  readonly reason: TerminationReason;
+  /** The month of this date is still paid; the months after it are not. */
+  readonly effectiveDate: LocalDate;
+}
+
+/**
+ * Months a termination correction or revocation made owed again, and the day that was recorded:
+ * their arrears are due from that decision, not from the enrollment's. `through` is absent for a
+ * revocation (every later month).
+ */
+export interface Restoration {
+  readonly from: Period;
+  readonly through?: Period;
+  readonly recordedOn: LocalDate;
+}
+
+/** One enrollment decision and what happened to it: from its first month to its termination, if any. */
+export interface EnrollmentSpell {
   readonly coefficient: number;
   readonly effectiveFrom: Period;
-  readonly decision: { readonly number: string; readonly date: string };
+  readonly decision: { readonly number: string; readonly date: LocalDate };
   readonly suspensions: readonly Suspension[];
-  readonly termination?: { readonly reason: TerminationReason; readonly effectiveDate: LocalDate };
+  readonly termination?: Termination;
+  readonly restorations: readonly Restoration[];
+}
+
+/**
+ * A beneficiary's enrollment in one program. A person terminated and enrolled again has several
+ * spells, in order and never overlapping; the enrollment reads as its latest spell (the one
+ * suspend, resume, terminate, correct and revoke act on), while `spells` keeps them all for the
+ * months owed by earlier ones.
+ */
+export interface Enrollment extends EnrollmentSpell {
+  readonly program: string;
+  readonly spells: readonly EnrollmentSpell[];
 }
 
 export interface PaymentAccount {
@@ -28,6 +64,11 @@ export interface PaymentAccount {
   readonly status: AccountStatus;
   /** Order in which accounts became verified: the latest verified open account is the one paid into. */
   readonly verifiedSequence?: number;
+  /** Why it was recorded UNVERIFIED; kept after verification, for the record. */
+  readonly unverifiedReason?: UnverifiedReason;
+  /** Absent for accounts opened before maker-checker: the opener is unknown. */
+  readonly openedBy?: string;
+  readonly verifiedBy?: string;
 }
 
 export interface BeneficiaryState {
@@ -62,41 +103,79 @@ export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEve
       return { ...state, registered: true, ...event.data };
     case BeneficiaryEventType.EnrollmentStarted: {
       const { program, coefficient, effectiveFrom, decision } = event.data;
-      return withEnrollment(state, { program, coefficient, effectiveFrom: effectiveFrom as Period, decision, suspensions: [] });
+      const spell: EnrollmentSpell = {
+        coefficient,
+        effectiveFrom: effectiveFrom as Period,
+        decision: { number: decision.number, date: decision.date as LocalDate },
+        suspensions: [],
+        restorations: [],
+      };
+      // A re-enrollment after a termination is a new spell of the same enrollment.
+      const earlier = state.enrollments[program]?.spells ?? [];
+      return withEnrollment(state, { program, ...spell, spells: [...earlier, spell] });
     }
     case BeneficiaryEventType.EnrollmentSuspended: {
-      const enrollment = state.enrollments[event.data.program]!;
       const suspension = { from: event.data.effectiveFrom as Period, reason: event.data.reason };
-      return withEnrollment(state, { ...enrollment, suspensions: [...enrollment.suspensions, suspension] });
+      return withLatestSpell(state, event.data.program, (spell) => ({ ...spell, suspensions: [...spell.suspensions, suspension] }));
     }
-    case BeneficiaryEventType.EnrollmentResumed: {
-      const enrollment = state.enrollments[event.data.program]!;
-      const suspensions = enrollment.suspensions.map((suspension, index) =>
-        index === enrollment.suspensions.length - 1 ? { ...suspension, resumedFrom: event.data.effectiveFrom as Period } : suspension,
-      );
-      return withEnrollment(state, { ...enrollment, suspensions });
-    }
+    case BeneficiaryEventType.EnrollmentResumed:
+      return withLatestSpell(state, event.data.program, (spell) => ({
+        ...spell,
+        suspensions: spell.suspensions.map((suspension, index) =>
+          index === spell.suspensions.length - 1 ? { ...suspension, resumedFrom: event.data.effectiveFrom as Period } : suspension,
+        ),
+      }));
     case BeneficiaryEventType.EnrollmentTerminated: {
-      const enrollment = state.enrollments[event.data.program]!;
-      const termination = { reason: event.data.reason, effectiveDate: event.data.effectiveDate as LocalDate };
-      return withEnrollment(state, { ...enrollment, termination });
+      const termination: Termination = { reason: event.data.reason, effectiveDate: event.data.effectiveDate as LocalDate };
+      return withLatestSpell(state, event.data.program, (spell) => ({ ...spell, termination }));
+    }
+    case BeneficiaryEventType.EnrollmentTerminationCorrected: {
+      const { effectiveDate, previousEffectiveDate, recordedOn } = event.data;
+      return withLatestSpell(state, event.data.program, (spell) => {
+        const restored = monthsOwedAgain(previousEffectiveDate as LocalDate, periodOfDate(effectiveDate as LocalDate), recordedOn as LocalDate);
+        return {
+          ...spell,
+          termination: { reason: spell.termination!.reason, effectiveDate: effectiveDate as LocalDate },
+          restorations: [...spell.restorations, ...restored],
+        };
+      });
+    }
+    case BeneficiaryEventType.EnrollmentTerminationRevoked: {
+      const { revokedEffectiveDate, recordedOn } = event.data;
+      return withLatestSpell(state, event.data.program, ({ termination: _revoked, ...spell }) => ({
+        ...spell,
+        restorations: [...spell.restorations, ...monthsOwedAgain(revokedEffectiveDate as LocalDate, undefined, recordedOn as LocalDate)],
+      }));
     }
     case BeneficiaryEventType.Relocated:
       return { ...state, unitCode: event.data.toUnitCode };
     case BeneficiaryEventType.PaymentAccountOpened: {
-      const { accountId, bankCode, accountNumber, holderName, openedOn, status } = event.data;
+      const { accountId, bankCode, accountNumber, holderName, openedOn, status, unverifiedReason, openedBy } = event.data;
       const verified = status === 'VERIFIED';
       const verifications = state.verifications + (verified ? 1 : 0);
-      const account: PaymentAccount = { accountId, bankCode, accountNumber, holderName, openedOn, status, ...(verified ? { verifiedSequence: verifications } : {}) };
+      const account: PaymentAccount = {
+        accountId,
+        bankCode,
+        accountNumber,
+        holderName,
+        openedOn,
+        status,
+        ...(verified ? { verifiedSequence: verifications } : {}),
+        ...(unverifiedReason ? { unverifiedReason } : {}),
+        ...(openedBy !== undefined ? { openedBy } : {}),
+      };
       return { ...state, verifications, accounts: [...state.accounts, account] };
     }
     case BeneficiaryEventType.PaymentAccountVerified: {
       const verifications = state.verifications + 1;
+      const { accountId, verifiedBy } = event.data;
       return {
         ...state,
         verifications,
         accounts: state.accounts.map((account) =>
-          account.accountId === event.data.accountId ? { ...account, status: 'VERIFIED', verifiedSequence: verifications } : account,
+          account.accountId === accountId
+            ? { ...account, status: 'VERIFIED', verifiedSequence: verifications, ...(verifiedBy !== undefined ? { verifiedBy } : {}) }
+            : account,
         ),
       };
     }
@@ -114,30 +193,114 @@ function withEnrollment(state: BeneficiaryState, enrollment: Enrollment): Benefi
   return { ...state, enrollments: { ...state.enrollments, [enrollment.program]: enrollment } };
 }
 
+/** Suspend, resume, terminate, correct and revoke act on the latest spell. */
+function withLatestSpell(state: BeneficiaryState, program: string, change: (spell: EnrollmentSpell) => EnrollmentSpell): BeneficiaryState {
+  const { spells } = state.enrollments[program]!;
+  const latest = change(spells.at(-1)!);
+  return withEnrollment(state, { program, ...latest, spells: [...spells.slice(0, -1), latest] });
+}
+
+/** The months after the month of `endedOn` up to `through` (every later month when absent), owed again as of `recordedOn`. */
+function monthsOwedAgain(endedOn: LocalDate, through: Period | undefined, recordedOn: LocalDate): Restoration[] {
+  const from = periodAfter(periodOfDate(endedOn));
+  if (!from || (through && comparePeriods(from, through) > 0)) return [];
+  return [{ from, ...(through ? { through } : {}), recordedOn }];
+}
+
 export type Inactivity = 'NOT_ENROLLED' | 'NOT_STARTED' | 'SUSPENDED' | 'TERMINATED';
 export type ActivityInPeriod = { readonly active: true } | { readonly active: false; readonly reason: Inactivity };
 
+/** The spell in force in `period`: the latest one started by then; undefined before the first. */
+export function enrollmentSpellIn(enrollment: Enrollment, period: Period): EnrollmentSpell | undefined {
+  return enrollment.spells.findLast((spell) => comparePeriods(spell.effectiveFrom, period) <= 0);
+}
+
+function terminatedBefore(spell: EnrollmentSpell, period: Period): boolean {
+  return spell.termination !== undefined && comparePeriods(period, periodOfDate(spell.termination.effectiveDate)) > 0;
+}
+
+function suspendedIn(spell: EnrollmentSpell, period: Period): boolean {
+  return spell.suspensions.some(
+    (suspension) => comparePeriods(period, suspension.from) >= 0 && (!suspension.resumedFrom || comparePeriods(period, suspension.resumedFrom) < 0),
+  );
+}
+
 /**
- * An enrollment pays for period P when P is on or after its effective month, P is not inside a
- * suspension, and P is not after the month of its termination (the month someone dies in is
- * still paid; the months after it are not).
+ * An enrollment pays for period P when P falls in one of its spells: on or after that spell's
+ * effective month, not inside one of its suspensions, and not after the month of its termination
+ * (the month someone dies in is still paid; the months after it are not). The months between a
+ * termination and a re-enrollment are not paid.
  */
 export function enrollmentActivityIn(enrollment: Enrollment | undefined, period: Period): ActivityInPeriod {
   if (!enrollment) return { active: false, reason: 'NOT_ENROLLED' };
-  if (comparePeriods(period, enrollment.effectiveFrom) < 0) return { active: false, reason: 'NOT_STARTED' };
-  if (enrollment.termination && comparePeriods(period, periodOfDate(enrollment.termination.effectiveDate)) > 0) {
-    return { active: false, reason: 'TERMINATED' };
+  const spell = enrollmentSpellIn(enrollment, period);
+  if (!spell) return { active: false, reason: 'NOT_STARTED' };
+  if (terminatedBefore(spell, period)) return { active: false, reason: 'TERMINATED' };
+  return suspendedIn(spell, period) ? { active: false, reason: 'SUSPENDED' } : { active: true };
+}
+
+/**
+ * The termination that stops `period` being owed, if that is why it is not: what an overpayment
+ * for that month is flagged against.
+ */
+export function terminationEndingBefore(enrollment: Enrollment | undefined, period: Period): Termination | undefined {
+  const spell = enrollment && enrollmentSpellIn(enrollment, period);
+  return spell && terminatedBefore(spell, period) ? spell.termination : undefined;
+}
+
+/** The first month any spell of the enrollment owes: where a search for arrears starts. */
+export function firstOwedPeriodOf(enrollment: Enrollment): Period {
+  return enrollment.spells.reduce((first, spell) => (comparePeriods(spell.effectiveFrom, first) < 0 ? spell.effectiveFrom : first), enrollment.spells[0]!.effectiveFrom);
+}
+
+/**
+ * The date of the decision that made `period` owed: the enrollment decision of its spell, or the
+ * day a termination correction or revocation made the month owed again, whichever is later. Arrears
+ * are due from it, so that a late decision is not counted as the payment system's lateness. For a
+ * month before the first spell, the first spell's decision.
+ */
+export function decisionDateOwing(enrollment: Enrollment, period: Period): LocalDate {
+  const spell = enrollmentSpellIn(enrollment, period) ?? enrollment.spells[0]!;
+  let decided = spell.decision.date;
+  for (const restoration of spell.restorations) {
+    const covers = comparePeriods(period, restoration.from) >= 0 && (!restoration.through || comparePeriods(period, restoration.through) <= 0);
+    if (covers && restoration.recordedOn > decided) decided = restoration.recordedOn;
   }
-  const suspended = enrollment.suspensions.some(
-    (suspension) => comparePeriods(period, suspension.from) >= 0 && (!suspension.resumedFrom || comparePeriods(period, suspension.resumedFrom) < 0),
-  );
-  return suspended ? { active: false, reason: 'SUSPENDED' } : { active: true };
+  return decided;
+}
+
+export const ENROLLMENT_STATUS = { ACTIVE: 'ACTIVE', SUSPENDED: 'SUSPENDED', TERMINATED: 'TERMINATED' } as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUS)[keyof typeof ENROLLMENT_STATUS];
+
+/**
+ * The enrollment's status in `period`, the one place it is computed. TERMINATED from the month its
+ * termination takes effect (that month is still paid) until a re-enrollment starts; SUSPENDED in a
+ * month inside a suspension; otherwise ACTIVE, including before the first month (enrolled, not yet paid).
+ */
+export function enrollmentStatusOn(enrollment: Enrollment, period: Period): EnrollmentStatus {
+  const spell = enrollmentSpellIn(enrollment, period) ?? enrollment.spells[0]!;
+  if (spell.termination && comparePeriods(periodOfDate(spell.termination.effectiveDate), period) <= 0) return ENROLLMENT_STATUS.TERMINATED;
+  return suspendedIn(spell, period) ? ENROLLMENT_STATUS.SUSPENDED : ENROLLMENT_STATUS.ACTIVE;
 }
 
 /** The account a bank payment goes to: the most recently verified one that is still open. */
 export function paymentAccountOf(state: BeneficiaryState): PaymentAccount | undefined {
+  return latestVerifiedOpenAccount(state.accounts);
+}
+
+/** Where a payment that failed into `accountId` may go by bank instead: the latest other verified open account. */
+export function paymentAccountOtherThan(state: BeneficiaryState, accountId: string): PaymentAccount | undefined {
+  return latestVerifiedOpenAccount(state.accounts.filter((account) => account.accountId !== accountId));
+}
+
+/** Whether a payment may still go into `accountId`: it is open and verified. */
+export function isOpenAndVerified(state: BeneficiaryState, accountId: string): boolean {
+  return state.accounts.some((account) => account.accountId === accountId && account.status === 'VERIFIED');
+}
+
+function latestVerifiedOpenAccount(accounts: readonly PaymentAccount[]): PaymentAccount | undefined {
   let chosen: PaymentAccount | undefined;
-  for (const account of state.accounts) {
+  for (const account of accounts) {
     if (account.status === 'VERIFIED' && (!chosen || account.verifiedSequence! > chosen.verifiedSequence!)) chosen = account;
   }
   return chosen;
@@ -147,4 +310,9 @@ export function paymentAccountOf(state: BeneficiaryState): PaymentAccount | unde
 export function paymentChannelOf(state: BeneficiaryState): { channel: PaymentChannel; account?: PaymentAccount } {
   const account = paymentAccountOf(state);
   return account ? { channel: 'BANK', account } : { channel: 'CASH' };
+}
+
+/** What a disbursement records of the account it pays into; null for cash. */
+export function payeeOf(account: PaymentAccount | null | undefined): PayeeAccount | null {
+  return account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
 }

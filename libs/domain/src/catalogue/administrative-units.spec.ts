@@ -34,6 +34,15 @@ describe('when the shipped demo catalogue is loaded', () => {
     expect(catalogue.get('913').name).toBe('Huyện U Minh Thượng');
   });
 
+  it('registers people in each district, never in the province', () => {
+    for (const code of KIEN_GIANG_DISTRICTS) {
+      expect(catalogue.isDistrictLevel(code)).toBe(true);
+      expect(() => catalogue.assertRegistrable(code)).not.toThrow();
+    }
+    expect(catalogue.isDistrictLevel('91')).toBe(false);
+    expect(() => catalogue.assertRegistrable('91')).toThrow(expect.objectContaining({ field: 'unitCode', message: expect.stringContaining('91 (Tỉnh Kiên Giang)') }));
+  });
+
   it('lets a province scope see every district', () => {
     expect(catalogue.unitsWithin(['91'])).toEqual(['91', ...KIEN_GIANG_DISTRICTS]);
   });
@@ -53,6 +62,33 @@ describe('when looking a unit up', () => {
 
   it('does not echo input that is not even a unit code', () => {
     expect(() => tree.get('<b>x</b>')).toThrow(expect.objectContaining({ message: 'Unknown administrative unit' }));
+  });
+});
+
+describe('when registering someone in a unit', () => {
+  it('accepts a unit with no unit below it', () => {
+    expect(tree.isDistrictLevel('30280')).toBe(true);
+    expect(tree.isDistrictLevel('911')).toBe(true);
+    expect(tree.isDistrictLevel('760')).toBe(true);
+    expect(() => tree.assertRegistrable('30283')).not.toThrow();
+    expect(() => tree.assertRegistrable('911')).not.toThrow();
+  });
+
+  it('refuses a unit with units below it as an invalid unitCode', () => {
+    expect(tree.isDistrictLevel('91')).toBe(false);
+    expect(tree.isDistrictLevel('899')).toBe(false);
+    expect(() => tree.assertRegistrable('91')).toThrow(InvalidValue);
+    expect(() => tree.assertRegistrable('899')).toThrow(expect.objectContaining({ field: 'unitCode', message: expect.stringContaining('has units below it') }));
+  });
+
+  it('names the field it was given, for a relocation’s new unit', () => {
+    expect(() => tree.assertRegistrable('79', 'toUnitCode')).toThrow(expect.objectContaining({ field: 'toUnitCode' }));
+    expect(() => tree.assertRegistrable('901', 'toUnitCode')).toThrow(expect.objectContaining({ field: 'toUnitCode', message: 'Unknown administrative unit 901' }));
+  });
+
+  it('refuses an unknown unit, which is at no level', () => {
+    expect(tree.isDistrictLevel('901')).toBe(false);
+    expect(() => tree.assertRegistrable('901')).toThrow(expect.objectContaining({ field: 'unitCode', message: 'Unknown administrative unit 901' }));
   });
 });
 

@@ -18,7 +18,12 @@ const UNIT_KEYS = new Set(['code', 'name', 'parentCode']);
  * and covers those units and everything below them: a province officer sees every district.
  */
 export class AdministrativeUnitCatalogue {
-  private constructor(private readonly units: ReadonlyMap<string, AdministrativeUnit>) {}
+  /** Units some other unit names as its parent. */
+  private readonly withUnitsBelow: ReadonlySet<string>;
+
+  private constructor(private readonly units: ReadonlyMap<string, AdministrativeUnit>) {
+    this.withUnitsBelow = new Set([...units.values()].flatMap((unit) => (unit.parentCode === null ? [] : [unit.parentCode])));
+  }
 
   static fromUnits(units: unknown): AdministrativeUnitCatalogue {
     if (!Array.isArray(units) || units.length === 0) {
@@ -39,11 +44,11 @@ export class AdministrativeUnitCatalogue {
     return new AdministrativeUnitCatalogue(byCode);
   }
 
-  get(code: string): AdministrativeUnit {
+  get(code: string, field = 'unitCode'): AdministrativeUnit {
     const unit = this.units.get(code);
     if (unit) return unit;
     const shown = UNIT_CODE.test(code) ? ` ${code}` : '';
-    throw new InvalidValue('unitCode', `Unknown administrative unit${shown}`);
+    throw new InvalidValue(field, `Unknown administrative unit${shown}`);
   }
 
   has(code: string): boolean {
@@ -66,6 +71,27 @@ export class AdministrativeUnitCatalogue {
       if (scope.includes(code)) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether people can be registered in `code`: a known unit with no unit below it — the district
+   * level in the shipped catalogue (it would be the commune, should a catalogue list communes).
+   */
+  isDistrictLevel(code: string): boolean {
+    return this.units.has(code) && !this.withUnitsBelow.has(code);
+  }
+
+  /**
+   * PeopleAreRegisteredAtTheDistrictLevel. A person registered in a province would sit in no
+   * district's lists and payroll runs, out of sight of every district officer; so registering,
+   * enrolling or relocating someone into a unit that has units below it is refused as an invalid
+   * unitCode, as is an unknown unit.
+   */
+  assertRegistrable(code: string, field = 'unitCode'): void {
+    const unit = this.get(code, field);
+    if (this.withUnitsBelow.has(unit.code)) {
+      throw new InvalidValue(field, `People are registered in a district-level unit, not in ${unit.code} (${unit.name}), which has units below it`);
+    }
   }
 
   /** Every unit `scope` covers, in catalogue order. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { InvalidValue } from '../shared/domain-errors.js';
+import type { LocalDate } from '../shared/local-date.js';
 import { parsePeriod } from '../shared/period.js';
-import { ProgramCatalogue } from './program-catalogue.js';
+import { DEFAULT_COEFFICIENT_RANGE, ProgramCatalogue } from './program-catalogue.js';
 
 const shippedDefinitions: unknown = JSON.parse(readFileSync(new URL('../../../../config/programs.json', import.meta.url), 'utf8'));
 const period = (raw: string) => parsePeriod(raw, 'period');
@@ -74,7 +75,65 @@ describe('when the shipped program configuration is loaded', () => {
     const program = catalogue.get('MERITORIOUS');
     expect(() => (program.standardLevels as unknown as unknown[]).push({ effectiveFrom: '2025-01', amount: 1 })).toThrow(TypeError);
     expect(() => Object.assign(program, { dueDay: 1 })).toThrow(TypeError);
+    expect(() => Object.assign(program.coefficientRange, { max: 100_000 })).toThrow(TypeError);
     expect(catalogue.standardLevelIn('MERITORIOUS', period('2024-07'))).toBe(2_789_000);
+  });
+});
+
+describe('when a coefficient is given for a program', () => {
+  const catalogue = ProgramCatalogue.fromDefinitions([{ ...monthly, coefficientRange: { min: 1_000, max: 2_500 } }, newYearGift]);
+
+  it('ships 500–5000 (0.5–5.0) for both programs', () => {
+    const shipped = ProgramCatalogue.fromDefinitions(shippedDefinitions);
+    expect(shipped.get('SOCIAL_ASSISTANCE').coefficientRange).toEqual({ min: 500, max: 5_000 });
+    expect(shipped.get('MERITORIOUS').coefficientRange).toEqual({ min: 500, max: 5_000 });
+  });
+
+  it('accepts one within the program’s range, bounds included', () => {
+    for (const raw of [1_000, 1_500, 2_500]) expect(catalogue.parseCoefficientFor('SOCIAL_ASSISTANCE', raw)).toBe(raw);
+  });
+
+  it('refuses one outside the program’s range as an invalid coefficient, naming the range', () => {
+    for (const raw of [999, 2_501, 15_000]) {
+      expect(() => catalogue.parseCoefficientFor('SOCIAL_ASSISTANCE', raw)).toThrow(InvalidValue);
+      expect(() => catalogue.parseCoefficientFor('SOCIAL_ASSISTANCE', raw)).toThrow(
+        expect.objectContaining({ field: 'coefficient', message: expect.stringContaining('from 1000 to 2500') }),
+      );
+    }
+    expect(() => catalogue.parseCoefficientFor('SOCIAL_ASSISTANCE', 3_000, 'newCoefficient')).toThrow(expect.objectContaining({ field: 'newCoefficient' }));
+  });
+
+  it('uses 500–5000 for a program whose configuration names no range', () => {
+    expect(catalogue.get('NEW_YEAR_GIFT_2026').coefficientRange).toEqual(DEFAULT_COEFFICIENT_RANGE);
+    expect(DEFAULT_COEFFICIENT_RANGE).toEqual({ min: 500, max: 5_000 });
+    expect(catalogue.parseCoefficientFor('NEW_YEAR_GIFT_2026', 500)).toBe(500);
+    expect(() => catalogue.parseCoefficientFor('NEW_YEAR_GIFT_2026', 499)).toThrow(InvalidValue);
+    expect(() => catalogue.parseCoefficientFor('NEW_YEAR_GIFT_2026', 5_001)).toThrow(InvalidValue);
+  });
+
+  it('still refuses what is not a coefficient at all', () => {
+    for (const raw of ['1500', 1_500.5, null]) expect(() => catalogue.parseCoefficientFor('SOCIAL_ASSISTANCE', raw)).toThrow(InvalidValue);
+  });
+
+  it('refuses an unknown program as an invalid program', () => {
+    expect(() => catalogue.parseCoefficientFor('PENSION', 1_500)).toThrow(expect.objectContaining({ field: 'program' }));
+  });
+});
+
+describe('when a month is paid late as arrears', () => {
+  const catalogue = ProgramCatalogue.fromDefinitions([monthly]);
+  const arrearsDue = (period: string, decidedOn: string) => catalogue.arrearsDueDateOf('SOCIAL_ASSISTANCE', parsePeriod(period, 'period'), decidedOn as LocalDate);
+
+  it('is due on the first due day on or after the decision that made it owed', () => {
+    expect(arrearsDue('2024-05', '2024-08-15')).toBe('2024-09-10');
+    expect(arrearsDue('2024-05', '2024-08-05')).toBe('2024-08-10');
+    expect(arrearsDue('2024-05', '2024-08-10')).toBe('2024-08-10');
+    expect(arrearsDue('2024-05', '2024-12-11')).toBe('2025-01-10');
+  });
+
+  it('is never due before its own period’s due date, for a decision taken in advance', () => {
+    expect(arrearsDue('2024-05', '2023-12-20')).toBe('2024-05-10');
+    expect(arrearsDue('2024-05', '2024-05-10')).toBe('2024-05-10');
   });
 });
 
@@ -175,6 +234,16 @@ describe('when the configuration is bad', () => {
     refused([withoutPeriod], /ONE_OFF program must name the period/);
     refused([{ ...newYearGift, period: '2025-12' }], /no standard level is in force/);
     refused([{ ...newYearGift, period: '2026-1' }], /period/);
+  });
+
+  it('refuses a coefficient range that is not one', () => {
+    refused(withMonthly({ coefficientRange: [500, 5_000] }), /coefficientRange must be an object/);
+    refused(withMonthly({ coefficientRange: { min: 500 } }), /coefficientRange\.max/);
+    refused(withMonthly({ coefficientRange: { min: 0, max: 5_000 } }), /coefficientRange\.min/);
+    refused(withMonthly({ coefficientRange: { min: 500, max: 100_001 } }), /coefficientRange\.max/);
+    refused(withMonthly({ coefficientRange: { min: 500.5, max: 5_000 } }), /coefficientRange\.min/);
+    refused(withMonthly({ coefficientRange: { min: 5_000, max: 500 } }), /must not exceed/);
+    refused(withMonthly({ coefficientRange: { min: 500, max: 5_000, step: 1 } }), /unknown field "step"/);
   });
 
   it('refuses a MONTHLY program that names a single period', () => {

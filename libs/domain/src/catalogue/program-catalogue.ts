@@ -1,7 +1,8 @@
+import { parseCoefficient, type Coefficient } from '../shared/coefficient.js';
 import { InvalidValue } from '../shared/domain-errors.js';
-import type { LocalDate } from '../shared/local-date.js';
+import { compareLocalDates, type LocalDate } from '../shared/local-date.js';
 import type { Vnd } from '../shared/money.js';
-import { comparePeriods, dueDate, parsePeriod, type Period } from '../shared/period.js';
+import { comparePeriods, dueDate, nextPeriod, parsePeriod, periodOfDate, type Period } from '../shared/period.js';
 
 export type ProgramRecurrence = 'MONTHLY' | 'ONE_OFF';
 
@@ -13,6 +14,12 @@ export interface StandardLevelEntry {
   readonly source?: string;
 }
 
+/** The coefficients, in thousandths and inclusive, an enrollment in a program may carry. */
+export interface CoefficientRange {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** A program as configured: what it pays, from when, and on which day of the month. */
 export interface ProgramDefinition {
   readonly code: string;
@@ -22,11 +29,20 @@ export interface ProgramDefinition {
   readonly standardLevels: readonly StandardLevelEntry[];
   /** ONE_OFF only: the single period it pays. */
   readonly period?: string;
+  /** Always present once loaded: DEFAULT_COEFFICIENT_RANGE when the configuration names none. */
+  readonly coefficientRange: CoefficientRange;
 }
 
+/**
+ * 0.5 to 5.0 times the standard level: the span the decrees' coefficients fall in, so that a
+ * coefficient typed as 15000 instead of 1500 is refused rather than paid ten times over.
+ */
+export const DEFAULT_COEFFICIENT_RANGE: CoefficientRange = Object.freeze({ min: 500, max: 5_000 });
+
 const PROGRAM_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
-const PROGRAM_KEYS = new Set(['code', 'name', 'recurrence', 'dueDay', 'standardLevels', 'period']);
+const PROGRAM_KEYS = new Set(['code', 'name', 'recurrence', 'dueDay', 'standardLevels', 'period', 'coefficientRange']);
 const LEVEL_KEYS = new Set(['effectiveFrom', 'amount', 'source']);
+const RANGE_KEYS = new Set(['min', 'max']);
 
 /**
  * The programs a province pays, loaded from configuration: a new decree or a New Year gift is a
@@ -78,6 +94,33 @@ export class ProgramCatalogue {
     return dueDate(period, this.get(code).dueDay);
   }
 
+  /**
+   * When a month paid late as arrears is due: on the program's due day of the first month whose
+   * due day falls on or after `decidedOn`, the date of the decision that made the month owed —
+   * never earlier than the month's own due date. A payment cannot be late for a month before
+   * anyone decided it was owed, so reports count as late what the payment system delayed, not
+   * what the decision delayed.
+   */
+  arrearsDueDateOf(code: string, period: Period, decidedOn: LocalDate): LocalDate {
+    const own = this.dueDateOf(code, period);
+    const inDecisionMonth = this.dueDateOf(code, periodOfDate(decidedOn));
+    const afterDecision = compareLocalDates(inDecisionMonth, decidedOn) >= 0 ? inDecisionMonth : this.dueDateOf(code, nextPeriod(periodOfDate(decidedOn)));
+    return compareLocalDates(afterDecision, own) > 0 ? afterDecision : own;
+  }
+
+  /**
+   * CoefficientMustLieInTheProgramsRange: the coefficient of an enrollment in `code`, refused as
+   * invalid input (400) outside the program's configured range.
+   */
+  parseCoefficientFor(code: string, raw: unknown, field = 'coefficient'): Coefficient {
+    const { min, max } = this.get(code).coefficientRange;
+    const coefficient = parseCoefficient(raw, field);
+    if (coefficient < min || coefficient > max) {
+      throw new InvalidValue(field, `${field} for ${code} must be from ${min} to ${max} thousandths (${min / 1000}–${max / 1000} times the standard level)`);
+    }
+    return coefficient;
+  }
+
   paysIn(code: string, period: Period): boolean {
     return this.standardLevelIn(code, period) !== undefined;
   }
@@ -101,7 +144,7 @@ function programDefinition(raw: unknown, position: string): ProgramDefinition {
   const unknownKey = Object.keys(raw).find((key) => !PROGRAM_KEYS.has(key));
   if (unknownKey !== undefined) fail(`has an unknown field ${JSON.stringify(unknownKey)}`);
 
-  const { code, name, recurrence, dueDay, standardLevels, period } = raw;
+  const { code, name, recurrence, dueDay, standardLevels, period, coefficientRange } = raw;
   if (typeof code !== 'string' || !PROGRAM_CODE.test(code)) {
     fail('code must be 2–40 upper-case letters, digits or underscores, starting with a letter');
   }
@@ -123,6 +166,7 @@ function programDefinition(raw: unknown, position: string): ProgramDefinition {
   } else if (period !== undefined) {
     fail('only a ONE_OFF program has a period; a MONTHLY one pays every month its schedule covers');
   }
+  const range = coefficientRange === undefined ? DEFAULT_COEFFICIENT_RANGE : coefficientRangeOf(coefficientRange, fail);
 
   return Object.freeze({
     code: code as string,
@@ -131,7 +175,26 @@ function programDefinition(raw: unknown, position: string): ProgramDefinition {
     dueDay: dueDay as number,
     standardLevels: levels,
     ...(onlyPeriod === undefined ? {} : { period: onlyPeriod }),
+    coefficientRange: range,
   });
+}
+
+function coefficientRangeOf(raw: unknown, fail: (rule: string) => never): CoefficientRange {
+  if (!isRecord(raw)) return fail('coefficientRange must be an object { min, max }');
+  const unknownKey = Object.keys(raw).find((key) => !RANGE_KEYS.has(key));
+  if (unknownKey !== undefined) fail(`coefficientRange has an unknown field ${JSON.stringify(unknownKey)}`);
+  const bound = (value: unknown, name: string): number => {
+    // Within what any coefficient may be, so the range never admits one parseCoefficient refuses.
+    try {
+      return parseCoefficient(value, `coefficientRange.${name}`);
+    } catch (error) {
+      return fail(error instanceof InvalidValue ? error.message : `coefficientRange.${name} is not a coefficient`);
+    }
+  };
+  const min = bound(raw.min, 'min');
+  const max = bound(raw.max, 'max');
+  if (min > max) fail(`coefficientRange.min (${min}) must not exceed coefficientRange.max (${max})`);
+  return Object.freeze({ min, max });
 }
 
 function standardLevelSchedule(raw: unknown, fail: (rule: string) => never): readonly StandardLevelEntry[] {

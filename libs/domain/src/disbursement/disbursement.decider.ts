@@ -1,9 +1,12 @@
 import type { ActivityInPeriod, Inactivity } from '../beneficiary/beneficiary.state.js';
 import { unreachable, type Decider, type Decision } from '../decider.js';
-import { Conflict, NotFound, RuleViolation } from '../shared/index.js';
+import { Conflict, InvalidValue, NotFound, parseVnd, RuleViolation, type Period } from '../shared/index.js';
 import type { DisbursementCommand } from './disbursement.commands.js';
-import { DisbursementEventType, type CancellationReason, type DisbursementEvent } from './disbursement.events.js';
+import { DisbursementEventType, type CancellationReason, type DisbursementEvent, type PayeeAccount, type PaymentChannel } from './disbursement.events.js';
 import { evolveDisbursement, initialDisbursementState, type DisbursementState, type DisbursementStatus } from './disbursement.state.js';
+import { isWithinSettlementWindow, settlementWindowOf } from './settlement-window.js';
+
+type Command<Type extends DisbursementCommand['type']> = Extract<DisbursementCommand, { type: Type }>;
 
 export function decideForDisbursement(command: DisbursementCommand, state: DisbursementState): Decision<DisbursementEvent> {
   if (command.type === 'ScheduleDisbursement') {
@@ -23,42 +26,12 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       if (state.status !== 'SCHEDULED') return [];
       // The freeze: a month the enrollment is suspended or terminated for is never sent.
       if (!command.data.enrollment.active) return [cancellation(state, command.data.enrollment.reason)];
-      return [{ type: DisbursementEventType.Sent, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } }];
+      const sent: DisbursementEvent = { type: DisbursementEventType.Sent, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } };
+      if (state.channel === 'BANK' && !command.data.scheduledAccountOpen) return [toThePostOfficeInstead(state), sent];
+      return [sent];
     }
-    case 'SettleDisbursement': {
-      const { providerReference, paidAt, amount, daysLate, enrollment } = command.data;
-      if (state.status === 'PAID') {
-        // The same reference again is the paying agent repeating itself; another one is a second payment.
-        if (state.payment!.providerReference === providerReference) return [];
-        return {
-          record: [
-            {
-              type: DisbursementEventType.DuplicatePaymentRejected,
-              data: {
-                disbursementId: state.disbursementId,
-                providerReference,
-                paidAt: paidAt.toISOString(),
-                amount,
-                paidUnderReference: state.payment!.providerReference,
-              },
-            },
-          ],
-          thenRefuse: new Conflict('DUPLICATE_PAYMENT', 'The disbursement was already paid under another provider reference', {
-            disbursementId: state.disbursementId,
-            paidAt: state.payment!.paidAt,
-          }),
-        };
-      }
-      assertStatus(state, ['SENT'], 'settled');
-      assertEnrollmentActive(enrollment, state);
-      if (amount !== state.amount) {
-        throw new RuleViolation('AMOUNT_MISMATCH', `The settlement amount ${amount} differs from the disbursement amount ${state.amount}`, {
-          expectedAmount: state.amount,
-          settledAmount: amount,
-        });
-      }
-      return [{ type: DisbursementEventType.Paid, data: { attempt: state.attempt, providerReference, paidAt: paidAt.toISOString(), amount, daysLate } }];
-    }
+    case 'SettleDisbursement':
+      return settle(command, state);
     case 'FailDisbursement':
       assertStatus(state, ['SENT'], 'failed');
       if (state.channel !== 'BANK') throw new RuleViolation('NOT_A_BANK_PAYMENT', 'Only a bank transfer can fail; cash that was not collected is returned');
@@ -72,6 +45,7 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       assertStatus(state, ['FAILED', 'RETURNED', 'CANCELLED'], 'rescheduled');
       assertEnrollmentActive(command.data.enrollment, state);
       const { channel, account, reason } = command.data;
+      assertNotBackToTheFailedAccount(state, channel, account);
       return [
         { type: DisbursementEventType.Rescheduled, data: { attempt: state.attempt + 1, previousAttempt: state.attempt, channel, account, reason } },
       ];
@@ -84,7 +58,8 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       }
       return [{ type: DisbursementEventType.AssignedToRun, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } }];
     case 'CancelDisbursement':
-      if ((state.status !== 'SCHEDULED' && state.status !== 'SENT') || command.data.enrollment.active) return [];
+      // A month no longer owed is not owed late either: a failed or returned payment is cancelled too.
+      if (!MAY_BE_CANCELLED.includes(state.status) || command.data.enrollment.active) return [];
       return [cancellation(state, command.data.enrollment.reason)];
     case 'FlagOverpayment':
       if (state.status !== 'PAID' || state.overpaymentFlagged) return [];
@@ -94,10 +69,49 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
           data: {
             amount: state.payment!.amount,
             reason: `Paid for ${state.period}, after the enrollment's termination on ${command.data.terminationEffectiveDate}`,
+            reasonCode: 'TERMINATED_BEFORE_PERIOD',
             terminationEffectiveDate: command.data.terminationEffectiveDate,
           },
         },
       ];
+    case 'WithdrawOverpayment':
+      // Only the termination's flag falls with the termination: money paid after a cancellation left
+      // against the ledger's own instruction, and is settled with the paying agent, not by a correction.
+      if (!state.overpaymentFlagged || state.overpaymentReasonCode !== 'TERMINATED_BEFORE_PERIOD') return [];
+      return [{ type: DisbursementEventType.OverpaymentWithdrawn, data: { amount: state.payment!.amount, reason: command.data.reason } }];
+    case 'RelocateDisbursement':
+      // Unpaid ones move with the beneficiary; one that is out with the paying agent stays with the run that sent it.
+      if (!MOVES_WITH_THE_BENEFICIARY.includes(state.status) || state.unitCode === command.data.toUnitCode) return [];
+      return [{ type: DisbursementEventType.Relocated, data: { attempt: state.attempt, fromUnitCode: state.unitCode, toUnitCode: command.data.toUnitCode } }];
+    case 'ReleaseFromRun':
+      if (state.status !== 'SCHEDULED' || state.payrollRunId !== command.data.payrollRunId) return [];
+      return [{ type: DisbursementEventType.ReleasedFromRun, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } }];
+    case 'RecordDuplicateAttempt': {
+      const { providerReference, paidAt, usedByDisbursementId } = command.data;
+      // A refused attempt is recorded, so its numbers obey the same bounds as a payment's.
+      const amount = parseVnd(command.data.amount, 'amount');
+      if (Number.isNaN(paidAt.getTime())) throw new InvalidValue('paidAt', 'paidAt must be a point in time');
+      return {
+        record: [
+          {
+            type: DisbursementEventType.DuplicatePaymentRejected,
+            data: {
+              disbursementId: state.disbursementId,
+              providerReference,
+              paidAt: paidAt.toISOString(),
+              amount,
+              reason: 'PROVIDER_REFERENCE_IN_USE',
+              usedByDisbursementId,
+            },
+          },
+        ],
+        // Whose payment the reference settled is not this caller's business: the refusal does not say.
+        thenRefuse: new Conflict('PROVIDER_REFERENCE_IN_USE', 'The provider reference already paid another disbursement at this paying agent', {
+          disbursementId: state.disbursementId,
+          providerReference,
+        }),
+      };
+    }
     default:
       return unreachable(command);
   }
@@ -109,17 +123,110 @@ export const disbursementDecider: Decider<DisbursementCommand, DisbursementEvent
   initialState: initialDisbursementState,
 };
 
+/** Not yet paid: whatever has not reached the payee can still be stopped. */
+const MAY_BE_CANCELLED: readonly DisbursementStatus[] = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'];
+const MOVES_WITH_THE_BENEFICIARY: readonly DisbursementStatus[] = ['SCHEDULED', 'FAILED', 'RETURNED'];
+
+function settle(command: Command<'SettleDisbursement'>, state: DisbursementState): Decision<DisbursementEvent> {
+  const { providerReference, paidAt, daysLate, enrollment, recordedAt } = command.data;
+  const amount = parseVnd(command.data.amount, 'amount');
+  assertPaidAtWithinSettlementWindow(state, paidAt, recordedAt);
+
+  if (state.status === 'PAID') {
+    const payment = state.payment!;
+    if (payment.providerReference === providerReference) {
+      // The paying agent repeating itself says the same thing; the same reference saying something else is not a repeat.
+      if (payment.amount === amount && Date.parse(payment.paidAt) === paidAt.getTime()) return [];
+      throw new Conflict('SETTLEMENT_MISMATCH', 'The provider reference was already settled with another amount or time', {
+        providerReference,
+        amount: payment.amount,
+        paidAt: payment.paidAt,
+      });
+    }
+    return {
+      record: [
+        {
+          type: DisbursementEventType.DuplicatePaymentRejected,
+          data: {
+            disbursementId: state.disbursementId,
+            providerReference,
+            paidAt: paidAt.toISOString(),
+            amount,
+            reason: 'PAID_UNDER_ANOTHER_REFERENCE',
+            paidUnderReference: payment.providerReference,
+          },
+        },
+      ],
+      thenRefuse: new Conflict('DUPLICATE_PAYMENT', 'The disbursement was already paid under another provider reference', {
+        disbursementId: state.disbursementId,
+        paidAt: payment.paidAt,
+      }),
+    };
+  }
+
+  // Money that left is never refused: a cancellation that came after sending may not have reached the paying agent.
+  const paidAfterCancellation = state.status === 'CANCELLED' && state.wasSent;
+  if (!paidAfterCancellation) assertStatus(state, ['SENT'], 'settled');
+  assertSettledAmountIsTheDisbursementAmount(state, amount);
+  const paid: DisbursementEvent = {
+    type: DisbursementEventType.Paid,
+    data: { attempt: state.attempt, providerReference, paidAt: paidAt.toISOString(), amount, daysLate },
+  };
+  if (paidAfterCancellation) return [paid, paidAfterCancellationFlag(amount, `Paid for ${state.period} after the disbursement was cancelled`)];
+  if (!enrollment.active) {
+    return [paid, paidAfterCancellationFlag(amount, `Paid for ${state.period}, a month the enrollment no longer covers (${enrollment.reason})`)];
+  }
+  return [paid];
+}
+
+function paidAfterCancellationFlag(amount: number, reason: string): DisbursementEvent {
+  return { type: DisbursementEventType.OverpaymentFlagged, data: { amount, reason, reasonCode: 'PAID_AFTER_CANCELLATION' } };
+}
+
+function toThePostOfficeInstead(state: DisbursementState): DisbursementEvent {
+  return { type: DisbursementEventType.ChannelChanged, data: { attempt: state.attempt, channel: 'CASH', account: null, reason: 'ACCOUNT_CLOSED' } };
+}
+
 function assertStatus(state: DisbursementState, allowed: readonly DisbursementStatus[], action: string): void {
   if (!allowed.includes(state.status)) {
     throw new RuleViolation(`DISBURSEMENT_${state.status}`, `A ${state.status} disbursement cannot be ${action}`, { status: state.status });
   }
 }
 
-/** Checked at scheduling, sending and settlement: no payment for a month the enrollment does not cover. */
+/** Checked at scheduling, sending and rescheduling: no new payment for a month the enrollment does not cover. */
 function assertEnrollmentActive(enrollment: ActivityInPeriod, state: DisbursementState): void {
   if (!enrollment.active) {
     throw new RuleViolation('ENROLLMENT_NOT_ACTIVE', `The ${state.program} enrollment is not active in ${state.period} (${enrollment.reason})`, {
       reason: enrollment.reason,
+    });
+  }
+}
+
+function assertSettledAmountIsTheDisbursementAmount(state: DisbursementState, amount: number): void {
+  if (amount !== state.amount) {
+    throw new RuleViolation('AMOUNT_MISMATCH', `The settlement amount ${amount} differs from the disbursement amount ${state.amount}`, {
+      expectedAmount: state.amount,
+      settledAmount: amount,
+    });
+  }
+}
+
+/** A payment is not made before the lists for its month go out, nor reported from further ahead than a clock can drift. */
+function assertPaidAtWithinSettlementWindow(state: DisbursementState, paidAt: Date, recordedAt: Date): void {
+  const window = settlementWindowOf(state.period as Period, recordedAt);
+  if (!isWithinSettlementWindow(window, paidAt)) {
+    throw new RuleViolation('PAID_AT_OUT_OF_RANGE', `paidAt must lie between ${window.from.toISOString()} and ${window.to.toISOString()}`, {
+      earliest: window.from.toISOString(),
+      latest: window.to.toISOString(),
+    });
+  }
+}
+
+/** A transfer that bounced off an account would bounce again: the new attempt goes elsewhere. */
+function assertNotBackToTheFailedAccount(state: DisbursementState, channel: PaymentChannel, account: PayeeAccount | null): void {
+  if (channel === 'BANK' && state.failedAccountId !== null && account?.accountId === state.failedAccountId) {
+    throw new RuleViolation('RESCHEDULE_TO_FAILED_ACCOUNT', 'A bank transfer failed into this account; reschedule into another verified open account or in cash', {
+      accountId: state.failedAccountId,
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.js';
+import { POST_OFFICE } from '../shared/account-number.js';
 
 /** Stored event types of the disbursement stream. These strings are contracts: never rename them. */
 export const DisbursementEventType = {
@@ -12,6 +13,10 @@ export const DisbursementEventType = {
   Cancelled: 'DisbursementCancelled',
   DuplicatePaymentRejected: 'DuplicatePaymentRejected',
   OverpaymentFlagged: 'OverpaymentFlagged',
+  OverpaymentWithdrawn: 'OverpaymentWithdrawn',
+  ChannelChanged: 'DisbursementChannelChanged',
+  Relocated: 'DisbursementRelocated',
+  ReleasedFromRun: 'DisbursementReleasedFromRun',
 } as const;
 
 export type PaymentChannel = 'BANK' | 'CASH';
@@ -21,6 +26,15 @@ export interface PayeeAccount {
   readonly accountNumber: string;
   readonly holderName: string;
 }
+
+
+/** Who executes a payment: the payment file it goes into, and the issuer of the provider reference it is settled under. */
+export function payingAgentOf(channel: PaymentChannel, account: Pick<PayeeAccount, 'bankCode'> | null): string {
+  if (channel === 'CASH') return POST_OFFICE;
+  if (!account) throw new Error('A bank payment has an account');
+  return account.bankCode;
+}
+
 export type CancellationReason = 'ENROLLMENT_SUSPENDED' | 'ENROLLMENT_TERMINATED' | 'ENROLLMENT_NOT_STARTED' | 'NOT_ENROLLED';
 
 export type DisbursementScheduled = DomainEvent<
@@ -54,15 +68,61 @@ export type DisbursementRescheduled = DomainEvent<
   { attempt: number; previousAttempt: number; channel: PaymentChannel; account: PayeeAccount | null; reason: string }
 >;
 export type DisbursementCancelled = DomainEvent<typeof DisbursementEventType.Cancelled, { attempt: number; reason: CancellationReason }>;
-/** A settlement under another reference for an already paid disbursement: refused, and kept for the reports. */
+/**
+ * Why a settlement was refused as a second payment:
+ * - PAID_UNDER_ANOTHER_REFERENCE: the disbursement was already paid under another provider reference;
+ * - PROVIDER_REFERENCE_IN_USE: the provider reference already paid another disbursement at the same paying agent.
+ */
+export type DuplicatePaymentReason = 'PAID_UNDER_ANOTHER_REFERENCE' | 'PROVIDER_REFERENCE_IN_USE';
+
+/** A settlement refused as a second payment, kept for the reports. */
 export type DuplicatePaymentRejected = DomainEvent<
   typeof DisbursementEventType.DuplicatePaymentRejected,
-  { disbursementId: string; providerReference: string; paidAt: string; amount: number; paidUnderReference: string }
+  {
+    disbursementId: string;
+    providerReference: string;
+    paidAt: string;
+    amount: number;
+    /** Absent on events written before references were reserved: PAID_UNDER_ANOTHER_REFERENCE. */
+    reason?: DuplicatePaymentReason;
+    /** The reference the disbursement was paid under (PAID_UNDER_ANOTHER_REFERENCE). */
+    paidUnderReference?: string;
+    /** The disbursement the reference already paid (PROVIDER_REFERENCE_IN_USE); an id, never a person. */
+    usedByDisbursementId?: string;
+  }
 >;
+
+/**
+ * Why a paid month is money to recover:
+ * - TERMINATED_BEFORE_PERIOD: a termination recorded later reaches back over the month;
+ * - PAID_AFTER_CANCELLATION: the paying agent paid a month that was no longer owed when the money left.
+ */
+export type OverpaymentReasonCode = 'TERMINATED_BEFORE_PERIOD' | 'PAID_AFTER_CANCELLATION';
+
 export type OverpaymentFlagged = DomainEvent<
   typeof DisbursementEventType.OverpaymentFlagged,
-  { amount: number; reason: string; terminationEffectiveDate: string }
+  {
+    amount: number;
+    reason: string;
+    /** Absent on events written before payments after cancellation were accepted: TERMINATED_BEFORE_PERIOD. */
+    reasonCode?: OverpaymentReasonCode;
+    /** The termination's effective date (TERMINATED_BEFORE_PERIOD). */
+    terminationEffectiveDate?: string;
+  }
 >;
+/** The termination that made the month an overpayment no longer stands (corrected or revoked): the month is owed again. */
+export type OverpaymentWithdrawn = DomainEvent<typeof DisbursementEventType.OverpaymentWithdrawn, { amount: number; reason: string }>;
+
+export type ChannelChangeReason = 'ACCOUNT_CLOSED';
+/** Checked again when the run is sent: a bank payment whose account was closed since goes to the Post Office. */
+export type DisbursementChannelChanged = DomainEvent<
+  typeof DisbursementEventType.ChannelChanged,
+  { attempt: number; channel: PaymentChannel; account: PayeeAccount | null; reason: ChannelChangeReason }
+>;
+/** The beneficiary moved: an unpaid disbursement moves with them; an unsent one leaves its run for the new unit's next run. */
+export type DisbursementRelocated = DomainEvent<typeof DisbursementEventType.Relocated, { attempt: number; fromUnitCode: string; toUnitCode: string }>;
+/** Its run will not send it (rejected): it waits, unassigned, for the next run of its period. */
+export type DisbursementReleasedFromRun = DomainEvent<typeof DisbursementEventType.ReleasedFromRun, { payrollRunId: string; attempt: number }>;
 
 export type DisbursementEvent =
   | DisbursementScheduled
@@ -74,4 +134,8 @@ export type DisbursementEvent =
   | DisbursementRescheduled
   | DisbursementCancelled
   | DuplicatePaymentRejected
-  | OverpaymentFlagged;
+  | OverpaymentFlagged
+  | OverpaymentWithdrawn
+  | DisbursementChannelChanged
+  | DisbursementRelocated
+  | DisbursementReleasedFromRun;

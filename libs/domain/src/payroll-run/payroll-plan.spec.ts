@@ -5,7 +5,7 @@ import { evolveBeneficiary, initialBeneficiaryState } from '../beneficiary/benef
 import { AdministrativeUnitCatalogue, ProgramCatalogue } from '../catalogue/index.js';
 import { disbursementIdFor } from '../disbursement/disbursement.stream.js';
 import type { Period } from '../shared/index.js';
-import { planPayrollFor, type PayrollScope } from './payroll-plan.js';
+import { isLargeArrears, largeArrearsOf, planPayrollFor, type PayrollScope, type PlannedDisbursement } from './payroll-plan.js';
 
 const config = (file: string) => JSON.parse(readFileSync(new URL(`../../../../config/${file}`, import.meta.url), 'utf8'));
 const catalogues = {
@@ -17,14 +17,27 @@ const registered: BeneficiaryEvent = {
   type: B.Registered,
   data: { beneficiaryId, nationalId: '091052000123', fullName: 'Bùi Trung Tài', dateOfBirth: '1952-03-14', gender: 'MALE', unitCode: '899' },
 };
-const enrolled = (program: string, effectiveFrom: string, coefficient = 1000): BeneficiaryEvent => ({
+const enrolled = (program: string, effectiveFrom: string, coefficient = 1000, decidedOn = '2023-12-20'): BeneficiaryEvent => ({
   type: B.EnrollmentStarted,
-  data: { beneficiaryId, program, unitCode: '899', coefficient, effectiveFrom, decision: { number: '1/QĐ', date: '2023-12-20' } },
+  data: { beneficiaryId, program, unitCode: '899', coefficient, effectiveFrom, decision: { number: '1/QĐ', date: decidedOn } },
+});
+const terminated = (program: string, effectiveDate: string): BeneficiaryEvent => ({
+  type: B.EnrollmentTerminated,
+  data: { beneficiaryId, program, reason: 'NO_LONGER_ELIGIBLE', effectiveDate },
 });
 const verifiedAccount: BeneficiaryEvent = {
   type: B.PaymentAccountOpened,
   data: { beneficiaryId, accountId: 'a-1', bankCode: 'VBA', accountNumber: '7700205123456', holderName: 'BUI TRUNG TAI', openedOn: '2024-03-01', status: 'VERIFIED' },
 };
+const newYearGift = {
+  code: 'NEW_YEAR_GIFT_2026',
+  name: 'Lunar New Year gift 2026',
+  recurrence: 'ONE_OFF',
+  dueDay: 25,
+  period: '2026-01',
+  standardLevels: [{ effectiveFrom: '2026-01', amount: 400_000 }],
+};
+const withGift = { ...catalogues, programs: ProgramCatalogue.fromDefinitions([...config('programs.json'), newYearGift]) };
 const beneficiary = (...events: BeneficiaryEvent[]) => [registered, ...events].reduce(evolveBeneficiary, initialBeneficiaryState());
 const scope = (period: string, overrides: Partial<PayrollScope> = {}): PayrollScope => ({ period: period as Period, program: null, unitCode: null, ...overrides });
 
@@ -115,5 +128,152 @@ describe('payroll plan', () => {
       expect(plan.planned.map((d) => d.period)).toEqual(['2024-01', '2024-02']);
       expect(planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-05')), scope('2024-04'), catalogues).skipped).toEqual(['NOT_STARTED']);
     });
+  });
+
+  describe('when an arrears month was owed only from a later decision', () => {
+    it('is due on the first due day on or after that decision, while the run’s own period keeps its due date', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-05', 1000, '2024-08-15')), scope('2024-09'), catalogues);
+      expect(plan.planned.map((d) => [d.period, d.arrears, d.dueDate])).toEqual([
+        ['2024-09', false, '2024-09-10'],
+        ['2024-05', true, '2024-09-10'],
+        ['2024-06', true, '2024-09-10'],
+        ['2024-07', true, '2024-09-10'],
+        ['2024-08', true, '2024-09-10'],
+      ]);
+    });
+
+    it('is due that month when the decision came before its due day', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-05', 1000, '2024-08-05')), scope('2024-09'), catalogues);
+      expect(plan.planned.filter((d) => d.arrears).map((d) => d.dueDate)).toEqual(['2024-08-10', '2024-08-10', '2024-08-10', '2024-08-10']);
+    });
+
+    it('is due from the day a revoked termination made the months owed again, earlier months from the enrollment', () => {
+      const revoked: BeneficiaryEvent = {
+        type: B.EnrollmentTerminationRevoked,
+        data: { beneficiaryId, program: 'MERITORIOUS', reason: 'Never terminated', revokedEffectiveDate: '2024-02-15', recordedOn: '2024-05-20' },
+      };
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-01'), terminated('MERITORIOUS', '2024-02-15'), revoked), scope('2024-06'), catalogues);
+      expect(plan.planned.map((d) => [d.period, d.dueDate])).toEqual([
+        ['2024-06', '2024-06-10'],
+        ['2024-01', '2024-01-10'],
+        ['2024-02', '2024-02-10'],
+        ['2024-03', '2024-06-10'],
+        ['2024-04', '2024-06-10'],
+        ['2024-05', '2024-06-10'],
+      ]);
+    });
+
+    it('is due from the day a corrected termination made the months owed again', () => {
+      const corrected: BeneficiaryEvent = {
+        type: B.EnrollmentTerminationCorrected,
+        data: { beneficiaryId, program: 'MERITORIOUS', effectiveDate: '2024-04-30', previousEffectiveDate: '2024-02-15', reason: 'Wrong date', recordedOn: '2024-05-08' },
+      };
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-01'), terminated('MERITORIOUS', '2024-02-15'), corrected), scope('2024-06'), catalogues);
+      expect(plan.skipped).toEqual(['TERMINATED']);
+      expect(plan.planned.map((d) => [d.period, d.dueDate])).toEqual([
+        ['2024-01', '2024-01-10'],
+        ['2024-02', '2024-02-10'],
+        ['2024-03', '2024-05-10'],
+        ['2024-04', '2024-05-10'],
+      ]);
+    });
+  });
+
+  describe('when the person was enrolled again after a termination', () => {
+    it('owes the months of both enrollments, each at its own decision’s coefficient, and none in between', () => {
+      const plan = planPayrollFor(
+        beneficiary(enrolled('MERITORIOUS', '2024-01'), terminated('MERITORIOUS', '2024-02-15'), enrolled('MERITORIOUS', '2024-05', 1_500, '2024-04-20')),
+        scope('2024-06'),
+        catalogues,
+      );
+      expect(plan.planned.map((d) => [d.period, d.amount, d.arrears, d.dueDate])).toEqual([
+        ['2024-06', 3_082_500, false, '2024-06-10'],
+        ['2024-01', 2_055_000, true, '2024-01-10'],
+        ['2024-02', 2_055_000, true, '2024-02-10'],
+        ['2024-05', 3_082_500, true, '2024-05-10'],
+      ]);
+    });
+  });
+
+  describe('when a ONE_OFF program’s period passed without paying the person', () => {
+    it('pays the gift in its own period as an ordinary payment', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-01', 1000, '2025-12-20')), scope('2026-01'), withGift);
+      expect(plan.planned.map((d) => [d.program, d.period, d.amount, d.arrears, d.dueDate])).toEqual([['NEW_YEAR_GIFT_2026', '2026-01', 400_000, false, '2026-01-25']]);
+    });
+
+    it('pays the gift missed in its month as arrears in a later run, and reports nothing skipped for the later month', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-01', 1000, '2025-12-20')), scope('2026-03'), withGift);
+      expect(plan.planned.map((d) => [d.program, d.period, d.amount, d.arrears, d.dueDate])).toEqual([['NEW_YEAR_GIFT_2026', '2026-01', 400_000, true, '2026-01-25']]);
+      expect(plan.skipped).toEqual([]);
+    });
+
+    it('makes the gift due from the decision when the person was added after its month', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-01', 1000, '2026-02-26')), scope('2026-03'), withGift);
+      expect(plan.planned.map((d) => [d.period, d.dueDate])).toEqual([['2026-01', '2026-03-25']]);
+    });
+
+    it('pays a gift only to a run that includes its program, and never before its month', () => {
+      const person = beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-01', 1000, '2025-12-20'), enrolled('MERITORIOUS', '2026-03'));
+      expect(planPayrollFor(person, scope('2026-03', { program: 'MERITORIOUS' }), withGift).planned.map((d) => d.program)).toEqual(['MERITORIOUS']);
+      expect(planPayrollFor(beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-01')), scope('2025-12'), withGift)).toEqual({ planned: [], skipped: [] });
+    });
+
+    it('owes no gift to someone whose enrollment was not active in its month', () => {
+      const lateStarter = beneficiary(enrolled('NEW_YEAR_GIFT_2026', '2026-02'));
+      expect(planPayrollFor(lateStarter, scope('2026-03'), withGift).planned).toEqual([]);
+    });
+  });
+});
+
+describe('large arrears', () => {
+  const month = (period: string, amount: number, arrears = true, who = beneficiaryId): PlannedDisbursement => ({
+    disbursementId: `${who}/${period}`,
+    beneficiaryId: who,
+    program: 'MERITORIOUS',
+    period: period as Period,
+    unitCode: '899',
+    amount,
+    channel: 'CASH',
+    account: null,
+    dueDate: `${period}-10`,
+    arrears,
+  });
+  const months = (count: number, amount: number) => Array.from({ length: count }, (_, index) => month(`2023-${String(index + 1).padStart(2, '0')}`, amount));
+
+  describe('when one person is owed more than 12 arrears months in a run', () => {
+    it('lists them with their months and total', () => {
+      expect(largeArrearsOf(months(13, 1_000_000))).toEqual({ beneficiaryId, months: 13, totalAmount: 13_000_000 });
+    });
+  });
+
+  describe('when one person is owed more than 50,000,000 VND of arrears in a run', () => {
+    it('lists them, however few the months', () => {
+      expect(largeArrearsOf([month('2024-01', 30_000_000), month('2024-02', 20_000_001)])).toEqual({ beneficiaryId, months: 2, totalAmount: 50_000_001 });
+    });
+  });
+
+  describe('when the arrears stay within both bounds', () => {
+    it('lists nothing at exactly 12 months or exactly 50,000,000 VND', () => {
+      expect(largeArrearsOf(months(12, 4_000_000))).toBeUndefined();
+      expect(largeArrearsOf([month('2024-01', 25_000_000), month('2024-02', 25_000_000)])).toBeUndefined();
+      expect(isLargeArrears({ months: 12, totalAmount: 50_000_000 })).toBe(false);
+      expect(isLargeArrears({ months: 13, totalAmount: 0 })).toBe(true);
+      expect(isLargeArrears({ months: 1, totalAmount: 50_000_001 })).toBe(true);
+    });
+
+    it('does not count the run’s own period, which is no arrears', () => {
+      expect(largeArrearsOf([...months(12, 1_000_000), month('2024-04', 1_000_000, false)])).toBeUndefined();
+      expect(largeArrearsOf([month('2024-04', 60_000_000, false)])).toBeUndefined();
+      expect(largeArrearsOf([])).toBeUndefined();
+    });
+  });
+
+  it('counts a month owed by two programs twice, as it pays twice', () => {
+    const twoPrograms = months(7, 1_000_000).flatMap((d) => [d, { ...d, program: 'SOCIAL_ASSISTANCE', disbursementId: `${d.disbursementId}/sa` }]);
+    expect(largeArrearsOf(twoPrograms)).toEqual({ beneficiaryId, months: 14, totalAmount: 14_000_000 });
+  });
+
+  it('takes the disbursements of one person only', () => {
+    expect(() => largeArrearsOf([month('2024-01', 1), month('2024-02', 1, true, 'b-2')])).toThrow(/one beneficiary/);
   });
 });

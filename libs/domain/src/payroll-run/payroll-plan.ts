@@ -1,8 +1,20 @@
-import { enrollmentActivityIn, paymentChannelOf, type BeneficiaryState, type Inactivity } from '../beneficiary/beneficiary.state.js';
+import {
+  decisionDateOwing,
+  enrollmentActivityIn,
+  enrollmentSpellIn,
+  firstOwedPeriodOf,
+  payeeOf,
+  paymentChannelOf,
+  type BeneficiaryState,
+  type Inactivity,
+} from '../beneficiary/beneficiary.state.js';
 import type { AdministrativeUnitCatalogue, ProgramCatalogue } from '../catalogue/index.js';
 import type { PayeeAccount, PaymentChannel } from '../disbursement/disbursement.events.js';
 import { disbursementIdFor } from '../disbursement/disbursement.stream.js';
 import { comparePeriods, entitlementFor, periodsFromTo, previousPeriod, type Coefficient, type Period } from '../shared/index.js';
+import type { LargeArrears } from './payroll-run.events.js';
+
+export type { LargeArrears } from './payroll-run.events.js';
 
 export interface PayrollScope {
   readonly period: Period;
@@ -38,16 +50,19 @@ export interface Catalogues {
 
 /**
  * What a payroll run owes one beneficiary: for each enrollment in scope, the run's period if the
- * enrollment pays in it, and every earlier period since the enrollment took effect that it paid in
- * (arrears; those already disbursed are dropped by the uniqueness of their streams). The amount is
- * always the entitlement in force in that period — operators never type an amount.
+ * enrollment pays in it, and every earlier period since the enrollment first took effect that it
+ * paid in (arrears; those already disbursed are dropped by the uniqueness of their streams) — a
+ * ONE_OFF program's single period too, when the run for it came and went without this person. The
+ * amount is always the entitlement in force in that period, at the coefficient of the enrollment
+ * decision covering it — operators never type an amount. The run's own period is due on its due
+ * date; an arrears month from the decision that made it owed.
  */
 export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScope, { programs, units }: Catalogues): BeneficiaryPayrollPlan {
   if (!beneficiary.registered) return { planned: [], skipped: [] };
   if (scope.unitCode && !units.isWithinScope(beneficiary.unitCode, [scope.unitCode])) return { planned: [], skipped: [] };
 
   const { channel, account } = paymentChannelOf(beneficiary);
-  const payee = account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
+  const payee = payeeOf(account);
   const planned: PlannedDisbursement[] = [];
   const skipped: SkipReason[] = [];
 
@@ -56,7 +71,8 @@ export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScop
     const disbursementFor = (period: Period, arrears: boolean): PlannedDisbursement | SkipReason => {
       const level = programs.standardLevelIn(enrollment.program, period);
       if (level === undefined) return 'NO_STANDARD_LEVEL';
-      const amount = entitlementFor(enrollment.coefficient as Coefficient, level);
+      const coefficient = (enrollmentSpellIn(enrollment, period) ?? enrollment).coefficient;
+      const amount = entitlementFor(coefficient as Coefficient, level);
       if (amount === 0) return 'ZERO_ENTITLEMENT';
       return {
         disbursementId: disbursementIdFor(beneficiary.beneficiaryId, enrollment.program, period),
@@ -67,23 +83,29 @@ export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScop
         amount,
         channel,
         account: payee,
-        dueDate: programs.dueDateOf(enrollment.program, period),
+        dueDate: arrears
+          ? programs.arrearsDueDateOf(enrollment.program, period, decisionDateOwing(enrollment, period))
+          : programs.dueDateOf(enrollment.program, period),
         arrears,
       };
     };
 
-    const current = enrollmentActivityIn(enrollment, scope.period);
-    if (!programs.paysIn(enrollment.program, scope.period)) continue;
-    if (!current.active) {
-      skipped.push(current.reason);
-    } else {
-      const outcome = disbursementFor(scope.period, false);
-      if (typeof outcome === 'string') skipped.push(outcome);
-      else planned.push(outcome);
+    // A ONE_OFF program pays in one period only: a run for any other period has nothing current to
+    // pay (and nothing to report as skipped), though it may still owe that period as arrears.
+    if (programs.paysIn(enrollment.program, scope.period)) {
+      const current = enrollmentActivityIn(enrollment, scope.period);
+      if (!current.active) {
+        skipped.push(current.reason);
+      } else {
+        const outcome = disbursementFor(scope.period, false);
+        if (typeof outcome === 'string') skipped.push(outcome);
+        else planned.push(outcome);
+      }
     }
 
-    if (comparePeriods(enrollment.effectiveFrom, scope.period) < 0) {
-      for (const period of periodsFromTo(enrollment.effectiveFrom, previousPeriod(scope.period))) {
+    const firstOwed = firstOwedPeriodOf(enrollment);
+    if (comparePeriods(firstOwed, scope.period) < 0) {
+      for (const period of periodsFromTo(firstOwed, previousPeriod(scope.period))) {
         if (!programs.paysIn(enrollment.program, period) || !enrollmentActivityIn(enrollment, period).active) continue;
         const outcome = disbursementFor(period, true);
         if (typeof outcome !== 'string') planned.push(outcome);
@@ -91,4 +113,35 @@ export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScop
     }
   }
   return { planned, skipped };
+}
+
+/** More arrears months than this, for one person in one run, are large. */
+export const LARGE_ARREARS_MONTHS = 12;
+/** More arrears than this (VND), for one person in one run, are large. */
+export const LARGE_ARREARS_AMOUNT = 50_000_000;
+
+/**
+ * LargeArrearsAreListedForTheChecker: more than 12 arrears months, or more than 50,000,000 VND, for
+ * one person in one run. A year or more of back pay is where a wrong effective month or coefficient
+ * costs most, so the run lists them and its approval must acknowledge them. `months` counts arrears
+ * disbursements: a month owed by two programs counts twice, as it pays twice.
+ */
+export function isLargeArrears({ months, totalAmount }: { readonly months: number; readonly totalAmount: number }): boolean {
+  return months > LARGE_ARREARS_MONTHS || totalAmount > LARGE_ARREARS_AMOUNT;
+}
+
+/**
+ * One person's arrears among `planned`, when they are large. Only arrears count — the run's own
+ * period is the ordinary payment. Give it what the run actually schedules for the person: an
+ * arrears month already paid is not owed again and is no part of the back pay.
+ */
+export function largeArrearsOf(planned: readonly PlannedDisbursement[]): LargeArrears | undefined {
+  const arrears = planned.filter((disbursement) => disbursement.arrears);
+  if (arrears.length === 0) return undefined;
+  const { beneficiaryId } = arrears[0]!;
+  if (arrears.some((disbursement) => disbursement.beneficiaryId !== beneficiaryId)) {
+    throw new Error('largeArrearsOf takes the disbursements of one beneficiary');
+  }
+  const owed = { months: arrears.length, totalAmount: arrears.reduce((sum, disbursement) => sum + disbursement.amount, 0) };
+  return isLargeArrears(owed) ? { beneficiaryId, ...owed } : undefined;
 }

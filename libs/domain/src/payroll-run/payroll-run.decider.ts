@@ -1,5 +1,5 @@
 import { unreachable, type Decider } from '../decider.js';
-import { Conflict, NotFound, RuleViolation } from '../shared/index.js';
+import { Conflict, InvalidValue, NotFound, RuleViolation } from '../shared/index.js';
 import {
   PayrollRunEventType,
   type PaymentFileSummary,
@@ -8,7 +8,7 @@ import {
   type SchedulingSummary,
 } from './payroll-run.events.js';
 
-export type PayrollRunStatus = 'SCHEDULING' | 'SCHEDULED' | 'APPROVED' | 'SENT' | 'ABANDONED';
+export type PayrollRunStatus = 'SCHEDULING' | 'SCHEDULED' | 'APPROVED' | 'SENT' | 'ABANDONED' | 'REJECTED';
 
 export interface PayrollRunState {
   readonly exists: boolean;
@@ -21,6 +21,7 @@ export interface PayrollRunState {
   readonly approvedBy?: string;
   /** The run that took over the disbursements of this one, abandoned while scheduling. */
   readonly takenOverBy?: string;
+  readonly rejection?: { readonly rejectedBy: string; readonly reason: string };
   readonly sent?: { readonly sentBy: string; readonly sent: number; readonly cancelled: number; readonly paymentFiles: readonly PaymentFileSummary[] };
 }
 
@@ -28,7 +29,12 @@ export type PayrollRunCommand =
   | { readonly type: 'CreatePayrollRun'; readonly data: PayrollRunScope & { readonly runId: string; readonly createdBy: string } }
   | { readonly type: 'IncludeDisbursements'; readonly data: { readonly disbursementIds: readonly string[] } }
   | { readonly type: 'CompleteScheduling'; readonly data: SchedulingSummary }
-  | { readonly type: 'ApprovePayrollRun'; readonly data: { readonly approvedBy: string } }
+  | {
+      readonly type: 'ApprovePayrollRun';
+      /** acknowledgeLargeArrears: the checker has seen the run's large arrears; needed when it lists any. */
+      readonly data: { readonly approvedBy: string; readonly acknowledgeLargeArrears: boolean };
+    }
+  | { readonly type: 'RejectPayrollRun'; readonly data: { readonly rejectedBy: string; readonly reason: string } }
   | { readonly type: 'AbandonPayrollRun'; readonly data: { readonly takenOverBy: string } }
   | {
       readonly type: 'RecordPayrollRunSent';
@@ -60,6 +66,8 @@ export function evolvePayrollRun(state: PayrollRunState, event: PayrollRunEvent)
       return { ...state, status: 'SENT', sent: event.data };
     case PayrollRunEventType.Abandoned:
       return { ...state, status: 'ABANDONED', takenOverBy: event.data.takenOverBy };
+    case PayrollRunEventType.Rejected:
+      return { ...state, status: 'REJECTED', rejection: { rejectedBy: event.data.rejectedBy, reason: event.data.reason } };
     default:
       return unreachable(event);
   }
@@ -81,7 +89,13 @@ export function decideForPayrollRun(command: PayrollRunCommand, state: PayrollRu
     case 'ApprovePayrollRun':
       assertRunStatus(state, 'SCHEDULED', 'be approved');
       assertApprovedByAnotherOperator(state, command.data.approvedBy);
-      return [{ type: PayrollRunEventType.Approved, data: command.data }];
+      assertLargeArrearsAcknowledged(state, command.data.acknowledgeLargeArrears);
+      return [{ type: PayrollRunEventType.Approved, data: { approvedBy: command.data.approvedBy } }];
+    case 'RejectPayrollRun':
+      assertRunStatus(state, 'SCHEDULED', 'be rejected');
+      assertRejectedByAnotherOperator(state, command.data.rejectedBy);
+      assertRejectionReasonGiven(command.data.reason);
+      return [{ type: PayrollRunEventType.Rejected, data: { rejectedBy: command.data.rejectedBy, reason: command.data.reason } }];
     case 'AbandonPayrollRun':
       // Only a run that never finished scheduling (interrupted) is given up; asked again by the same run, nothing more happens.
       if (state.status === 'ABANDONED' && state.takenOverBy === command.data.takenOverBy) return [];
@@ -110,9 +124,41 @@ function assertApprovedByAnotherOperator(state: PayrollRunState, approvedBy: str
   }
 }
 
+/**
+ * Maker-checker decides a run's fate either way: approving or rejecting it is the second
+ * operator's call. A maker who finds a mistake in their own run asks a checker to reject it.
+ */
+function assertRejectedByAnotherOperator(state: PayrollRunState, rejectedBy: string): void {
+  if (rejectedBy === state.createdBy) {
+    throw new RuleViolation('REJECTION_BY_CREATOR', 'A payroll run must be rejected by an operator other than the one who created it', {
+      createdBy: state.createdBy,
+    });
+  }
+}
+
+/** The reason is what the maker reads to put the run right; a rejection without one tells nobody anything. */
+function assertRejectionReasonGiven(reason: string): void {
+  if (reason.trim().length === 0) throw new InvalidValue('reason', 'A rejection needs a reason');
+}
+
+/**
+ * LargeArrearsMustBeAcknowledgedOnApproval. A year or more of back pay, or tens of millions of
+ * đồng, for one person is where a wrong effective month or coefficient costs most; the checker
+ * says they saw the list before the money leaves.
+ */
+function assertLargeArrearsAcknowledged(state: PayrollRunState, acknowledged: boolean): void {
+  const listed = state.summary?.largeArrears?.length ?? 0;
+  if (listed > 0 && acknowledged !== true) {
+    throw new RuleViolation('LARGE_ARREARS_NOT_ACKNOWLEDGED', `This payroll run lists large arrears for ${listed} beneficiar${listed === 1 ? 'y' : 'ies'}; approving it needs acknowledgeLargeArrears`, {
+      largeArrears: listed,
+    });
+  }
+}
+
 function assertRunStatus(state: PayrollRunState, expected: PayrollRunStatus, action: string): void {
   if (state.status !== expected) {
-    const error = state.status === 'SENT' || state.status === 'ABANDONED' || (state.status === 'APPROVED' && expected === 'SCHEDULED') ? Conflict : RuleViolation;
+    const settled = state.status === 'SENT' || state.status === 'ABANDONED' || state.status === 'REJECTED';
+    const error = settled || (state.status === 'APPROVED' && expected === 'SCHEDULED') ? Conflict : RuleViolation;
     throw new error(`PAYROLL_RUN_${state.status}`, `A payroll run that is ${state.status} cannot ${action}`, { status: state.status });
   }
 }

@@ -7,6 +7,7 @@ export const PayrollRunEventType = {
   Approved: 'PayrollRunApproved',
   Sent: 'PayrollRunSent',
   Abandoned: 'PayrollRunAbandoned',
+  Rejected: 'PayrollRunRejected',
 } as const;
 
 export interface PayrollRunScope {
@@ -15,12 +16,23 @@ export interface PayrollRunScope {
   readonly unitCode: string | null;
 }
 
+/** One person's arrears in one run, large enough that approving the run needs them acknowledged. */
+export interface LargeArrears {
+  readonly beneficiaryId: string;
+  /** Arrears disbursements: a month owed by two programs counts twice. */
+  readonly months: number;
+  /** VND, every arrears disbursement of the person in the run. */
+  readonly totalAmount: number;
+}
+
 export interface SchedulingSummary {
   readonly scheduled: number;
   readonly alreadyScheduled: number;
   readonly arrears: number;
   readonly skipped: Readonly<Record<string, number>>;
   readonly totalAmount: number;
+  /** Absent on runs scheduled before large arrears were listed: none to acknowledge. */
+  readonly largeArrears?: readonly LargeArrears[];
 }
 
 export interface PaymentFileSummary {
@@ -46,4 +58,17 @@ export type PayrollRunSent = DomainEvent<
  */
 export type PayrollRunAbandoned = DomainEvent<typeof PayrollRunEventType.Abandoned, { takenOverBy: string }>;
 
-export type PayrollRunEvent = PayrollRunCreated | PayrollRunDisbursementsIncluded | PayrollRunScheduled | PayrollRunApproved | PayrollRunSent | PayrollRunAbandoned;
+/**
+ * The checker refused the run: it can no longer be approved or sent, and its unsent disbursements
+ * are released to the next run of its period.
+ */
+export type PayrollRunRejected = DomainEvent<typeof PayrollRunEventType.Rejected, { rejectedBy: string; reason: string }>;
+
+export type PayrollRunEvent =
+  | PayrollRunCreated
+  | PayrollRunDisbursementsIncluded
+  | PayrollRunScheduled
+  | PayrollRunApproved
+  | PayrollRunSent
+  | PayrollRunAbandoned
+  | PayrollRunRejected;

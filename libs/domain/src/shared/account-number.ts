@@ -8,8 +8,8 @@ export type BankCode = string & { readonly __brand: 'BankCode' };
 
 const ACCOUNT_NUMBER = /^\d{6,19}$/;
 const BANK_CODE = /^[A-Z0-9]{2,12}$/;
-/** The paying agent for cash; a bank account can never be "at" the Post Office. */
-const POST_OFFICE = 'POST_OFFICE';
+/** The paying agent of every cash payment (its payment file, the issuer of its references); a bank account can never be "at" the Post Office. */
+export const POST_OFFICE = 'POST_OFFICE';
 
 export function parseAccountNumber(raw: unknown): AccountNumber {
   // The message names the rule only: an account number must never reach a log or a response.

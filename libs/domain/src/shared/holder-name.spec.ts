@@ -40,6 +40,17 @@ describe('when matching an account holder to a beneficiary', () => {
     expect(holderNameMatches('TRUNG TAI BUI', 'Bùi Trung Tài')).toBe(false);
   });
 
+  it('folds typographic apostrophes to the one banks print', () => {
+    expect(bankPrintedName('H’Hen Niê')).toBe("H'HEN NIE");
+    expect(holderNameMatches("H'HEN NIE", 'H’Hen Niê')).toBe(true);
+    expect(holderNameMatches('H‘HEN NIE', "H'Hen Niê")).toBe(true);
+    expect(holderNameMatches('HʼHEN NIE', 'H’Hen Niê')).toBe(true);
+  });
+
+  it('does not drop an apostrophe: a name without one is another name', () => {
+    expect(holderNameMatches('HHEN NIE', 'H’Hen Niê')).toBe(false);
+  });
+
   it('never matches an empty name', () => {
     expect(holderNameMatches('   ', '')).toBe(false);
   });
@@ -49,6 +60,9 @@ describe('when parsing a full name', () => {
   it('accepts letters of any script, spaces, apostrophes, hyphens and dots', () => {
     expect(parseFullName('Bùi Trung Tài')).toBe('Bùi Trung Tài');
     expect(parseFullName("H'Hen Niê")).toBe("H'Hen Niê");
+    expect(parseFullName('H’Hen Niê')).toBe('H’Hen Niê');
+    expect(parseFullName('H‘Hen Niê')).toBe('H‘Hen Niê');
+    expect(parseFullName('HʼHen Niê')).toBe('HʼHen Niê');
     expect(parseFullName('Thạch Thị Sa-Ra')).toBe('Thạch Thị Sa-Ra');
     expect(parseFullName('Nguyễn T. Lan')).toBe('Nguyễn T. Lan');
     expect(parseFullName('王小明')).toBe('王小明');

@@ -1,8 +1,14 @@
 import { InvalidValue } from './domain-errors.js';
 
 /**
+ * Apostrophes as keyboards and word processors type them: ’ (U+2019, the "smart" one), ‘ (U+2018)
+ * and ʼ (U+02BC). Bank systems print the ASCII ', so 'H’Hen Niê' and 'H'HEN NIE' are one name.
+ */
+const TYPOGRAPHIC_APOSTROPHES = /[\u2019\u2018\u02BC]/g;
+
+/**
  * A name the way Vietnamese banks print it on an account: diacritics removed, Đ as D, upper-case,
- * single spaces. 'Đặng Thị Ánh' → 'DANG THI ANH'.
+ * apostrophes as ', single spaces. 'Đặng Thị Ánh' → 'DANG THI ANH'.
  */
 export function bankPrintedName(name: string): string {
   return (
@@ -10,6 +16,7 @@ export function bankPrintedName(name: string): string {
       // Đ is a letter of its own, not D plus a mark, so NFD leaves it whole. U+00D0/U+00F0 (Ð ð) are
       // look-alikes some keyboards and OCR produce for it.
       .replace(/[ĐđÐð]/g, 'D')
+      .replace(TYPOGRAPHIC_APOSTROPHES, "'")
       .normalize('NFD')
       .replace(/[\u0300-\u036f]/g, '')
       .toUpperCase()
@@ -25,8 +32,8 @@ export function holderNameMatches(holderName: string, beneficiaryFullName: strin
 }
 
 const MAX_NAME_LENGTH = 100;
-/** Letters of any script (with their combining marks), spaces, apostrophes (' ’), hyphens, dots. */
-const NAME_CHARACTERS = /^[\p{L}\p{M} '’.-]+$/u;
+/** Letters of any script (with their combining marks), spaces, apostrophes (' ’ ‘; ʼ is a letter), hyphens, dots. */
+const NAME_CHARACTERS = /^[\p{L}\p{M} '’‘.-]+$/u;
 const HAS_LETTER = /\p{L}/u;
 
 /**

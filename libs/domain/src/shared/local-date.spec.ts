@@ -6,6 +6,7 @@ import {
   daysBetween,
   daysInMonth,
   localDateInVietnam,
+  parseDateOfBirth,
   parseInstant,
   parseLocalDate,
 } from './local-date.js';
@@ -42,6 +43,39 @@ describe('when parsing a local date', () => {
     expect(() => parseLocalDate('2023-02-29', 'dateOfBirth')).toThrow(
       expect.objectContaining({ field: 'dateOfBirth', message: expect.stringContaining('has 28 days') }),
     );
+  });
+});
+
+describe('when parsing a date of birth', () => {
+  const today = date('2024-04-02');
+
+  it('accepts a date in the past, and today', () => {
+    expect(parseDateOfBirth('1952-03-14', today)).toBe('1952-03-14');
+    expect(parseDateOfBirth('2024-04-02', today)).toBe('2024-04-02');
+  });
+
+  it('refuses a date after today, without repeating it', () => {
+    expect(() => parseDateOfBirth('2024-04-03', today)).toThrow(
+      expect.objectContaining({ field: 'dateOfBirth', message: expect.stringMatching(/future/) }),
+    );
+    expect(() => parseDateOfBirth('2024-04-03', today)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('2024-04-03') }));
+  });
+
+  it('accepts exactly 130 years back and refuses a day more', () => {
+    const later = date('2031-04-02');
+    expect(parseDateOfBirth('1901-04-02', later)).toBe('1901-04-02');
+    expect(() => parseDateOfBirth('1901-04-01', later)).toThrow(expect.objectContaining({ field: 'dateOfBirth', message: expect.stringMatching(/130 years/) }));
+  });
+
+  it('counts 130 years back from 29 February as the 28th', () => {
+    const leapDay = date('2032-02-29');
+    expect(parseDateOfBirth('1902-02-28', leapDay)).toBe('1902-02-28');
+    expect(() => parseDateOfBirth('1902-02-27', leapDay)).toThrow(InvalidValue);
+  });
+
+  it('refuses what is not a calendar date, under its own field', () => {
+    expect(() => parseDateOfBirth('1952-02-30', today)).toThrow(expect.objectContaining({ field: 'dateOfBirth' }));
+    expect(() => parseDateOfBirth(19520314, today)).toThrow(InvalidValue);
   });
 });
 

@@ -22,6 +22,33 @@ export function parseLocalDate(raw: unknown, field: string): LocalDate {
   return raw as LocalDate;
 }
 
+/** No one is older than this; a date of birth further back is a typing error (1924 typed as 1824…). */
+const OLDEST_AGE_YEARS = 130;
+
+/**
+ * A date of birth: a calendar date that lies in the past — today counts, a birth on the day it is
+ * recorded has already happened — and at most 130 years before `today` (Asia/Ho_Chi_Minh, supplied
+ * by the caller). Refusals never repeat the date: it is personal data.
+ */
+export function parseDateOfBirth(raw: unknown, today: LocalDate): LocalDate {
+  const field = 'dateOfBirth';
+  const dateOfBirth = parseLocalDate(raw, field);
+  if (compareLocalDates(dateOfBirth, today) > 0) throw new InvalidValue(field, `${field} lies in the future`);
+  if (compareLocalDates(dateOfBirth, sameDayYearsBefore(today, OLDEST_AGE_YEARS)) < 0) {
+    throw new InvalidValue(field, `${field} lies more than ${OLDEST_AGE_YEARS} years back`);
+  }
+  return dateOfBirth;
+}
+
+/** The same month and day `years` earlier; 29 February becomes the 28th in a common year. */
+function sameDayYearsBefore(date: LocalDate, years: number): LocalDate {
+  const year = Number(date.slice(0, 4)) - years;
+  const month = Number(date.slice(5, 7));
+  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(year, month));
+  // Compared as text only, so a year before 1900 is fine here.
+  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}` as LocalDate;
+}
+
 export function compareLocalDates(a: LocalDate, b: LocalDate): number {
   // The fixed-width format sorts like the calendar.
   return a < b ? -1 : a > b ? 1 : 0;

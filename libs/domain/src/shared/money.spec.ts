@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCoefficient } from './coefficient.js';
 import { InvalidValue } from './domain-errors.js';
-import { entitlementFor, formatVnd, parseVnd } from './money.js';
+import { entitlementFor, formatVnd, MAX_VND, parseVnd } from './money.js';
 
 const coefficient = (raw: number) => parseCoefficient(raw);
 
@@ -9,10 +9,10 @@ describe('when parsing an amount in đồng', () => {
   it('accepts a whole, non-negative number', () => {
     expect(parseVnd(2_055_000, 'amount')).toBe(2_055_000);
     expect(parseVnd(0, 'amount')).toBe(0);
-    expect(parseVnd(Number.MAX_SAFE_INTEGER, 'amount')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseVnd(MAX_VND, 'amount')).toBe(1_000_000_000_000);
   });
 
-  it.each([-1, 0.5, 2_055_000.01, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Number.POSITIVE_INFINITY, '2055000', null])(
+  it.each([-1, 0.5, 2_055_000.01, MAX_VND + 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Number.POSITIVE_INFINITY, '2055000', null])(
     'refuses %p',
     (raw) => {
       expect(() => parseVnd(raw, 'amount')).toThrow(InvalidValue);
@@ -43,18 +43,24 @@ describe('when computing an entitlement', () => {
     expect(entitlementFor(coefficient(1333), 1_499)).toBe(1_998); // 1,998.167
   });
 
-  it('stays exact where floating point would not', () => {
-    // 1001 × 9,007,199,254,499 / 1000 = 9,016,206,453,753.499, which Math.round(c * l / 1000) makes …754.
-    expect(entitlementFor(coefficient(1001), 9_007_199_254_499)).toBe(9_016_206_453_753);
-    expect(entitlementFor(coefficient(100_000), 90_071_992_547_409)).toBe(9_007_199_254_740_900);
+  it('stays exact up to the largest amount', () => {
+    expect(entitlementFor(coefficient(1000), MAX_VND)).toBe(MAX_VND);
+    // 1999 × 500,250,124,500 / 1000 = 999,999,998,875.5, half a đồng rounded up.
+    expect(entitlementFor(coefficient(1999), 500_250_124_500)).toBe(999_999_998_876);
   });
 
   it('refuses a standard level that is not a whole number of đồng', () => {
     expect(() => entitlementFor(coefficient(1000), 0.5)).toThrow(InvalidValue);
   });
 
-  it('refuses a result too large to record exactly', () => {
-    expect(() => entitlementFor(coefficient(100_000), Number.MAX_SAFE_INTEGER)).toThrow(InvalidValue);
+  it('refuses a standard level above the largest amount', () => {
+    expect(() => entitlementFor(coefficient(1000), MAX_VND + 1)).toThrow(InvalidValue);
+  });
+
+  it('refuses an entitlement above the largest amount', () => {
+    // 100,000 × 10^12 passes 2^53 on the way: the product is exact, the result is refused.
+    expect(() => entitlementFor(coefficient(100_000), MAX_VND)).toThrow(InvalidValue);
+    expect(() => entitlementFor(coefficient(1001), MAX_VND)).toThrow(InvalidValue);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   beneficiaryIdFor,
   maskNationalId,
   parseNationalId,
+  PROVINCE_CODES,
   uuidV5,
   type Gender,
 } from './national-id.js';
@@ -61,6 +62,19 @@ describe('when a national id is malformed', () => {
 
   it.each(['000052000123', '097052000123', '999052000123'])('refuses %s, whose province code is outside 001–096', (raw) => {
     expectRefusal(raw, taiBorn1952, /province code/);
+  });
+
+  const neverIssued = '003 005 007 009 013 016 018 021 023 028 029 032 039 041 043 047 050 053 055 057 059 061 063 065 069 071 073 076 078 081 085 088 090'.split(' ');
+
+  it.each(neverIssued)('refuses province code %s, which was never issued', (code) => {
+    expectRefusal(`${code}052000123`, taiBorn1952, /province code/);
+  });
+
+  it('accepts the 63 issued codes, the first, the last and those around the gaps', () => {
+    expect(PROVINCE_CODES).toHaveLength(63);
+    for (const code of PROVINCE_CODES) expect(parseNationalId(`${code}052000123`, taiBorn1952)).toBe(`${code}052000123`);
+    expect(PROVINCE_CODES).toEqual(expect.arrayContaining(['001', '002', '004', '089', '091', '096']));
+    expect(PROVINCE_CODES.filter((code) => neverIssued.includes(code))).toEqual([]);
   });
 
   it.each(['091452000123', '091952000123'])('refuses %s, whose century/gender code is not 0–3', (raw) => {

@@ -19,8 +19,21 @@ export type Gender = 'MALE' | 'FEMALE';
 export const BENEFICIARY_NAMESPACE = 'cb4114ad-8f3d-4a44-ba5d-fa4b2d2d7195';
 
 const TWELVE_DIGITS = /^\d{12}$/;
-const FIRST_PROVINCE_CODE = 1;
-const LAST_PROVINCE_CODE = 96;
+
+/**
+ * Codes between 001 and 096 that were never issued to a province (Circular 07/2016/TT-BCA, annex 1,
+ * numbers the 63 provinces with gaps). An id keeps its code when provinces merge, so this list
+ * never shrinks or grows with the map.
+ */
+const NEVER_ISSUED_PROVINCE_CODES: ReadonlySet<string> = new Set(
+  '003 005 007 009 013 016 018 021 023 028 029 032 039 041 043 047 050 053 055 057 059 061 063 065 069 071 073 076 078 081 085 088 090'.split(' '),
+);
+
+/** The 63 province codes an id can start with. */
+export const PROVINCE_CODES: readonly string[] = Array.from({ length: 96 }, (_, index) => String(index + 1).padStart(3, '0')).filter(
+  (code) => !NEVER_ISSUED_PROVINCE_CODES.has(code),
+);
+const ISSUED_PROVINCE_CODES: ReadonlySet<string> = new Set(PROVINCE_CODES);
 
 /** Digit 4 of the id: who was born when. Codes 4–9 (born 2100 or later) cannot occur yet. */
 const CENTURY_GENDER_CODES: Readonly<Record<string, { centuryStart: number; gender: Gender }>> = {
@@ -38,9 +51,8 @@ export function parseNationalId(raw: unknown, person: { dateOfBirth: LocalDate; 
   if (typeof raw !== 'string' || !TWELVE_DIGITS.test(raw)) {
     throw new InvalidValue('nationalId', 'nationalId must be exactly 12 digits');
   }
-  const provinceCode = Number(raw.slice(0, 3));
-  if (provinceCode < FIRST_PROVINCE_CODE || provinceCode > LAST_PROVINCE_CODE) {
-    throw new InvalidValue('nationalId', 'nationalId digits 1–3 must be a province code from 001 to 096');
+  if (!ISSUED_PROVINCE_CODES.has(raw.slice(0, 3))) {
+    throw new InvalidValue('nationalId', 'nationalId digits 1–3 must be a province code issued by the Ministry of Public Security (001–096, 63 codes)');
   }
   const encoded = CENTURY_GENDER_CODES[raw[3]!];
   if (!encoded) {

@@ -68,7 +68,7 @@ describeWithPostgres('PostgreSQL read-model store', postgres, () => {
       const schema = `${scratch.schema}_fresh`;
       const [first, second] = await Promise.all([PostgresReadModelStore.open(url, { schema }), PostgresReadModelStore.open(url, { schema })]);
       try {
-        expect(await first.query('SELECT version FROM read_model_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(await first.query('SELECT version FROM read_model_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
         const tables = await first.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name', [schema]);
         expect(tables.map((row) => row.table_name)).toEqual(
           [...READ_MODEL_TABLES.map((table) => table.name), 'projection_checkpoints', 'read_model_migrations'].sort(),
@@ -125,6 +125,22 @@ describeWithPostgres('PostgreSQL read-model store', postgres, () => {
       await scratch.store.apply([], 2n ** 62n + 1n);
       expect(await scratch.store.checkpoint()).toBe(2n ** 62n + 1n);
       await scratch.store.ping();
+    });
+  });
+
+  describe('when a batch fails', () => {
+    it('tells a refused value (the projector halts) from a server it cannot reach (tried again)', async () => {
+      await scratch.store.reset();
+      const row = { disbursement_id: 'd1', amount: 1e21 };
+      const refused = await scratch.store.apply([{ kind: 'upsert', table: 'disbursements', row }], 1n).catch((error: unknown) => error);
+      expect(refused).toHaveProperty('code', expect.stringMatching(/^22/));
+      expect(scratch.store.isConnectionLost(refused)).toBe(false);
+      expect(await scratch.store.checkpoint()).toBe(-1n);
+
+      const unreachable = new URL(postgresUrl());
+      unreachable.port = '1';
+      const lost = await PostgresReadModelStore.open(unreachable.toString()).catch((error: unknown) => error);
+      expect(scratch.store.isConnectionLost(lost)).toBe(true);
     });
   });
 });

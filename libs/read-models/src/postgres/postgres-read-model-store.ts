@@ -3,6 +3,7 @@ import { READ_MODEL_TABLES, type ColumnType } from '../read-model-schema.js';
 import { PROJECTION_NAME, type ReadModelStore } from '../read-model-store.js';
 import type { RowChange, SqlValue } from '../row-changes.js';
 import { schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
+import { isPostgresConnectionLost } from './postgres-errors.js';
 import { toNumberedPlaceholders } from './placeholders.js';
 import { planRowChanges, tableShape, type PlanStep } from '../row-change-plan.js';
 
@@ -121,6 +122,10 @@ export class PostgresReadModelStore implements ReadModelStore {
     if (count !== parameters.length) throw new Error(`The query has ${count} placeholders but ${parameters.length} parameters`);
     const { rows } = await this.pool.query({ text, values: [...parameters] });
     return rows as T[];
+  }
+
+  isConnectionLost(error: unknown): boolean {
+    return isPostgresConnectionLost(error);
   }
 
   async ping(): Promise<void> {

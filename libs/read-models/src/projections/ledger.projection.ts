@@ -1,27 +1,40 @@
 import {
+  aggregateOfStream,
+  AccountNumberEventType as A,
   BeneficiaryEventType as B,
   DisbursementEventType as D,
   PayrollRunEventType as P,
+  ProviderReferenceEventType as R,
   upcast,
+  type AccountNumberEvent,
   type BeneficiaryEvent,
   type DisbursementEvent,
   type PayrollRunEvent,
+  type ProviderReferenceEvent,
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import type { RowChange } from '../row-changes.js';
+import type { RowChange, SqlValue } from '../row-changes.js';
 
-type LedgerEvent = BeneficiaryEvent | DisbursementEvent | PayrollRunEvent;
+type LedgerEvent = BeneficiaryEvent | DisbursementEvent | PayrollRunEvent | ProviderReferenceEvent | AccountNumberEvent;
 
 /**
  * The read models as a function of one event: the row changes it implies. Applying the same event
  * twice gives the same rows, and the store writes the checkpoint in the same transaction, so a
  * crash never double counts.
+ *
+ * Rows matched by what they hold rather than by key — the open suspension a resumption ends, the
+ * spell a termination ends, the termination a correction moves — are those of the enrollment's
+ * latest spell, which is all its events act on. A batch applied again after a crash may reach a
+ * row its first application did not: one created later in the same batch. So the events that
+ * create such rows (EnrollmentStarted, EnrollmentSuspended) write them whole, setting again
+ * whatever an earlier event of the batch may have touched.
  */
 export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
   const event = upcast(recorded) as LedgerEvent;
   const position = recorded.globalPosition.toString();
-  const disbursementId = recorded.streamName.startsWith('disbursement-') ? recorded.streamName.slice('disbursement-'.length) : '';
-  const runId = recorded.streamName.startsWith('payroll-run-') ? recorded.streamName.slice('payroll-run-'.length) : '';
+  const stream = aggregateOfStream(recorded.streamName);
+  const disbursementId = stream?.aggregate === 'disbursement' ? stream.id : '';
+  const runId = stream?.aggregate === 'payrollRun' ? stream.id : '';
 
   switch (event.type) {
     case B.Registered: {
@@ -35,7 +48,8 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       ];
     }
     case B.EnrollmentStarted: {
-      const { beneficiaryId, program, unitCode, coefficient, effectiveFrom } = event.data;
+      // The first enrollment in a program, or a re-enrollment after a termination: a new spell either way.
+      const { beneficiaryId, program, unitCode, coefficient, effectiveFrom, decision } = event.data;
       return [
         {
           kind: 'upsert',
@@ -52,28 +66,83 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             termination_reason: null,
           },
         },
-      ];
-    }
-    case B.EnrollmentSuspended:
-      return [{ kind: 'update', table: 'enrollments', where: { beneficiary_id: event.data.beneficiaryId, program: event.data.program }, set: { status: 'SUSPENDED', suspended_from: event.data.effectiveFrom } }];
-    case B.EnrollmentResumed:
-      return [{ kind: 'update', table: 'enrollments', where: { beneficiary_id: event.data.beneficiaryId, program: event.data.program }, set: { status: 'ACTIVE', suspended_from: null } }];
-    case B.EnrollmentTerminated:
-      return [
         {
-          kind: 'update',
-          table: 'enrollments',
-          where: { beneficiary_id: event.data.beneficiaryId, program: event.data.program },
-          set: { status: 'TERMINATED', terminated_on: event.data.effectiveDate, termination_reason: event.data.reason },
+          kind: 'upsert',
+          table: 'enrollment_spells',
+          row: {
+            beneficiary_id: beneficiaryId,
+            program,
+            effective_from: effectiveFrom,
+            coefficient,
+            decision_number: decision.number,
+            decision_date: decision.date,
+            started_position: position,
+            terminated_on: null,
+            termination_reason: null,
+          },
         },
       ];
+    }
+    case B.EnrollmentSuspended: {
+      const { beneficiaryId, program, effectiveFrom, reason } = event.data;
+      return [
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'SUSPENDED', suspended_from: effectiveFrom } },
+        {
+          // Whole, not insert-if-absent: see "matched by what they hold" above projectLedgerEvent.
+          kind: 'upsert',
+          table: 'enrollment_suspensions',
+          row: { beneficiary_id: beneficiaryId, program, position, suspended_from: effectiveFrom, reason, resumed_from: null, ended_by_termination_on: null },
+        },
+      ];
+    }
+    case B.EnrollmentResumed: {
+      const { beneficiaryId, program, effectiveFrom } = event.data;
+      return [
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'ACTIVE', suspended_from: null } },
+        { kind: 'update', table: 'enrollment_suspensions', where: openSuspensionOf(beneficiaryId, program), set: { resumed_from: effectiveFrom } },
+      ];
+    }
+    case B.EnrollmentTerminated: {
+      // Ends the latest spell, the only one not terminated yet; an open suspension ends with it.
+      const { beneficiaryId, program, effectiveDate, reason } = event.data;
+      return [
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'TERMINATED', terminated_on: effectiveDate, termination_reason: reason } },
+        { kind: 'update', table: 'enrollment_spells', where: { beneficiary_id: beneficiaryId, program, terminated_on: null }, set: { terminated_on: effectiveDate, termination_reason: reason } },
+        { kind: 'update', table: 'enrollment_suspensions', where: openSuspensionOf(beneficiaryId, program), set: { ended_by_termination_on: effectiveDate } },
+      ];
+    }
+    case B.EnrollmentTerminationCorrected: {
+      // The latest spell's termination: terminations of different spells never share a date.
+      const { beneficiaryId, program, effectiveDate, previousEffectiveDate } = event.data;
+      return [
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { terminated_on: effectiveDate } },
+        { kind: 'update', table: 'enrollment_spells', where: { beneficiary_id: beneficiaryId, program, terminated_on: previousEffectiveDate }, set: { terminated_on: effectiveDate } },
+        {
+          kind: 'update',
+          table: 'enrollment_suspensions',
+          where: { beneficiary_id: beneficiaryId, program, ended_by_termination_on: previousEffectiveDate },
+          set: { ended_by_termination_on: effectiveDate },
+        },
+      ];
+    }
+    case B.EnrollmentTerminationRevoked: {
+      // As if never terminated: a suspension open at the termination is open again.
+      const { beneficiaryId, program, revokedEffectiveDate } = event.data;
+      const enrollment = { beneficiary_id: beneficiaryId, program };
+      return [
+        { kind: 'update', table: 'enrollments', where: enrollment, set: { status: 'SUSPENDED', terminated_on: null, termination_reason: null } },
+        { kind: 'update', table: 'enrollments', where: { ...enrollment, suspended_from: null }, set: { status: 'ACTIVE' } },
+        { kind: 'update', table: 'enrollment_spells', where: { ...enrollment, terminated_on: revokedEffectiveDate }, set: { terminated_on: null, termination_reason: null } },
+        { kind: 'update', table: 'enrollment_suspensions', where: { ...enrollment, ended_by_termination_on: revokedEffectiveDate }, set: { ended_by_termination_on: null } },
+      ];
+    }
     case B.Relocated:
       return [
         { kind: 'update', table: 'beneficiaries', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
         { kind: 'update', table: 'enrollments', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
       ];
     case B.PaymentAccountOpened: {
-      const { accountId, beneficiaryId, bankCode, accountNumber, holderName, openedOn, status } = event.data;
+      const { accountId, beneficiaryId, bankCode, accountNumber, holderName, openedOn, status, unverifiedReason, openedBy } = event.data;
       return [
         {
           kind: 'upsert',
@@ -87,12 +156,22 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             opened_on: openedOn,
             status,
             verified_position: status === 'VERIFIED' ? position : null,
+            unverified_reason: unverifiedReason ?? null,
+            opened_by: openedBy ?? null,
+            verified_by: null,
           },
         },
       ];
     }
     case B.PaymentAccountVerified:
-      return [{ kind: 'update', table: 'payment_accounts', where: { account_id: event.data.accountId }, set: { status: 'VERIFIED', verified_position: position } }];
+      return [
+        {
+          kind: 'update',
+          table: 'payment_accounts',
+          where: { account_id: event.data.accountId },
+          set: { status: 'VERIFIED', verified_position: position, verified_by: event.data.verifiedBy ?? null },
+        },
+      ];
     case B.PaymentAccountClosed:
       return [{ kind: 'update', table: 'payment_accounts', where: { account_id: event.data.accountId }, set: { status: 'CLOSED' } }];
 
@@ -122,6 +201,8 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             overpayment: false,
             termination_date: null,
             updated_position: position,
+            overpayment_reason: null,
+            channel_change_reason: null,
           },
         },
       ];
@@ -138,12 +219,20 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       return [disbursementUpdate(disbursementId, position, { status: 'RETURNED' })];
     case D.Rescheduled:
       return [
-        disbursementUpdate(disbursementId, position, { status: 'SCHEDULED', attempt: event.data.attempt, channel: event.data.channel, bank_code: event.data.account?.bankCode ?? null, payroll_run_id: null }),
+        disbursementUpdate(disbursementId, position, {
+          status: 'SCHEDULED',
+          attempt: event.data.attempt,
+          channel: event.data.channel,
+          bank_code: event.data.account?.bankCode ?? null,
+          payroll_run_id: null,
+          channel_change_reason: null,
+        }),
       ];
     case D.Cancelled:
+      // Also a FAILED or RETURNED month no longer owed: no longer late, no longer to pay.
       return [disbursementUpdate(disbursementId, position, { status: 'CANCELLED' })];
     case D.DuplicatePaymentRejected: {
-      const { providerReference, paidUnderReference, amount, paidAt } = event.data;
+      const { providerReference, paidUnderReference, amount, paidAt, reason } = event.data;
       return [
         {
           kind: 'insert',
@@ -152,16 +241,38 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             position,
             disbursement_id: disbursementId,
             provider_reference: providerReference,
-            paid_under_reference: paidUnderReference,
+            paid_under_reference: paidUnderReference ?? null,
             amount,
             paid_at: paidAt,
             recorded_at: recorded.recordedAt.toISOString(),
+            reason: reason ?? 'PAID_UNDER_ANOTHER_REFERENCE',
           },
         },
       ];
     }
     case D.OverpaymentFlagged:
-      return [disbursementUpdate(disbursementId, position, { overpayment: true, termination_date: event.data.terminationEffectiveDate })];
+      return [
+        disbursementUpdate(disbursementId, position, {
+          overpayment: true,
+          overpayment_reason: event.data.reasonCode ?? 'TERMINATED_BEFORE_PERIOD',
+          termination_date: event.data.terminationEffectiveDate ?? null,
+        }),
+      ];
+    case D.OverpaymentWithdrawn:
+      // The termination that made the month an overpayment no longer stands: owed after all, nothing to recover.
+      return [disbursementUpdate(disbursementId, position, { overpayment: false, overpayment_reason: null, termination_date: null })];
+    case D.ChannelChanged:
+      return [
+        disbursementUpdate(disbursementId, position, { channel: event.data.channel, bank_code: event.data.account?.bankCode ?? null, channel_change_reason: event.data.reason }),
+      ];
+    case D.Relocated:
+      return [
+        disbursementUpdate(disbursementId, position, { unit_code: event.data.toUnitCode }),
+        // An unsent attempt leaves its run for the new unit's next run; a failed or returned one keeps the run that sent it.
+        { kind: 'update', table: 'disbursements', where: { disbursement_id: disbursementId, status: 'SCHEDULED' }, set: { payroll_run_id: null } },
+      ];
+    case D.ReleasedFromRun:
+      return [disbursementUpdate(disbursementId, position, { payroll_run_id: null })];
 
     case P.Created: {
       const { runId: id, period, program, unitCode, createdBy } = event.data;
@@ -183,6 +294,9 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             total_amount: 0,
             sent: 0,
             cancelled: 0,
+            large_arrears: 0,
+            rejected_by: null,
+            rejection_reason: null,
           },
         },
       ];
@@ -197,6 +311,7 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
           already_scheduled: event.data.alreadyScheduled,
           arrears: event.data.arrears,
           total_amount: event.data.totalAmount,
+          large_arrears: event.data.largeArrears?.length ?? 0,
         }),
       ];
     case P.Approved:
@@ -205,13 +320,28 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       return [runUpdate(runId, { status: 'SENT', sent: event.data.sent, cancelled: event.data.cancelled })];
     case P.Abandoned:
       return [runUpdate(runId, { status: 'ABANDONED' })];
-    default:
+    case P.Rejected:
+      return [runUpdate(runId, { status: 'REJECTED', rejected_by: event.data.rejectedBy, rejection_reason: event.data.reason })];
+
+    // Reservations that keep a provider reference or an account number to one holder: the write
+    // side's uniqueness, which no report needs.
+    case R.Claimed:
+    case A.Claimed:
+    case A.Released:
       return [];
+    default:
+      return notProjected(event);
   }
 }
 
+/** Every event type of the ledger has its case above (the compiler checks); one it does not know, written by a newer ledger, has no rows here. */
+const notProjected = (_event: never): RowChange[] => [];
+
+/** The suspension of a program that is open: not resumed, and its spell not terminated. */
+const openSuspensionOf = (beneficiaryId: string, program: string) => ({ beneficiary_id: beneficiaryId, program, resumed_from: null, ended_by_termination_on: null });
+
 // Module-level rather than closures made per event: a rebuild projects millions of events.
-const disbursementUpdate = (disbursementId: string, position: string, set: Record<string, string | number | boolean | null>): RowChange => ({
+const disbursementUpdate = (disbursementId: string, position: string, set: Record<string, SqlValue>): RowChange => ({
   kind: 'update',
   table: 'disbursements',
   where: { disbursement_id: disbursementId },

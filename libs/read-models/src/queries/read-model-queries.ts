@@ -64,6 +64,9 @@ export interface AccountRow {
   holder_name: string;
   status: string;
   verified_position: number | string | null;
+  unverified_reason: string | null;
+  opened_by: string | null;
+  verified_by: string | null;
 }
 export interface DisbursementRow {
   disbursement_id: string;
@@ -84,6 +87,10 @@ export interface DisbursementRow {
   provider_reference: string | null;
   overpayment: number | boolean;
   termination_date: string | null;
+  /** TERMINATED_BEFORE_PERIOD or PAID_AFTER_CANCELLATION while `overpayment`. */
+  overpayment_reason: string | null;
+  /** ACCOUNT_CLOSED when the current attempt went to the Post Office at sending. */
+  channel_change_reason: string | null;
 }
 
 /** The read side's questions, in SQL both stores understand. */
@@ -161,24 +168,53 @@ export class ReadModelQueries {
     return where;
   }
 
-  /** Cashless coverage per unit and program: active beneficiaries, verified accounts, share paid by bank in the latest period. */
-  async coverage(filter: { units?: readonly string[]; program?: string }) {
-    const where = new Where().add("e.status = 'ACTIVE'").in('e.unit_code', filter.units);
+  /**
+   * Cashless coverage per unit and program as of a period: the beneficiaries active in it, how many
+   * of them have a verified account, and the share paid by bank in that unit's latest period with
+   * payments, up to it.
+   *
+   * The period is `filter.period`, else `currentPeriod`: the caller's today in Asia/Ho_Chi_Minh, as
+   * the read models know no clock. A person is active in a period when a spell of their enrollment
+   * has started by then and its status in that month (enrollmentStatusOn's rule) is ACTIVE: a
+   * suspension or termination counts from the month it takes effect, not from the day it was
+   * recorded, and a person enrolled again after a termination counts from the new spell's month.
+   * Verified accounts are counted as they stand now. Units are the ones people are registered in now.
+   */
+  async coverage(filter: { units?: readonly string[]; program?: string; period?: string }, currentPeriod: string) {
+    const asOf = filter.period ?? currentPeriod;
+    const where = new Where().in('e.unit_code', filter.units);
     if (filter.program) where.add('e.program = ?', filter.program);
+    where
+      // The spell in force: the latest one started by then (none: not enrolled yet, not counted).
+      .add('s.effective_from = (SELECT MAX(x.effective_from) FROM enrollment_spells x WHERE x.beneficiary_id = e.beneficiary_id AND x.program = e.program AND x.effective_from <= ?)', asOf)
+      // TERMINATED from the month of its termination's effective date.
+      .add('(s.terminated_on IS NULL OR SUBSTR(s.terminated_on, 1, 7) > ?)', asOf)
+      // SUSPENDED in a month one of the spell's suspensions covers; suspensions recorded before the spell started are an earlier spell's.
+      .add(
+        `NOT EXISTS (SELECT 1 FROM enrollment_suspensions u WHERE u.beneficiary_id = s.beneficiary_id AND u.program = s.program AND u.position > s.started_position
+                     AND u.suspended_from <= ? AND (u.resumed_from IS NULL OR u.resumed_from > ?))`,
+        asOf,
+        asOf,
+      );
     const active = await this.store.query<{ unit_code: string; program: string; active_beneficiaries: number | string; verified_accounts: number | string }>(
       `SELECT e.unit_code, e.program, COUNT(*) AS active_beneficiaries,
               SUM(CASE WHEN EXISTS (SELECT 1 FROM payment_accounts a WHERE a.beneficiary_id = e.beneficiary_id AND a.status = 'VERIFIED') THEN 1 ELSE 0 END) AS verified_accounts
-       FROM enrollments e ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program`,
+       FROM enrollments e JOIN enrollment_spells s ON s.beneficiary_id = e.beneficiary_id AND s.program = e.program
+       ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program`,
       where.parameters,
     );
-    const paidWhere = new Where().add("d.status = 'PAID'").in('d.unit_code', filter.units);
-    if (filter.program) paidWhere.add('d.program = ?', filter.program);
+    // Each unit's own latest period with a payment, per program: a unit whose payroll runs behind
+    // the others is measured on its own last month, not shown as having paid no one.
+    const latestWhere = new Where().add("status = 'PAID'").add('period <= ?', asOf).in('unit_code', filter.units);
+    if (filter.program) latestWhere.add('program = ?', filter.program);
     const latest = await this.store.query<{ unit_code: string; program: string; period: string; paid: number | string; paid_by_bank: number | string }>(
       `SELECT d.unit_code, d.program, d.period, COUNT(*) AS paid, SUM(CASE WHEN d.channel = 'BANK' THEN 1 ELSE 0 END) AS paid_by_bank
        FROM disbursements d
-       JOIN (SELECT program, MAX(period) AS period FROM disbursements WHERE status = 'PAID' GROUP BY program) l ON l.program = d.program AND l.period = d.period
-       ${paidWhere} GROUP BY d.unit_code, d.program, d.period`,
-      paidWhere.parameters,
+       JOIN (SELECT unit_code, program, MAX(period) AS period FROM disbursements ${latestWhere} GROUP BY unit_code, program) l
+         ON l.unit_code = d.unit_code AND l.program = d.program AND l.period = d.period
+       WHERE d.status = 'PAID'
+       GROUP BY d.unit_code, d.program, d.period`,
+      latestWhere.parameters,
     );
     const latestBy = new Map(latest.map((row) => [`${row.unit_code}/${row.program}`, row]));
     return active.map((row) => {
@@ -187,6 +223,7 @@ export class ReadModelQueries {
       return {
         unitCode: row.unit_code,
         program: row.program,
+        asOfPeriod: asOf,
         activeBeneficiaries: Number(row.active_beneficiaries),
         verifiedAccounts: Number(row.verified_accounts),
         latestPeriod: paid?.period ?? null,
@@ -227,9 +264,20 @@ export class ReadModelQueries {
     const where = new Where().in('d.unit_code', filter.units);
     if (filter.program) where.add('d.program = ?', filter.program);
     if (filter.period) where.add('d.period = ?', filter.period);
-    return this.store.query<DisbursementRow & { provider_reference_attempted: string; paid_under_reference: string; attempted_amount: number; attempted_paid_at: string; recorded_at: string; position: string }>(
+    return this.store.query<
+      DisbursementRow & {
+        provider_reference_attempted: string;
+        /** PAID_UNDER_ANOTHER_REFERENCE (then `paid_under_reference` says which) or PROVIDER_REFERENCE_IN_USE. */
+        reason: string;
+        paid_under_reference: string | null;
+        attempted_amount: number;
+        attempted_paid_at: string;
+        recorded_at: string;
+        position: string;
+      }
+    >(
       `SELECT a.position, a.disbursement_id, d.beneficiary_id, d.program, d.period, d.unit_code, d.amount, a.provider_reference AS provider_reference_attempted,
-              a.paid_under_reference, a.amount AS attempted_amount, a.paid_at AS attempted_paid_at, a.recorded_at
+              a.reason, a.paid_under_reference, a.amount AS attempted_amount, a.paid_at AS attempted_paid_at, a.recorded_at
        FROM duplicate_attempts a JOIN disbursements d ON d.disbursement_id = a.disbursement_id ${where} ORDER BY a.position`,
       where.parameters,
     );

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
@@ -81,6 +84,30 @@ describe('SQLite read-model store', () => {
       await new SqliteReadModelStore(db).beginRebuild();
       new SqliteReadModelStore(db);
       expect(secondaryIndexes(db)).toEqual(expectedIndexes);
+    });
+  });
+
+  describe('when a batch fails', () => {
+    it('tells a file another writer holds (tried again) from a refused write (the projector halts)', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'ledger-sqlite-busy-'));
+      try {
+        const file = join(directory, 'read-models.sqlite');
+        const store = new SqliteReadModelStore(new Database(file, { timeout: 0 }));
+        const other = new Database(file);
+        other.exec('BEGIN EXCLUSIVE');
+        const busy = await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b1' } }], 1n).catch((error: unknown) => error);
+        other.exec('ROLLBACK');
+        other.close();
+        expect(busy).toHaveProperty('code', expect.stringMatching(/^SQLITE_BUSY/));
+        expect(store.isConnectionLost(busy)).toBe(true);
+
+        const refused = await store.apply([{ kind: 'insert', table: 'audit_chain', row: { position: 'not a position', hash: '00' } }], 1n).catch((error: unknown) => error);
+        expect(refused).toHaveProperty('code', 'SQLITE_MISMATCH');
+        expect(store.isConnectionLost(refused)).toBe(false);
+        expect(store.isConnectionLost(new Error('Unknown column colour of read-model table disbursements'))).toBe(false);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -104,6 +104,16 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.prepared(sql).all(...parameters.map(toSqlite)) as T[];
   }
 
+  /**
+   * The embedded store has no connection to lose: only a file another writer holds (BUSY, LOCKED)
+   * or a disk that is full or failing (FULL, IOERR) may let the same batch commit later. A
+   * constraint, a datatype mismatch or a statement the schema does not fit is a refusal.
+   */
+  isConnectionLost(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)(_|$)/.test(code);
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

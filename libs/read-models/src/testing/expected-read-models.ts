@@ -1,3 +1,13 @@
+import {
+  enrollmentSpellIn,
+  enrollmentStatusOn,
+  evolveBeneficiary,
+  initialBeneficiaryState,
+  upcast,
+  type BeneficiaryEvent,
+  type BeneficiaryState,
+  type Period,
+} from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
 import type { ListFilter } from '../queries/read-model-queries.js';
@@ -27,13 +37,25 @@ const byKeys =
 
 type Data = Record<string, unknown>;
 
+/** An enrollment's spells in order, and its suspensions with the spell each was recorded in. */
+interface EnrollmentHistory {
+  readonly spells: ExpectedRow[];
+  readonly suspensions: Array<{ row: ExpectedRow; spell: ExpectedRow }>;
+}
+
+/** Streams whose events no read model shows: the write side's reservations. */
+const UNPROJECTED_CATEGORIES = ['provider-reference', 'account-number'];
+
 export class ExpectedReadModels {
   readonly beneficiaries = new Map<string, ExpectedRow>();
   readonly enrollments = new Map<string, ExpectedRow>();
+  readonly histories = new Map<string, EnrollmentHistory>();
   readonly accounts = new Map<string, ExpectedRow>();
   readonly disbursements = new Map<string, ExpectedRow>();
   readonly duplicates: ExpectedRow[] = [];
   readonly runs = new Map<string, ExpectedRow>();
+  /** Each beneficiary as the domain folds its stream: the authority on an enrollment's status in a month. */
+  readonly beneficiaryStates = new Map<string, BeneficiaryState>();
 
   static of(events: Iterable<RecordedEvent>): ExpectedReadModels {
     const expected = new ExpectedReadModels();
@@ -44,9 +66,22 @@ export class ExpectedReadModels {
   fold(event: RecordedEvent): void {
     const data = event.data as Data;
     const position = Number(event.globalPosition);
-    const category = ['payroll-run', 'disbursement', 'beneficiary'].find((prefix) => event.streamName.startsWith(`${prefix}-`));
+    const category = ['payroll-run', 'disbursement', 'beneficiary', ...UNPROJECTED_CATEGORIES].find((prefix) => event.streamName.startsWith(`${prefix}-`));
+    if (UNPROJECTED_CATEGORIES.includes(category!)) return;
     const streamId = category ? event.streamName.slice(category.length + 1) : '';
+    if (category === 'beneficiary') {
+      const id = streamId;
+      this.beneficiaryStates.set(id, evolveBeneficiary(this.beneficiaryStates.get(id) ?? initialBeneficiaryState(), upcast(event) as BeneficiaryEvent));
+    }
     const enrollment = () => this.enrollments.get(`${data.beneficiaryId}/${data.program}`);
+    const history = () => {
+      const key = `${data.beneficiaryId}/${data.program}`;
+      let found = this.histories.get(key);
+      if (!found) this.histories.set(key, (found = { spells: [], suspensions: [] }));
+      return found;
+    };
+    const latestSpell = () => history().spells.at(-1)!;
+    const suspensionsOfLatestSpell = () => history().suspensions.filter((suspension) => suspension.spell === latestSpell());
     const disbursement = () => this.disbursements.get(streamId);
     const touched = (row: ExpectedRow | undefined, values: ExpectedRow) => row && Object.assign(row, values, { updated_position: position });
 
@@ -62,7 +97,8 @@ export class ExpectedReadModels {
           registered_position: position,
         });
         break;
-      case 'EnrollmentStarted':
+      case 'EnrollmentStarted': {
+        const decision = data.decision as { number: string; date: string };
         this.enrollments.set(`${data.beneficiaryId}/${data.program}`, {
           beneficiary_id: data.beneficiaryId as string,
           program: data.program as string,
@@ -74,16 +110,58 @@ export class ExpectedReadModels {
           terminated_on: null,
           termination_reason: null,
         });
+        history().spells.push({
+          beneficiary_id: data.beneficiaryId as string,
+          program: data.program as string,
+          effective_from: data.effectiveFrom as string,
+          coefficient: data.coefficient as number,
+          decision_number: decision.number,
+          decision_date: decision.date,
+          started_position: position,
+          terminated_on: null,
+          termination_reason: null,
+        });
         break;
+      }
       case 'EnrollmentSuspended':
         Object.assign(enrollment()!, { status: 'SUSPENDED', suspended_from: data.effectiveFrom });
+        history().suspensions.push({
+          spell: latestSpell(),
+          row: {
+            beneficiary_id: data.beneficiaryId as string,
+            program: data.program as string,
+            position,
+            suspended_from: data.effectiveFrom as string,
+            reason: data.reason as string,
+            resumed_from: null,
+            ended_by_termination_on: null,
+          },
+        });
         break;
       case 'EnrollmentResumed':
         Object.assign(enrollment()!, { status: 'ACTIVE', suspended_from: null });
+        suspensionsOfLatestSpell().at(-1)!.row.resumed_from = data.effectiveFrom as string;
         break;
-      case 'EnrollmentTerminated':
+      case 'EnrollmentTerminated': {
         Object.assign(enrollment()!, { status: 'TERMINATED', terminated_on: data.effectiveDate, termination_reason: data.reason });
+        Object.assign(latestSpell(), { terminated_on: data.effectiveDate, termination_reason: data.reason });
+        const open = suspensionsOfLatestSpell().find((suspension) => suspension.row.resumed_from === null);
+        if (open) open.row.ended_by_termination_on = data.effectiveDate as string;
         break;
+      }
+      case 'EnrollmentTerminationCorrected':
+        Object.assign(enrollment()!, { terminated_on: data.effectiveDate });
+        latestSpell().terminated_on = data.effectiveDate as string;
+        for (const { row } of suspensionsOfLatestSpell()) if (row.ended_by_termination_on !== null) row.ended_by_termination_on = data.effectiveDate as string;
+        break;
+      case 'EnrollmentTerminationRevoked': {
+        const row = enrollment()!;
+        const suspended = suspensionsOfLatestSpell().some((suspension) => suspension.row.resumed_from === null);
+        Object.assign(row, { status: suspended ? 'SUSPENDED' : 'ACTIVE', terminated_on: null, termination_reason: null });
+        Object.assign(latestSpell(), { terminated_on: null, termination_reason: null });
+        for (const { row: suspension } of suspensionsOfLatestSpell()) suspension.ended_by_termination_on = null;
+        break;
+      }
       case 'BeneficiaryRelocated':
         this.beneficiaries.get(data.beneficiaryId as string)!.unit_code = data.toUnitCode as string;
         for (const row of this.enrollments.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
@@ -98,10 +176,14 @@ export class ExpectedReadModels {
           opened_on: data.openedOn as string,
           status: data.status as string,
           verified_position: data.status === 'VERIFIED' ? position : null,
+          // Accounts recorded before shared numbers were detected could only be unverified for their name.
+          unverified_reason: (data.unverifiedReason as string | undefined) ?? (data.status === 'UNVERIFIED' ? 'NAME_MISMATCH' : null),
+          opened_by: (data.openedBy as string | undefined) ?? null,
+          verified_by: null,
         });
         break;
       case 'PaymentAccountVerified':
-        Object.assign(this.accounts.get(data.accountId as string)!, { status: 'VERIFIED', verified_position: position });
+        Object.assign(this.accounts.get(data.accountId as string)!, { status: 'VERIFIED', verified_position: position, verified_by: (data.verifiedBy as string | undefined) ?? null });
         break;
       case 'PaymentAccountClosed':
         this.accounts.get(data.accountId as string)!.status = 'CLOSED';
@@ -129,6 +211,8 @@ export class ExpectedReadModels {
           overpayment: false,
           termination_date: null,
           updated_position: position,
+          overpayment_reason: null,
+          channel_change_reason: null,
         });
         break;
       }
@@ -152,21 +236,49 @@ export class ExpectedReadModels {
         break;
       case 'DisbursementRescheduled': {
         const account = data.account as { bankCode: string } | null;
-        touched(disbursement(), { status: 'SCHEDULED', attempt: data.attempt as number, channel: data.channel as string, bank_code: account?.bankCode ?? null, payroll_run_id: null });
+        touched(disbursement(), {
+          status: 'SCHEDULED',
+          attempt: data.attempt as number,
+          channel: data.channel as string,
+          bank_code: account?.bankCode ?? null,
+          payroll_run_id: null,
+          channel_change_reason: null,
+        });
         break;
       }
+      case 'DisbursementChannelChanged': {
+        const account = data.account as { bankCode: string } | null;
+        touched(disbursement(), { channel: data.channel as string, bank_code: account?.bankCode ?? null, channel_change_reason: data.reason as string });
+        break;
+      }
+      case 'DisbursementRelocated': {
+        const row = disbursement()!;
+        touched(row, { unit_code: data.toUnitCode as string, payroll_run_id: row.status === 'SCHEDULED' ? null : row.payroll_run_id! });
+        break;
+      }
+      case 'DisbursementReleasedFromRun':
+        touched(disbursement(), { payroll_run_id: null });
+        break;
       case 'OverpaymentFlagged':
-        touched(disbursement(), { overpayment: true, termination_date: data.terminationEffectiveDate as string });
+        touched(disbursement(), {
+          overpayment: true,
+          overpayment_reason: (data.reasonCode as string | undefined) ?? 'TERMINATED_BEFORE_PERIOD',
+          termination_date: (data.terminationEffectiveDate as string | undefined) ?? null,
+        });
+        break;
+      case 'OverpaymentWithdrawn':
+        touched(disbursement(), { overpayment: false, overpayment_reason: null, termination_date: null });
         break;
       case 'DuplicatePaymentRejected':
         this.duplicates.push({
           position,
           disbursement_id: streamId,
           provider_reference: data.providerReference as string,
-          paid_under_reference: data.paidUnderReference as string,
+          paid_under_reference: (data.paidUnderReference as string | undefined) ?? null,
           amount: data.amount as number,
           paid_at: data.paidAt as string,
           recorded_at: event.recordedAt.toISOString(),
+          reason: (data.reason as string | undefined) ?? 'PAID_UNDER_ANOTHER_REFERENCE',
         });
         break;
 
@@ -185,6 +297,9 @@ export class ExpectedReadModels {
           total_amount: 0,
           sent: 0,
           cancelled: 0,
+          large_arrears: 0,
+          rejected_by: null,
+          rejection_reason: null,
         });
         break;
       case 'PayrollRunScheduled':
@@ -194,6 +309,7 @@ export class ExpectedReadModels {
           already_scheduled: data.alreadyScheduled,
           arrears: data.arrears,
           total_amount: data.totalAmount,
+          large_arrears: (data.largeArrears as unknown[] | undefined)?.length ?? 0,
         });
         break;
       case 'PayrollRunApproved':
@@ -201,6 +317,12 @@ export class ExpectedReadModels {
         break;
       case 'PayrollRunSent':
         Object.assign(this.runs.get(streamId)!, { status: 'SENT', sent: data.sent, cancelled: data.cancelled });
+        break;
+      case 'PayrollRunAbandoned':
+        this.runs.get(streamId)!.status = 'ABANDONED';
+        break;
+      case 'PayrollRunRejected':
+        Object.assign(this.runs.get(streamId)!, { status: 'REJECTED', rejected_by: data.rejectedBy, rejection_reason: data.reason });
         break;
       default:
         if (!category) throw new Error(`Unexpected stream ${event.streamName}`);
@@ -213,6 +335,15 @@ export class ExpectedReadModels {
     return {
       beneficiaries: sorted(this.beneficiaries.values(), 'beneficiary_id'),
       enrollments: sorted(this.enrollments.values(), 'beneficiary_id', 'program'),
+      enrollment_spells: sorted(
+        [...this.histories.values()].flatMap((history) => history.spells),
+        'beneficiary_id',
+        'program',
+        'effective_from',
+      ),
+      enrollment_suspensions: [...this.histories.values()]
+        .flatMap((history) => history.suspensions.map(({ row }) => row))
+        .sort(byKeys((row) => row.beneficiary_id as string, (row) => row.program as string, (row) => String(row.position).padStart(20, '0'))),
       payment_accounts: sorted(this.accounts.values(), 'account_id'),
       disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
       duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
@@ -281,31 +412,37 @@ export class ExpectedReadModels {
     return { items: page, next: rows.length > filter.limit ? (page.at(-1)!.disbursement_id as string) : null };
   }
 
-  coverage(filter: { units?: readonly string[]; program?: string }) {
+  /** Worked out with the domain's own rule for a month's status (enrollmentStatusOn) on the domain's fold of each beneficiary. */
+  coverage(filter: { units?: readonly string[]; program?: string; period?: string }, currentPeriod: string) {
+    const asOf = (filter.period ?? currentPeriod) as Period;
     const verified = new Set([...this.accounts.values()].filter((a) => a.status === 'VERIFIED').map((a) => a.beneficiary_id));
     const groups = new Map<string, { unitCode: string; program: string; active: number; verified: number }>();
     for (const e of this.enrollments.values()) {
-      if (e.status !== 'ACTIVE' || (filter.units && !filter.units.includes(e.unit_code as string)) || (filter.program && e.program !== filter.program)) continue;
+      if ((filter.units && !filter.units.includes(e.unit_code as string)) || (filter.program && e.program !== filter.program)) continue;
+      const enrollment = this.beneficiaryStates.get(e.beneficiary_id as string)!.enrollments[e.program as string]!;
+      if (!enrollmentSpellIn(enrollment, asOf) || enrollmentStatusOn(enrollment, asOf) !== 'ACTIVE') continue;
       const key = `${e.unit_code}/${e.program}`;
       const group = groups.get(key) ?? { unitCode: e.unit_code as string, program: e.program as string, active: 0, verified: 0 };
       group.active++;
       if (verified.has(e.beneficiary_id)) group.verified++;
       groups.set(key, group);
     }
-    // The latest period with a payment, per program, across every unit.
+    // The latest period with a payment up to the coverage's, per unit and program.
     const latest = new Map<string, string>();
     for (const d of this.disbursements.values()) {
-      if (d.status === 'PAID' && (d.period as string) > (latest.get(d.program as string) ?? '')) latest.set(d.program as string, d.period as string);
+      const key = `${d.unit_code}/${d.program}`;
+      if (d.status === 'PAID' && (d.period as string) <= asOf && (d.period as string) > (latest.get(key) ?? '')) latest.set(key, d.period as string);
     }
     return [...groups.values()]
       .sort(byKeys((g) => g.unitCode, (g) => g.program))
       .map((group) => {
-        const period = latest.get(group.program);
+        const period = latest.get(`${group.unitCode}/${group.program}`);
         const paid = [...this.disbursements.values()].filter((d) => d.status === 'PAID' && d.unit_code === group.unitCode && d.program === group.program && d.period === period);
         const byBank = paid.filter((d) => d.channel === 'BANK').length;
         return {
           unitCode: group.unitCode,
           program: group.program,
+          asOfPeriod: asOf,
           activeBeneficiaries: group.active,
           verifiedAccounts: group.verified,
           latestPeriod: paid.length ? period! : null,
@@ -352,6 +489,7 @@ export class ExpectedReadModels {
         unit_code: d!.unit_code,
         amount: d!.amount,
         provider_reference_attempted: a.provider_reference,
+        reason: a.reason,
         paid_under_reference: a.paid_under_reference,
         attempted_amount: a.amount,
         attempted_paid_at: a.paid_at,

@@ -2,49 +2,72 @@ import { randomUUID } from 'node:crypto';
 import {
   addDays,
   addMonths,
+  AGGREGATES,
   bankPrintedName,
-  beneficiaryDecider,
   beneficiaryIdFor,
-  beneficiaryStreamName,
+  claimAccountNumber,
   comparePeriods,
+  completeScheduling,
+  countAsExisting,
+  countAsScheduled,
+  countSkipped,
   daysInMonth,
-  daysLate,
-  disbursementDecider,
-  disbursementIdFor,
-  disbursementStreamName,
-  DISBURSEMENT_IDS_PER_EVENT,
+  decideForExistingDisbursement,
   DomainError,
-  enrollmentActivityIn,
+  emptySchedulingTally,
+  emptySendingTally,
   eventsToRecord,
-  paymentChannelOf,
-  payrollRunDecider,
-  payrollRunStreamName,
+  followEnrollmentChange,
+  followRelocation,
+  mayTakeOverFrom,
+  nextPeriod,
+  openAccountAfterClaim,
+  payingAgentOfPayment,
+  periodOfDate,
   planPayrollFor,
+  providerReferenceIdFor,
+  recordRunSent,
+  rejectPayrollRun,
+  releaseAccountNumber,
+  reschedulePayment,
+  scheduleNewDisbursement,
+  schedulingSummaryOf,
+  sendDisbursement,
+  settlePayment,
+  streamNameOf,
+  tallySent,
   uuidV5,
+  type AccountNumberState,
+  type AggregateName,
   type BeneficiaryCommand,
   type BeneficiaryState,
   type Catalogues,
   type Coefficient,
-  type NationalId,
   type Decider,
-  type DisbursementCommand,
   type DisbursementState,
   type DomainEvent,
   type LocalDate,
-  type PaymentFileSummary,
+  type NationalId,
   type Period,
-  type PayrollRunCommand,
   type PayrollRunState,
+  type ProviderReferenceState,
+  type StateOf,
+  type StreamCommand,
 } from '@ledger/domain';
 import { NO_STREAM, toEventToAppend, type CommandMetadata, type EventToAppend, type ExpectedRevision } from '@ledger/event-store';
 import { seededRandom } from './seeded-random.js';
 
 /**
  * A province's payment history made the way the ledger makes it: every event is decided by the
- * real deciders from the state of its stream (enrollments, accounts, payroll runs with arrears,
- * sending with the freeze, settlements on time and late, failures, returns, reschedules, duplicate
- * settlements, suspensions, back-dated terminations with overpayments). Deterministic for a seed,
- * apart from event ids. For read-model tests and the rebuild benchmark.
+ * real deciders, and every process across streams by the ledger's own workflows, from the state of
+ * the streams involved. It holds enrollments and re-enrollments, accounts (some shared between two
+ * people), payroll runs with arrears, rejected runs whose payments the next run adopts, sending with
+ * the freeze and with accounts closed since approval, settlements on time and late (the references
+ * claimed), failures, returns, reschedules, duplicate settlements of both kinds, suspensions (some
+ * taking effect a month after they are recorded), back-dated terminations with overpayments, their
+ * corrections and revocations, relocations that move unpaid payments, and months paid after they
+ * were cancelled. Deterministic for a seed, apart from event ids. For read-model tests and the
+ * rebuild benchmark.
  */
 export interface LedgerHistoryOptions {
   readonly catalogues: Catalogues;
@@ -77,15 +100,11 @@ interface Tracked<State> {
   state: State;
 }
 
-interface BeneficiaryRecord extends Tracked<BeneficiaryState> {
+interface BeneficiaryRecord {
   readonly number: number;
-  /** `program/period` of every disbursement stream that exists, so a run does not schedule it twice. */
-  readonly disbursed: Set<string>;
-  readonly disbursements: DisbursementRecord[];
-}
-
-interface DisbursementRecord extends Tracked<DisbursementState> {
   readonly id: string;
+  /** Disbursement ids of the months not yet forgotten, so workflows can be given them. */
+  readonly disbursements: Set<string>;
 }
 
 const PROGRAMS = ['SOCIAL_ASSISTANCE', 'MERITORIOUS'] as const;
@@ -94,6 +113,9 @@ const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Ngọc', 'Thanh'];
 const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Hà', 'Hạnh', 'Hoa', 'Hùng', 'Lan', 'Long', 'Mai', 'Nam', 'Phúc', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Yến', 'Ánh'];
 const BANKS = ['VBA', 'BIDV', 'VCB', 'ICB'];
 const LEDGER_NAMESPACE = '0f6f3a0e-6a41-5c5e-9d55-3b1f1b6de0a1';
+/** Makers open and schedule, checkers verify and approve: never the same person. */
+const MAKER = 'officer-1';
+const CHECKER = 'officer-2';
 
 /** An instant at `hour`:`minute` on `date`, Vietnam time (UTC+7). */
 const vietnamTime = (date: LocalDate, hour: number, minute = 0) =>
@@ -108,12 +130,13 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
   const units = options.units ?? catalogues.units.codes().filter((code) => catalogues.units.get(code).parentCode !== null);
 
   const beneficiaries: BeneficiaryRecord[] = [];
-  const disbursements = new Map<string, DisbursementRecord>();
+  const beneficiaryById = new Map<string, BeneficiaryRecord>();
+  const streams = new Map<string, Tracked<unknown>>();
   let events = 0;
   let references = 0;
   let wave: HistoryAppend[] = [];
 
-  const metadata = (command: string, actorId = 'officer-1', actorRole = 'operator'): CommandMetadata => ({
+  const metadata = (command: string, actorId = MAKER, actorRole = 'operator'): CommandMetadata => ({
     actorId,
     actorRole,
     command,
@@ -121,34 +144,52 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     causationId: randomUUID(),
   });
 
-  /** Decides on the tracked state; a refusal the domain records (a duplicate payment) is recorded too. */
-  function decide<Command, Event extends DomainEvent, State>(
-    decider: Decider<Command, Event, State>,
-    tracked: Tracked<State>,
-    command: Command,
-    meta: CommandMetadata,
-  ): readonly Event[] | undefined {
-    let recorded: readonly Event[];
-    try {
-      recorded = eventsToRecord(decider.decide(command, tracked.state));
-    } catch (error) {
-      if (error instanceof DomainError) return undefined;
-      throw error;
-    }
-    if (recorded.length === 0) return recorded;
-    wave.push({
-      streamName: tracked.streamName,
-      events: recorded.map((event) => toEventToAppend(event, randomUUID(), meta)),
-      expectedRevision: tracked.revision < 0n ? NO_STREAM : tracked.revision,
-    });
-    tracked.state = recorded.reduce(decider.evolve, tracked.state);
-    tracked.revision += BigInt(recorded.length);
-    events += recorded.length;
-    return recorded;
+  function tracked<Name extends AggregateName>(aggregate: Name, id: string): Tracked<StateOf<Name>> {
+    const streamName = streamNameOf({ aggregate, id });
+    let found = streams.get(streamName);
+    if (!found) streams.set(streamName, (found = { streamName, revision: -1n, state: AGGREGATES[aggregate].decider.initialState() }));
+    return found as Tracked<StateOf<Name>>;
   }
-  const onBeneficiary = (record: BeneficiaryRecord, command: BeneficiaryCommand, actor = 'officer-1') =>
-    decide(beneficiaryDecider, record, command, metadata(command.type, actor));
-  const onDisbursement = (record: DisbursementRecord, command: DisbursementCommand, meta = metadata(command.type)) => decide(disbursementDecider, record, command, meta);
+  const stateOf = <Name extends AggregateName>(aggregate: Name, id: string) => tracked(aggregate, id).state;
+  const beneficiaryState = (id: string) => stateOf('beneficiary', id) as BeneficiaryState;
+  const disbursementState = (id: string) => stateOf('disbursement', id) as DisbursementState;
+
+  /**
+   * Runs a workflow's commands in order, each decided on its stream's state as the ledger's
+   * executor would; stops at the first refusal. A refusal the domain records (a duplicate
+   * payment) is recorded too. True when every command was accepted.
+   */
+  function run(commands: readonly StreamCommand[], actor = MAKER): boolean {
+    for (const { aggregate, id, command } of commands) {
+      const stream = tracked(aggregate, id) as Tracked<unknown>;
+      const decider = AGGREGATES[aggregate].decider as unknown as Decider<unknown, DomainEvent, unknown>;
+      let recorded: readonly DomainEvent[];
+      let refused = false;
+      try {
+        const decision = decider.decide(command, stream.state);
+        recorded = eventsToRecord(decision);
+        refused = 'thenRefuse' in decision;
+      } catch (error) {
+        if (error instanceof DomainError) return false;
+        throw error;
+      }
+      if (recorded.length > 0) {
+        const meta = metadata(command.type, actor);
+        wave.push({
+          streamName: stream.streamName,
+          events: recorded.map((event) => toEventToAppend(event, randomUUID(), meta)),
+          expectedRevision: stream.revision < 0n ? NO_STREAM : stream.revision,
+        });
+        stream.state = recorded.reduce(decider.evolve, stream.state);
+        stream.revision += BigInt(recorded.length);
+        events += recorded.length;
+      }
+      if (refused) return false;
+    }
+    return true;
+  }
+  const onBeneficiary = (record: BeneficiaryRecord, command: BeneficiaryCommand, actor = MAKER) => run([{ aggregate: 'beneficiary', id: record.id, command }], actor);
+
   function* flush(at: Date): Generator<HistoryWave> {
     if (wave.length === 0) return;
     const appends = wave;
@@ -156,22 +197,25 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     yield { at, appends };
   }
 
+  /** The disbursements of a beneficiary (one program, or all) still remembered. */
+  const disbursementsOf = (record: BeneficiaryRecord, program?: string) =>
+    [...record.disbursements].map(disbursementState).filter((d) => d.exists && (!program || d.program === program));
+
+  /** After any change to an enrollment: its months follow it (cancelled, flagged, owed again, withdrawn). */
+  function followChange(record: BeneficiaryRecord, program: string, reason: string): void {
+    for (const command of followEnrollmentChange({ beneficiary: beneficiaryState(record.id), program, disbursements: disbursementsOf(record, program), reason })) run([command]);
+  }
+
   function enroll(number: number, period: Period): void {
     const female = chance(0.55);
     const year = 1935 + Math.floor(random() * 50);
     const dateOfBirth = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}` as LocalDate;
     const nationalId = `091${female ? 1 : 0}${String(year % 100).padStart(2, '0')}${String(number).padStart(6, '0')}`;
-    const beneficiaryId = beneficiaryIdFor(nationalId as NationalId);
+    const id = beneficiaryIdFor(nationalId as NationalId);
     const fullName = `${pick(FAMILY)} ${female ? 'Thị' : pick(MIDDLE)} ${pick(GIVEN)}`;
-    const record: BeneficiaryRecord = {
-      number,
-      streamName: beneficiaryStreamName(beneficiaryId),
-      revision: -1n,
-      state: beneficiaryDecider.initialState(),
-      disbursed: new Set(),
-      disbursements: [],
-    };
+    const record: BeneficiaryRecord = { number, id, disbursements: new Set() };
     beneficiaries.push(record);
+    beneficiaryById.set(id, record);
     const unitCode = pick(units);
     // Some decisions take effect a month or two back: the next run pays them as arrears.
     const effectiveFrom = chance(0.2) ? addMonths(period, -1 - Math.floor(random() * 2)) : period;
@@ -180,7 +224,7 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
       onBeneficiary(record, {
         type: 'EnrollBeneficiary',
         data: {
-          beneficiaryId,
+          beneficiaryId: id,
           nationalId,
           fullName,
           dateOfBirth,
@@ -197,163 +241,206 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     if (chance(0.4)) openAccount(record, addDays(`${period}-01` as LocalDate, -5), chance(0.85));
   }
 
+  /** Account numbers open now, by bank and number, with who holds them: a few people are paid into a relative's account. */
+  const openNumbers = new Map<string, { bankCode: string; accountNumber: string }>();
+  const accountKey = (bankCode: string, accountNumber: string) => uuidV5(`${bankCode}/${accountNumber}`, LEDGER_NAMESPACE);
+
   function openAccount(record: BeneficiaryRecord, openedOn: LocalDate, matchingName: boolean): void {
-    const holderName = matchingName ? bankPrintedName(record.state.fullName) : `${bankPrintedName(record.state.fullName)} ${pick(['A', 'B', 'C'])}`;
-    onBeneficiary(record, {
-      type: 'OpenPaymentAccount',
-      data: {
-        accountId: uuidV5(`account/${record.number}/${record.state.accounts.length}`, LEDGER_NAMESPACE),
-        bankCode: pick(BANKS),
-        accountNumber: `7700${String(record.number).padStart(8, '0')}${record.state.accounts.length}`,
-        holderName,
-        openedOn,
-      },
-    });
+    const state = beneficiaryState(record.id);
+    const shared = openNumbers.size > 0 && chance(0.04) ? pick([...openNumbers.values()]) : undefined;
+    const bankCode = shared?.bankCode ?? pick(BANKS);
+    const accountNumber = shared?.accountNumber ?? `7700${String(record.number).padStart(8, '0')}${state.accounts.length}`;
+    const holderName = matchingName ? bankPrintedName(state.fullName) : `${bankPrintedName(state.fullName)} ${pick(['A', 'B', 'C'])}`;
+    const opening = { accountId: uuidV5(`account/${record.number}/${state.accounts.length}`, LEDGER_NAMESPACE), bankCode, accountNumber, holderName, openedOn, openedBy: MAKER };
+    const key = accountKey(bankCode, accountNumber);
+    if (!run([claimAccountNumber(record.id, key, opening)])) return;
+    run([openAccountAfterClaim(record.id, stateOf('accountNumber', key) as AccountNumberState, opening)]);
+    openNumbers.set(key, { bankCode, accountNumber });
   }
 
-  const activityOf = (record: BeneficiaryRecord, program: string, period: string) => enrollmentActivityIn(record.state.enrollments[program], period as Period);
+  function closeAccount(record: BeneficiaryRecord, accountId: string, reason: string): void {
+    const account = beneficiaryState(record.id).accounts.find((candidate) => candidate.accountId === accountId)!;
+    if (!onBeneficiary(record, { type: 'ClosePaymentAccount', data: { accountId, reason } })) return;
+    const key = accountKey(account.bankCode, account.accountNumber);
+    run([releaseAccountNumber(record.id, key, accountId)]);
+    if ((stateOf('accountNumber', key) as AccountNumberState).holders.length === 0) openNumbers.delete(key);
+  }
 
-  /** After a suspension or a termination: cancel what is still to be paid, flag what was paid for months no longer covered. */
-  function freeze(record: BeneficiaryRecord, program: string, firstFrozen: Period): void {
-    const enrollment = record.state.enrollments[program]!;
-    for (const disbursement of record.disbursements) {
-      if (disbursement.state.program !== program || comparePeriods(disbursement.state.period as Period, firstFrozen) < 0) continue;
-      const activity = activityOf(record, program, disbursement.state.period);
-      if (activity.active) continue;
-      onDisbursement(disbursement, { type: 'CancelDisbursement', data: { enrollment: activity } });
-      if (activity.reason === 'TERMINATED' && enrollment.termination) {
-        onDisbursement(disbursement, { type: 'FlagOverpayment', data: { terminationEffectiveDate: enrollment.termination.effectiveDate } }, metadata('FlagOverpayment'));
-      }
-    }
+  function suspend(record: BeneficiaryRecord, program: string, effectiveFrom: Period, reason: string): void {
+    if (onBeneficiary(record, { type: 'SuspendEnrollment', data: { program, reason, effectiveFrom } })) followChange(record, program, reason);
+  }
+
+  /** A move: the person's unpaid payments move with them. */
+  function relocate(record: BeneficiaryRecord, unitCode: string): void {
+    if (unitCode === beneficiaryState(record.id).unitCode || !onBeneficiary(record, { type: 'RelocateBeneficiary', data: { unitCode } })) return;
+    for (const command of followRelocation({ beneficiary: beneficiaryState(record.id), disbursements: disbursementsOf(record) })) run([command]);
   }
 
   function changeBeneficiaries(period: Period, today: LocalDate): void {
     for (const record of beneficiaries) {
-      const state = record.state;
+      const state = beneficiaryState(record.id);
       for (const program of Object.keys(state.enrollments)) {
-        const enrollment = state.enrollments[program]!;
-        if (enrollment.termination) continue;
+        const enrollment = beneficiaryState(record.id).enrollments[program]!;
+        const termination = enrollment.termination;
+        if (termination) {
+          const terminatedIn = periodOfDate(termination.effectiveDate);
+          const roll = random();
+          if (roll < 0.1 && comparePeriods(period, terminatedIn) > 0) {
+            // Eligible again: a new decision, a new spell from this month.
+            const person = beneficiaryState(record.id);
+            onBeneficiary(record, {
+              type: 'EnrollBeneficiary',
+              data: {
+                beneficiaryId: record.id,
+                nationalId: person.nationalId,
+                fullName: person.fullName,
+                dateOfBirth: person.dateOfBirth as LocalDate,
+                gender: person.gender,
+                unitCode: person.unitCode,
+                program,
+                coefficient: enrollment.coefficient as Coefficient,
+                effectiveFrom: period,
+                decision: { number: `${record.number}/QĐ-TL`, date: addDays(today, -2) },
+              },
+            });
+          } else if (roll < 0.25) {
+            // The date was wrong: a month later, or a month earlier when the spell allows it.
+            const later = addDays(termination.effectiveDate, 31);
+            const earlier = addDays(termination.effectiveDate, -31);
+            const effectiveDate = later <= today && chance(0.6) ? later : earlier;
+            if (onBeneficiary(record, { type: 'CorrectTermination', data: { program, effectiveDate, reason: 'Date on the death certificate', recordedOn: today } })) {
+              followChange(record, program, 'Termination date corrected');
+            }
+          } else if (roll < 0.35) {
+            if (onBeneficiary(record, { type: 'RevokeTermination', data: { program, reason: 'Recorded for the wrong person', recordedOn: today } })) {
+              followChange(record, program, 'Termination revoked');
+            }
+          }
+          continue;
+        }
         const open = enrollment.suspensions.at(-1);
         if (open && !open.resumedFrom) {
-          if (chance(0.5)) onBeneficiary(record, { type: 'ResumeEnrollment', data: { program, effectiveFrom: addMonths(period, 1) } });
+          if (chance(0.5) && comparePeriods(addMonths(period, 1), open.from) > 0) {
+            if (onBeneficiary(record, { type: 'ResumeEnrollment', data: { program, effectiveFrom: addMonths(period, 1) } })) followChange(record, program, 'Resumed');
+          }
           continue;
         }
         if (chance(0.006)) {
           // Back-dated: the death or move is learnt of weeks later, after months were paid.
           const terminatedIn = addMonths(period, -1 - Math.floor(random() * 2));
           const effectiveDate = dayOf(terminatedIn, 1 + Math.floor(random() * 28));
-          if (comparePeriods(terminatedIn, enrollment.effectiveFrom as Period) < 0) continue;
-          if (onBeneficiary(record, { type: 'TerminateEnrollment', data: { program, reason: pick(['DECEASED', 'NO_LONGER_ELIGIBLE', 'MOVED_OUT'] as const), effectiveDate } })) {
-            freeze(record, program, addMonths(terminatedIn, 1));
-          }
-        } else if (chance(0.008) && comparePeriods(period, (open?.resumedFrom ?? enrollment.effectiveFrom) as Period) >= 0) {
-          if (onBeneficiary(record, { type: 'SuspendEnrollment', data: { program, reason: 'Under review', effectiveFrom: period } })) freeze(record, program, period);
+          const data = { program, reason: pick(['DECEASED', 'NO_LONGER_ELIGIBLE', 'MOVED_OUT'] as const), effectiveDate, recordedOn: today };
+          if (onBeneficiary(record, { type: 'TerminateEnrollment', data })) followChange(record, program, 'Terminated');
+        } else if (chance(0.008)) {
+          // Most suspensions take effect at once; some are decided now for next month, and count only from then.
+          suspend(record, program, chance(0.4) ? addMonths(period, 1) : period, 'Under review');
         }
       }
-      if (chance(0.004)) {
-        const unitCode = pick(units);
-        if (unitCode !== state.unitCode) onBeneficiary(record, { type: 'RelocateBeneficiary', data: { unitCode } });
-      }
-      const accounts = record.state.accounts;
+      if (chance(0.004)) relocate(record, pick(units));
+      const accounts = beneficiaryState(record.id).accounts;
       const unverified = accounts.find((account) => account.status === 'UNVERIFIED');
       if (unverified && chance(0.3)) {
-        onBeneficiary(record, { type: 'VerifyPaymentAccount', data: { accountId: unverified.accountId, reason: 'Holder confirmed at the commune office' } });
+        onBeneficiary(record, { type: 'VerifyPaymentAccount', data: { accountId: unverified.accountId, reason: 'Holder confirmed at the commune office', verifiedBy: CHECKER } }, CHECKER);
       } else if (accounts.length === 0 && chance(0.02)) {
         openAccount(record, today, chance(0.85));
       } else if (accounts.some((account) => account.status === 'VERIFIED') && chance(0.004)) {
-        const verified = accounts.find((account) => account.status === 'VERIFIED')!;
-        onBeneficiary(record, { type: 'ClosePaymentAccount', data: { accountId: verified.accountId, reason: 'Closed by the bank' } });
+        closeAccount(record, accounts.find((account) => account.status === 'VERIFIED')!.accountId, 'Closed by the bank');
         if (chance(0.5)) openAccount(record, today, true);
       }
     }
   }
 
-  /** One payroll run: scheduling (arrears and adopted reschedules included), approval, sending with the freeze. */
-  function payrollRun(period: Period, program: string | null, runNumber: number): DisbursementRecord[] {
+  /**
+   * One payroll run: scheduling (arrears, adopted new attempts and released payments included),
+   * then either a rejection by the checker (its payments are released for the next run of the
+   * period) or approval and sending, with the freeze and accounts closed since approval.
+   */
+  function payrollRun(period: Period, program: string | null, runNumber: number, rejected: boolean): string[] {
     const runId = uuidV5(`run/${period}/${program ?? 'ALL'}/${runNumber}`, LEDGER_NAMESPACE);
-    const run: Tracked<PayrollRunState> = { streamName: payrollRunStreamName(runId), revision: -1n, state: payrollRunDecider.initialState() };
-    const onRun = (command: PayrollRunCommand, actor = 'officer-1') => decide(payrollRunDecider, run, command, metadata(command.type, actor));
-    onRun({ type: 'CreatePayrollRun', data: { runId, period, program, unitCode: null, createdBy: 'officer-1' } });
+    const onRun = (command: StreamCommand<'payrollRun'>['command'], actor = MAKER) => run([{ aggregate: 'payrollRun', id: runId, command }], actor);
+    onRun({ type: 'CreatePayrollRun', data: { runId, period, program, unitCode: null, createdBy: MAKER } });
 
-    const tally = { scheduled: 0, alreadyScheduled: 0, arrears: 0, totalAmount: 0 };
-    const skipped: Record<string, number> = {};
-    const included: DisbursementRecord[] = [];
-    const meta = metadata('SchedulePayroll');
+    const tally = emptySchedulingTally();
     for (const record of beneficiaries) {
-      const plan = planPayrollFor(record.state, { period, program, unitCode: null }, catalogues);
-      for (const reason of plan.skipped) skipped[reason] = (skipped[reason] ?? 0) + 1;
+      const plan = planPayrollFor(beneficiaryState(record.id), { period, program, unitCode: null }, catalogues);
+      countSkipped(tally, plan.skipped);
       for (const planned of plan.planned) {
-        const key = `${planned.program}/${planned.period}`;
-        const command: DisbursementCommand = { type: 'ScheduleDisbursement', data: { ...planned, payrollRunId: runId, attempt: 1 } };
-        let disbursement: DisbursementRecord | undefined;
-        if (record.disbursed.has(key)) {
-          disbursement = disbursements.get(planned.disbursementId);
-          // A rescheduled attempt no run has picked up goes out with this one.
-          if (!disbursement || disbursement.state.status !== 'SCHEDULED' || disbursement.state.payrollRunId !== null) {
-            if (!planned.arrears) tally.alreadyScheduled++;
-            continue;
-          }
-        } else {
-          disbursement = { id: planned.disbursementId, streamName: disbursementStreamName(planned.disbursementId), revision: -1n, state: disbursementDecider.initialState() };
-          disbursements.set(disbursement.id, disbursement);
-          record.disbursements.push(disbursement);
-          record.disbursed.add(key);
+        if (forgotten.has(planned.disbursementId)) {
+          countAsExisting(tally, planned);
+          continue;
         }
-        onDisbursement(disbursement, command, meta);
-        tally.scheduled++;
-        tally.totalAmount += planned.amount;
-        if (planned.arrears) tally.arrears++;
-        included.push(disbursement);
+        const current = disbursementState(planned.disbursementId);
+        if (!current.exists) {
+          if (run([{ aggregate: 'disbursement', id: planned.disbursementId, command: scheduleNewDisbursement(runId, planned) }])) {
+            record.disbursements.add(planned.disbursementId);
+            countAsScheduled(tally, planned);
+          }
+          continue;
+        }
+        const decision = decideForExistingDisbursement(runId, planned, current);
+        if (decision.kind === 'ADOPT' && run([{ aggregate: 'disbursement', id: planned.disbursementId, command: decision.command }])) {
+          countAsScheduled(tally, disbursementState(planned.disbursementId));
+        } else if (decision.kind === 'IN_OTHER_RUN' && mayTakeOverFrom(runId, stateOf('payrollRun', decision.otherRunId) as PayrollRunState).decision === 'TAKE') {
+          if (run([{ aggregate: 'disbursement', id: planned.disbursementId, command: decision.command }])) countAsScheduled(tally, disbursementState(planned.disbursementId));
+        } else if (decision.kind !== 'OURS') {
+          countAsExisting(tally, planned);
+        }
       }
     }
-    for (let start = 0; start < included.length; start += DISBURSEMENT_IDS_PER_EVENT) {
-      onRun({ type: 'IncludeDisbursements', data: { disbursementIds: included.slice(start, start + DISBURSEMENT_IDS_PER_EVENT).map((d) => d.id) } });
-    }
-    onRun({ type: 'CompleteScheduling', data: { ...tally, skipped } });
-    onRun({ type: 'ApprovePayrollRun', data: { approvedBy: 'officer-2' } }, 'officer-2');
+    for (const { command } of completeScheduling(stateOf('payrollRun', runId) as PayrollRunState, tally.included, schedulingSummaryOf(tally))) onRun(command);
 
-    // Between approval and sending a few enrollments are suspended: their months are cancelled, and the run counts them.
-    for (const disbursement of included) {
-      if (chance(0.004)) {
-        const record = beneficiaryById.get(disbursement.state.beneficiaryId)!;
-        const enrollment = record.state.enrollments[disbursement.state.program]!;
-        const open = enrollment.suspensions.at(-1);
-        if (!enrollment.termination && !(open && !open.resumedFrom) && comparePeriods(period, (open?.resumedFrom ?? enrollment.effectiveFrom) as Period) >= 0) {
-          if (onBeneficiary(record, { type: 'SuspendEnrollment', data: { program: disbursement.state.program, reason: 'Reported missing', effectiveFrom: period } })) {
-            freeze(record, disbursement.state.program, period);
-          }
-        }
+    if (rejected) {
+      run(rejectPayrollRun(stateOf('payrollRun', runId) as PayrollRunState, { rejectedBy: CHECKER, reason: 'Amounts to be checked again' }), CHECKER);
+      return [];
+    }
+    onRun({ type: 'ApprovePayrollRun', data: { approvedBy: CHECKER, acknowledgeLargeArrears: true } }, CHECKER);
+
+    // Between approval and sending a few enrollments are suspended, a few accounts closed (those
+    // payments go to the Post Office) and a few people move (their unsent payments leave the run).
+    for (const disbursementId of tally.included) {
+      const disbursement = disbursementState(disbursementId);
+      const record = beneficiaryById.get(disbursement.beneficiaryId)!;
+      const enrollment = beneficiaryState(record.id).enrollments[disbursement.program]!;
+      const open = enrollment.suspensions.at(-1);
+      const roll = random();
+      if (roll < 0.004 && !enrollment.termination && !(open && !open.resumedFrom) && comparePeriods(period, (open?.resumedFrom ?? enrollment.effectiveFrom) as Period) >= 0) {
+        suspend(record, disbursement.program, period, 'Reported missing');
+      } else if (roll < 0.014 && disbursement.channel === 'BANK' && disbursement.account) {
+        const account = beneficiaryState(record.id).accounts.find((candidate) => candidate.accountId === disbursement.account!.accountId);
+        if (account?.status === 'VERIFIED') closeAccount(record, account.accountId, 'Closed at the holder’s request');
+      } else if (roll < 0.017) {
+        relocate(record, pick(units));
       }
     }
-    const files = new Map<string, PaymentFileSummary>();
-    let sent = 0;
-    let cancelled = 0;
-    const sending = metadata('SendPayrollRun', 'officer-2');
-    for (const disbursement of included) {
-      if (disbursement.state.payrollRunId !== runId) continue;
-      const record = beneficiaryById.get(disbursement.state.beneficiaryId)!;
-      onDisbursement(disbursement, { type: 'SendDisbursement', data: { payrollRunId: runId, enrollment: activityOf(record, disbursement.state.program, disbursement.state.period) } }, sending);
-      const state = disbursement.state;
-      if (state.status === 'CANCELLED') {
-        cancelled++;
-        continue;
-      }
-      if (state.status !== 'SENT') continue;
-      sent++;
-      const paymentFile = state.channel === 'BANK' ? state.account!.bankCode : 'POST_OFFICE';
-      const file = files.get(paymentFile) ?? { paymentFile, count: 0, totalAmount: 0 };
-      files.set(paymentFile, { paymentFile, count: file.count + 1, totalAmount: file.totalAmount + state.amount });
+    let sending = emptySendingTally();
+    const sent: string[] = [];
+    for (const disbursementId of tally.included) {
+      const disbursement = disbursementState(disbursementId);
+      const command = sendDisbursement(runId, disbursement, beneficiaryState(disbursement.beneficiaryId));
+      if (command) run([command], CHECKER);
+      sending = tallySent(sending, disbursementState(disbursementId));
+      if (disbursementState(disbursementId).status === 'SENT') sent.push(disbursementId);
     }
-    const paymentFiles = [...files.values()].sort((a, b) => a.paymentFile.localeCompare(b.paymentFile));
-    onRun({ type: 'RecordPayrollRunSent', data: { sentBy: 'officer-2', sent, cancelled, paymentFiles } }, 'officer-2');
-    return included.filter((disbursement) => disbursement.state.status === 'SENT');
+    run([recordRunSent(stateOf('payrollRun', runId) as PayrollRunState, CHECKER, sending)], CHECKER);
+    return sent;
+  }
+
+  /** References paid, per paying agent: a bank now and then presents one again for another payment. */
+  const paidReferences: Array<{ payingAgent: string; providerReference: string }> = [];
+
+  function settle(disbursementId: string, settlement: { providerReference: string; paidAt: Date; amount: number; recordedAt: Date }): boolean {
+    const disbursement = disbursementState(disbursementId);
+    const payingAgent = payingAgentOfPayment(disbursement);
+    const referenceId = providerReferenceIdFor(payingAgent, settlement.providerReference);
+    const claimedBy = (stateOf('providerReference', referenceId) as ProviderReferenceState).claimedBy;
+    return run(settlePayment(settlement, disbursement, beneficiaryState(disbursement.beneficiaryId), referenceId, claimedBy), 'bank-file');
   }
 
   /** The paying agents report back: most on time, some late, some failed or returned, a few twice. */
-  function settle(sent: readonly DisbursementRecord[], last: boolean): Array<{ at: Date; work: () => void }> {
+  function settlements(sent: readonly string[], last: boolean): Array<{ at: Date; work: () => void }> {
     const work: Array<{ at: Date; work: () => void }> = [];
-    for (const disbursement of sent) {
-      const state = disbursement.state;
+    for (const disbursementId of sent) {
+      const state = disbursementState(disbursementId);
       const due = state.dueDate as LocalDate;
       const roll = random();
       // In the last month some are still out when the history ends: unpaid, and late for the reports.
@@ -361,7 +448,14 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
       if (roll < 0.05) {
         work.push({
           at: vietnamTime(addDays(due, 3), 9),
-          work: () => onDisbursement(disbursement, state.channel === 'BANK' ? { type: 'FailDisbursement', data: { reason: 'Account frozen' } } : { type: 'ReturnDisbursement', data: { reason: 'Not collected' } }),
+          work: () =>
+            run([
+              {
+                aggregate: 'disbursement',
+                id: disbursementId,
+                command: state.channel === 'BANK' ? { type: 'FailDisbursement', data: { reason: 'Account frozen' } } : { type: 'ReturnDisbursement', data: { reason: 'Not collected' } },
+              },
+            ]),
         });
         continue;
       }
@@ -369,56 +463,53 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
       const paidOn = late ? addDays(due, 1 + Math.floor(random() * 20)) : addDays(due, -Math.floor(random() * 6));
       const paidAt = vietnamTime(paidOn, 8 + Math.floor(random() * 14), Math.floor(random() * 60));
       const providerReference = `FT${paidOn.replaceAll('-', '').slice(2)}${String(++references).padStart(8, '0')}`;
+      const second = random();
       work.push({
         at: paidAt,
         work: () => {
-          const record = beneficiaryById.get(disbursement.state.beneficiaryId)!;
-          const enrollment = activityOf(record, disbursement.state.program, disbursement.state.period);
-          const settlement = { providerReference, paidAt, amount: disbursement.state.amount, daysLate: daysLate(due, paidAt), enrollment };
-          if (!onDisbursement(disbursement, { type: 'SettleDisbursement', data: settlement })) return;
-          // The agent's file sent twice (same reference: nothing new), or a second payment (refused and kept).
-          if (chance(0.01)) onDisbursement(disbursement, { type: 'SettleDisbursement', data: settlement });
-          if (chance(0.012)) {
-            onDisbursement(disbursement, { type: 'SettleDisbursement', data: { ...settlement, providerReference: `${providerReference}R` } });
+          const settlement = { providerReference, paidAt, amount: disbursementState(disbursementId).amount, recordedAt: paidAt };
+          if (second < 0.006 && paidReferences.length > 0) {
+            // A reference that already paid somebody else at the same paying agent: refused, recorded.
+            const payingAgent = payingAgentOfPayment(disbursementState(disbursementId));
+            const used = paidReferences.findLast((reference) => reference.payingAgent === payingAgent);
+            if (used) settle(disbursementId, { ...settlement, providerReference: used.providerReference });
           }
+          if (!settle(disbursementId, settlement)) return;
+          if (disbursementState(disbursementId).status === 'PAID') paidReferences.push({ payingAgent: payingAgentOfPayment(disbursementState(disbursementId)), providerReference });
+          // The agent's file sent twice (same reference: nothing new), or a second payment (refused and kept).
+          if (second > 0.99) settle(disbursementId, settlement);
+          else if (second > 0.978) settle(disbursementId, { ...settlement, providerReference: `${providerReference}R` });
         },
       });
     }
     return work.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
-  function reschedule(period: Period, share = 1): void {
-    for (const disbursement of disbursements.values()) {
-      const state = disbursement.state;
-      if ((state.status !== 'FAILED' && state.status !== 'RETURNED') || !chance(share)) continue;
-      const record = beneficiaryById.get(state.beneficiaryId)!;
-      const { channel, account } = paymentChannelOf(record.state);
-      // A failed transfer often goes out again as cash.
-      const useCash = state.status === 'FAILED' && chance(0.5);
-      const payee = !useCash && account ? { accountId: account.accountId, bankCode: account.bankCode, accountNumber: account.accountNumber, holderName: account.holderName } : null;
-      onDisbursement(disbursement, {
-        type: 'RescheduleDisbursement',
-        data: { channel: payee ? channel : 'CASH', account: payee, reason: `Retry in ${period}`, enrollment: activityOf(record, state.program, state.period) },
-      });
-    }
-  }
-
-  /** Finished disbursements of old months are no longer needed to decide anything here. */
-  function forget(before: Period): void {
-    for (const [id, disbursement] of disbursements) {
-      const { status, period } = disbursement.state;
-      if ((status === 'PAID' || status === 'CANCELLED') && comparePeriods(period as Period, before) < 0) disbursements.delete(id);
-    }
+  function rescheduleFailed(period: Period, share = 1): void {
     for (const record of beneficiaries) {
-      if (record.disbursements.length > 8) {
-        const keep = record.disbursements.filter((d) => disbursements.has(d.id));
-        record.disbursements.length = 0;
-        record.disbursements.push(...keep);
+      for (const disbursement of disbursementsOf(record)) {
+        if ((disbursement.status !== 'FAILED' && disbursement.status !== 'RETURNED') || !chance(share)) continue;
+        run([reschedulePayment(beneficiaryState(record.id), disbursement, `Retry in ${period}`)]);
       }
     }
   }
 
-  const beneficiaryById = new Map<string, BeneficiaryRecord>();
+  /** Finished disbursements of old months are no longer needed to decide anything here; a run must never schedule them again. */
+  const forgotten = new Set<string>();
+  function forget(before: Period): void {
+    for (const record of beneficiaries) {
+      for (const disbursementId of record.disbursements) {
+        const { status, period } = disbursementState(disbursementId);
+        if ((status === 'PAID' || status === 'CANCELLED') && comparePeriods(period as Period, before) < 0) {
+          record.disbursements.delete(disbursementId);
+          streams.delete(streamNameOf({ aggregate: 'disbursement', id: disbursementId }));
+          forgotten.add(disbursementId);
+        }
+      }
+    }
+    while (paidReferences.length > 2_000) paidReferences.shift();
+  }
+
   const firstWave = Math.ceil(options.beneficiaries * 0.6);
   const later = options.beneficiaries - firstWave;
   const laterPerMonth = Math.ceil(later / Math.max(1, Math.min(options.periods - 1, 12)));
@@ -430,40 +521,48 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
 
     // Day 1: new enrollments.
     const newcomers = month === 0 ? firstWave : Math.min(laterPerMonth, options.beneficiaries - enrolled);
-    for (let i = 0; i < newcomers; i++) {
-      enroll(enrolled++, period);
-      const record = beneficiaries.at(-1)!;
-      beneficiaryById.set(record.state.beneficiaryId, record);
-    }
+    for (let i = 0; i < newcomers; i++) enroll(enrolled++, period);
     yield* flush(vietnamTime(dayOf(period, 1), 8));
 
     // Day 2: what failed or came back last month goes out again.
-    reschedule(period);
+    rescheduleFailed(period);
     yield* flush(vietnamTime(dayOf(period, 2), 8));
 
-    // Day 3: the payroll — one run for every program, or one per program in odd months.
+    // Day 3: the payroll — one run for every program, or one per program in odd months. Now and
+    // then the checker rejects a run, and a second run of the period adopts what it released.
     const programs = month % 2 === 0 ? [null] : [...PROGRAMS];
-    const sent: DisbursementRecord[] = [];
+    const sent: string[] = [];
     programs.forEach((program, index) => {
-      sent.push(...payrollRun(period, program, index));
+      if (month > 0 && chance(0.2)) payrollRun(period, program, index + 10, true);
+      sent.push(...payrollRun(period, program, index, false));
     });
     yield* flush(vietnamTime(dayOf(period, 3), 9));
 
-    // Day 4: suspensions, back-dated terminations, relocations, accounts.
+    // Day 4: suspensions, back-dated terminations and their corrections, re-enrollments, relocations, accounts.
     changeBeneficiaries(period, dayOf(period, 4));
     yield* flush(vietnamTime(dayOf(period, 4), 10));
 
     // Settlements as the agents report them, in time order, a wave per day.
     let previous: Date | undefined;
-    for (const { at, work } of settle(sent, last)) {
+    for (const { at, work } of settlements(sent, last)) {
       if (previous && at.toISOString().slice(0, 10) !== previous.toISOString().slice(0, 10)) yield* flush(previous);
       previous = at;
       work();
     }
     if (previous) yield* flush(previous);
     if (last) {
-      // The history ends with some retries decided but not yet picked up by a run.
-      reschedule(addMonths(period, 1), 0.5);
+      // The history ends with some retries decided but not yet picked up by a run, and some failed
+      // or returned payments whose month is suspended since: cancelled, no longer late.
+      rescheduleFailed(nextPeriod(period), 0.5);
+      for (const record of beneficiaries) {
+        for (const disbursement of disbursementsOf(record)) {
+          if ((disbursement.status === 'FAILED' || disbursement.status === 'RETURNED') && chance(0.4)) {
+            const enrollment = beneficiaryState(record.id).enrollments[disbursement.program]!;
+            const open = enrollment.suspensions.at(-1);
+            if (!enrollment.termination && !(open && !open.resumedFrom)) suspend(record, disbursement.program, disbursement.period as Period, 'Moved away, address unknown');
+          }
+        }
+      }
       yield* flush(vietnamTime(dayOf(period, 28), 16));
     }
     forget(addMonths(period, -4));

@@ -8,7 +8,7 @@ import type { RowChange, SqlValue, TableName } from '../row-changes.js';
  */
 export function randomRowChanges(random: () => number, count: number): RowChange[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const tables = READ_MODEL_TABLES.filter((table) => ['enrollments', 'payment_accounts', 'disbursements', 'duplicate_attempts'].includes(table.name));
+  const tables = READ_MODEL_TABLES.filter((table) => ['enrollments', 'enrollment_spells', 'enrollment_suspensions', 'payment_accounts', 'disbursements', 'duplicate_attempts'].includes(table.name));
   const keyValue = (type: ColumnType, column: string): SqlValue => {
     const n = Math.floor(random() * 4);
     // Integer keys sometimes arrive as digits, as the projection writes positions: still the same row.
@@ -28,7 +28,7 @@ export function randomRowChanges(random: () => number, count: number): RowChange
         return `${column}-${Math.floor(random() * 5)}`;
     }
   };
-  const someColumns = (columns: ReadonlyArray<readonly [string, ColumnType, string]>, at_least: number) => {
+  const someColumns = (columns: ReadonlyArray<readonly [string, ColumnType, ...unknown[]]>, at_least: number) => {
     const chosen = columns.filter(() => random() < 0.5);
     return chosen.length >= at_least ? chosen : columns.slice(0, at_least);
   };
@@ -49,13 +49,17 @@ export function randomRowChanges(random: () => number, count: number): RowChange
       changes.push({ kind: 'insert', table: name, row });
     } else {
       const set = Object.fromEntries(someColumns(otherColumns, 1).map(([column, type]) => [column, value(type, column)]));
-      // Mostly by key; sometimes by part of it or by another column (a relocation updates every enrollment of a person).
+      // Mostly by key; sometimes by part of it or by another column (a relocation updates every
+      // enrollment of a person), or by part of it and a column that may be null (a termination ends
+      // the one spell of a person's program that is not terminated yet).
       const where =
         roll < 0.85
           ? key
           : name === 'enrollments'
             ? { beneficiary_id: key.beneficiary_id! }
-            : { [otherColumns[0]![0]]: value(otherColumns[0]![1], otherColumns[0]![0]) };
+            : name === 'enrollment_spells' || name === 'enrollment_suspensions'
+              ? { beneficiary_id: key.beneficiary_id!, program: key.program!, [otherColumns.at(-1)![0]]: value(otherColumns.at(-1)![1], otherColumns.at(-1)![0]) }
+              : { [otherColumns[0]![0]]: value(otherColumns[0]![1], otherColumns[0]![0]) };
       changes.push({ kind: 'update', table: name, where, set });
     }
   }

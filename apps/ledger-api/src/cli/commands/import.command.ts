@@ -9,9 +9,12 @@ import {
   maskNationalId,
   parseAccountNumber,
   parseBankCode,
+  localDateInVietnam,
   parseCoefficient,
+  parseDateOfBirth,
   parseFullName,
   parseLocalDate,
+  type LocalDate,
   parseNationalId,
   parsePeriod,
   uuidV5,
@@ -21,10 +24,11 @@ import {
 } from '@ledger/domain';
 import { openEventStore, seedOf, type EventStore } from '@ledger/event-store';
 import { progressBar, writeFileAtomically } from '../../audit/offline-tools.js';
-import { ChangeBeneficiaryHandler, EnrollBeneficiaryHandler } from '../../beneficiaries/beneficiary-command.handlers.js';
-import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../../beneficiaries/beneficiary.commands.js';
+import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from '../../beneficiaries/beneficiary.commands.js';
 import { loadLedgerConfig } from '../../config/ledger-config.js';
+import { handWiredCommands } from '../../demo/hand-wired-commands.js';
 import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
+import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import type { Actor, CommandContext } from '../../platform/index.js';
 import { toCsv } from '../../read-side/views.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
@@ -105,7 +109,7 @@ export const importCommand: CliCommand = {
       const bar = progressBar('import [{bar}] {percentage}% | {value}/{total} rows | {failed} refused | ETA {eta_formatted}', rows.length, { failed: 0 });
       let outcome: ImportOutcome;
       try {
-        outcome = await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), actor, onProgress: (done, failed) => bar.update(done, { failed }) });
+        outcome = await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), identifiers: LedgerIdentifiers.fromConfig(config), actor, onProgress: (done, failed) => bar.update(done, { failed }) });
       } finally {
         bar.stop();
       }
@@ -178,7 +182,7 @@ function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
 }
 
 type Enrollment = Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>;
-type AccountOpening = Extract<BeneficiaryCommand, { type: 'OpenPaymentAccount' }>;
+type AccountOpening = Extract<BeneficiaryChange, { type: 'OpenPaymentAccount' }>;
 
 interface CheckedRow {
   readonly enrollment: Enrollment;
@@ -187,7 +191,7 @@ interface CheckedRow {
 }
 
 /** Every field of a row, checked with the domain's own value objects; all its errors at once. */
-export function checkRow(row: CsvRow, catalogues: Catalogues): { checked: CheckedRow } | { errors: RowError[] } {
+export function checkRow(row: CsvRow, catalogues: Catalogues, today: LocalDate = localDateInVietnam(new Date())): { checked: CheckedRow } | { errors: RowError[] } {
   const errors: RowError[] = [];
   const cells = row.cells;
   const field = <T>(name: Column, parse: (raw: string) => T): T | undefined => {
@@ -206,18 +210,22 @@ export function checkRow(row: CsvRow, catalogues: Catalogues): { checked: Checke
       return raw;
     });
 
-  const dateOfBirth = field('dateOfBirth', (raw) => parseLocalDate(raw, 'dateOfBirth'));
+  const dateOfBirth = field('dateOfBirth', (raw) => parseDateOfBirth(raw, today));
   const gender = field('gender', (raw) => {
     if (raw !== 'MALE' && raw !== 'FEMALE') throw new InvalidValue('gender', 'gender must be MALE or FEMALE');
     return raw as Gender;
   });
   const nationalId = dateOfBirth && gender ? field('nationalId', (raw) => parseNationalId(raw, { dateOfBirth, gender })) : undefined;
   const fullName = field('fullName', (raw) => parseFullName(raw));
-  const unitCode = field('unitCode', (raw) => catalogues.units.get(raw).code);
+  const unitCode = field('unitCode', (raw) => {
+    catalogues.units.assertRegistrable(raw);
+    return raw;
+  });
   const program = field('program', (raw) => catalogues.programs.get(raw).code);
   const coefficient = field('coefficient', (raw) => {
     if (!/^\d{1,7}$/.test(raw)) throw new InvalidValue('coefficient', 'coefficient must be a whole number of thousandths (1500 = 1.5)');
-    return parseCoefficient(Number(raw));
+    // Bounded by its program's range; without a valid program, by what any coefficient must be.
+    return program ? catalogues.programs.parseCoefficientFor(program, Number(raw)) : parseCoefficient(Number(raw));
   });
   const effectiveFrom = field('effectiveFrom', (raw) => parsePeriod(raw, 'effectiveFrom'));
   const decisionNumber = required('decisionNumber', 60);
@@ -269,10 +277,9 @@ export function checkRow(row: CsvRow, catalogues: Catalogues): { checked: Checke
 /** Runs the rows through the ledger's command handlers, a wave at a time; never stops at a bad row. */
 export async function importBeneficiaries(
   rows: readonly CsvRow[],
-  { store, catalogues, actor, onProgress }: { store: EventStore; catalogues: Catalogues; actor: Actor; onProgress?: (done: number, failed: number) => void },
+  { store, catalogues, identifiers, actor, onProgress }: { store: EventStore; catalogues: Catalogues; identifiers: LedgerIdentifiers; actor: Actor; onProgress?: (done: number, failed: number) => void },
 ): Promise<ImportOutcome> {
-  const enroll = new EnrollBeneficiaryHandler(store, catalogues);
-  const change = new ChangeBeneficiaryHandler(store, catalogues);
+  const commands = handWiredCommands(store, catalogues, identifiers);
   // Anything at or below the head before the run was written by an earlier run: a replay.
   const headBefore = await store.headPosition();
   const isNew = (position: string | null) => position !== null && BigInt(position) > headBefore;
@@ -297,7 +304,7 @@ export async function importBeneficiaries(
     const { enrollment, enrollmentKey, account } = result.checked;
     let wroteSomething = false;
     try {
-      const enrolled = await enroll.execute(new EnrollBeneficiaryCommand(enrollment, contextFor(enrollmentKey)));
+      const enrolled = await commands.execute(new EnrollBeneficiaryCommand(enrollment, contextFor(enrollmentKey)));
       wroteSomething = isNew(enrolled.position);
     } catch (error) {
       errors.push({ row: row.line, field: 'enrollment', message: refusalMessage(error, row) });
@@ -306,7 +313,7 @@ export async function importBeneficiaries(
     }
     if (account) {
       try {
-        const opened = await change.execute(new ChangeBeneficiaryCommand(enrollment.data.beneficiaryId, account.opening, contextFor(account.key)));
+        const opened = await commands.execute(new ChangeBeneficiaryCommand(enrollment.data.beneficiaryId, account.opening, contextFor(account.key)));
         if (isNew(opened.position)) {
           wroteSomething = true;
           accountsOpened.add(account.opening.data.accountId);

@@ -7,6 +7,7 @@ import { SMALLEST_DEMO_SCALE } from '../../demo/demo-province.js';
 import { demoSeedStatus, seedDemo } from '../../demo/seed-demo.js';
 import { SeedProgressPrinter } from '../../demo/seed-progress.js';
 import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
+import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import { resolveJwtSecret } from '../../platform/auth/jwt-secret.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
 
@@ -48,7 +49,7 @@ export const seedCommand: CliCommand = {
       }
       // A terminal gets a bar redrawn in place; a pipe or a log gets one line per step.
       const progress = new SeedProgressPrinter(process.stderr.isTTY ? process.stderr : { write: (text: string) => io.err(text.replace(/\n$/, '')) });
-      const report = await seedDemo({ commands: handWiredCommands(store, loadCatalogues()), store, scale, onProgress: progress.update });
+      const report = await seedDemo({ commands: handWiredCommands(store, loadCatalogues(), LedgerIdentifiers.fromConfig(config)), store, scale, onProgress: progress.update });
       progress.finish();
 
       const { size } = report.province;

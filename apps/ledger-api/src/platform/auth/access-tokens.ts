@@ -13,6 +13,20 @@ export class InvalidAccessToken extends Error {
   }
 }
 
+/**
+ * Why a `sub` cannot name an operator, or undefined when it can. Maker-checker compares identities
+ * exactly, so an identity must not have a look-alike: `"alice "` or `"alice\u200b"` would pass as a
+ * second person next to `"alice"` while reading the same in every log and report. White space at
+ * either end, control characters (C0, DEL, C1) and invisible format characters (zero-width spaces
+ * and joiners, bidirectional overrides) are refused anywhere a token is verified.
+ */
+export function whyUnusableSubject(sub: string): string | undefined {
+  if (/^\s|\s$/u.test(sub)) return 'has white space at its start or end';
+  if (/\p{Cc}/u.test(sub)) return 'contains a control character';
+  if (/\p{Cf}/u.test(sub)) return 'contains an invisible format character';
+  return undefined;
+}
+
 /** Enough for every user of a province at once; past it the oldest verification is forgotten. */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
@@ -76,7 +90,9 @@ export class AccessTokens {
       throw new InvalidAccessToken('INVALID_TOKEN', `The bearer token is not valid: ${(error as Error).message}`);
     }
     const { sub, role, units } = payload;
-    if (!sub) throw new InvalidAccessToken('INVALID_TOKEN', 'The bearer token has an empty "sub" claim.');
+    if (typeof sub !== 'string' || !sub) throw new InvalidAccessToken('INVALID_TOKEN', 'The bearer token has an empty "sub" claim.');
+    const unusable = whyUnusableSubject(sub);
+    if (unusable) throw new InvalidAccessToken('INVALID_TOKEN', `The bearer token's "sub" claim ${unusable}.`);
     if (!isRole(role)) throw new InvalidAccessToken('INVALID_TOKEN', 'The bearer token\'s "role" claim must be operator, auditor, reporter or admin.');
     if (!Array.isArray(units) || !units.every((unit) => typeof unit === 'string' && unit !== '')) {
       throw new InvalidAccessToken('INVALID_TOKEN', 'The bearer token\'s "units" claim must be an array of unit codes or ["*"].');

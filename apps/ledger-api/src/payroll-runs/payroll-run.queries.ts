@@ -1,0 +1,119 @@
+import { ForbiddenException, Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { disbursementDecider, DisbursementEventType, NotFound, payingAgentOf, POST_OFFICE, type Catalogues, type DisbursementState, type PayrollRunState } from '@ledger/domain';
+import { readAggregate, type EventStore } from '@ledger/event-store';
+import { CATALOGUES } from '../ledger/ledger.tokens.js';
+import { EVENT_STORE } from '../ledger.tokens.js';
+import { mayReadUnit, problem, type Actor } from '../platform/index.js';
+import { beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
+
+export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
+  constructor(
+    readonly runId: string,
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}
+
+export class GetPaymentFileQuery extends Query<string> {
+  constructor(
+    readonly runId: string,
+    readonly paymentFile: string,
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetPayrollRunQuery)
+export class GetPayrollRunHandler implements IQueryHandler<GetPayrollRunQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+  ) {}
+
+  async execute({ runId, actor }: GetPayrollRunQuery) {
+    const run = await loadPayrollRun(this.store, runId);
+    assertMayReadRun(actor, run, this.catalogues);
+    return {
+      runId,
+      ...run.scope,
+      status: run.status,
+      createdBy: run.createdBy,
+      approvedBy: run.approvedBy ?? null,
+      ...(run.rejection ? { rejectedBy: run.rejection.rejectedBy, rejectionReason: run.rejection.reason } : {}),
+      disbursements: run.disbursementIds.length,
+      ...(run.summary ? { ...run.summary, largeArrears: run.summary.largeArrears ?? [] } : {}),
+      ...(run.sent ? { sent: run.sent.sent, cancelled: run.sent.cancelled, paymentFiles: run.sent.paymentFiles } : {}),
+    };
+  }
+}
+
+const BANK_FILE_HEADER = ['disbursement_id', 'beneficiary_id', 'program', 'period', 'amount_vnd', 'bank_code', 'account_number', 'holder_name', 'payment_reference'];
+const CASH_LIST_HEADER = ['disbursement_id', 'beneficiary_id', 'full_name', 'national_id', 'unit_code', 'program', 'period', 'amount_vnd'];
+
+/** The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent them. */
+@QueryHandler(GetPaymentFileQuery)
+export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+  ) {}
+
+  async execute({ runId, paymentFile, actor }: GetPaymentFileQuery): Promise<string> {
+    const run = await loadPayrollRun(this.store, runId);
+    assertMayReadRun(actor, run, this.catalogues);
+    if (!run.sent) throw new NotFound('PAYMENT_FILE_NOT_FOUND', 'Payment files exist once the run is sent');
+    if (!run.sent.paymentFiles.some((file) => file.paymentFile === paymentFile)) {
+      throw new NotFound('PAYMENT_FILE_NOT_FOUND', `The run has no payment file ${paymentFile}`, { paymentFiles: run.sent.paymentFiles.map((file) => file.paymentFile) });
+    }
+    const cash = paymentFile === POST_OFFICE;
+    const beneficiaryOf = beneficiaryCache(this.store);
+    const lines = [(cash ? CASH_LIST_HEADER : BANK_FILE_HEADER).join(',')];
+    for (const disbursementId of run.disbursementIds) {
+      const d = await this.asSentBy(disbursementId, runId);
+      if (!d || payingAgentOf(d.channel, d.account) !== paymentFile) continue;
+      if (cash) {
+        const beneficiary = await beneficiaryOf(d.beneficiaryId);
+        lines.push(csv([d.disbursementId, d.beneficiaryId, beneficiary.fullName, beneficiary.nationalId, d.unitCode, d.program, d.period, d.amount]));
+      } else {
+        lines.push(csv([d.disbursementId, d.beneficiaryId, d.program, d.period, d.amount, d.account!.bankCode, d.account!.accountNumber, d.account!.holderName, `${d.program} ${d.period}`]));
+      }
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /**
+   * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
+   * or undefined if the run never sent it. A payment file is a record of what went to the paying
+   * agent: a later failure, reschedule or cancellation must not rewrite it.
+   */
+  private async asSentBy(disbursementId: string, runId: string): Promise<DisbursementState | undefined> {
+    const { read } = await readAggregate(this.store, 'disbursement', disbursementId);
+    let asSent: DisbursementState | undefined;
+    let state = disbursementDecider.initialState();
+    for (const event of read.events) {
+      state = disbursementDecider.evolve(state, event);
+      if (event.type === DisbursementEventType.Sent && event.data.payrollRunId === runId) asSent = state;
+    }
+    return asSent;
+  }
+}
+
+function assertMayReadRun(actor: Actor, run: PayrollRunState, catalogues: Catalogues): void {
+  const { unitCode } = run.scope;
+  const readable = unitCode ? mayReadUnit(actor, unitCode, catalogues.units) : catalogues.units.codes().every((code) => mayReadUnit(actor, code, catalogues.units));
+  if (!readable) throw new ForbiddenException(problem(403, 'UNIT_OUT_OF_SCOPE', 'The run covers units outside those this operator works in.', {}));
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break. A leading = + - @ is defused against spreadsheet formulas. */
+function csv(fields: Array<string | number>): string {
+  return fields
+    .map((field) => {
+      let text = String(field);
+      if (/^[=+\-@]/.test(text) && typeof field === 'string') text = `'${text}`;
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',');
+}

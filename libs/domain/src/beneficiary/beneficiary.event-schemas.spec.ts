@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { schemaVersionOf, upcast } from '../event-schemas.js';
+import { BeneficiaryEventType as T } from './beneficiary.events.js';
+
+const v1Account = (status: 'VERIFIED' | 'UNVERIFIED') => ({
+  type: T.PaymentAccountOpened,
+  schemaVersion: 1,
+  data: { beneficiaryId: 'b-1', accountId: 'a-1', bankCode: 'VBA', accountNumber: '7700205123456', holderName: 'BUI TRUNG TAM', openedOn: '2024-03-01', status },
+});
+
+describe('stored beneficiary events', () => {
+  it('registers the termination corrections and revocations', () => {
+    expect(schemaVersionOf(T.EnrollmentTerminationCorrected)).toBe(1);
+    expect(schemaVersionOf(T.EnrollmentTerminationRevoked)).toBe(1);
+  });
+
+  describe('when reading an account opened under schema v1', () => {
+    it('writes PaymentAccountOpened as v2', () => expect(schemaVersionOf(T.PaymentAccountOpened)).toBe(2));
+
+    it('gives an UNVERIFIED account the only reason v1 knew: its holder name', () => {
+      expect(upcast(v1Account('UNVERIFIED')).data).toEqual({ ...v1Account('UNVERIFIED').data, unverifiedReason: 'NAME_MISMATCH' });
+    });
+
+    it('leaves a VERIFIED account without a reason, and its opener unknown', () => {
+      expect(upcast(v1Account('VERIFIED')).data).toEqual(v1Account('VERIFIED').data);
+    });
+
+    it('reads a v2 event as written', () => {
+      const v2 = { ...v1Account('UNVERIFIED'), schemaVersion: 2, data: { ...v1Account('UNVERIFIED').data, unverifiedReason: 'SHARED_ACCOUNT', openedBy: 'maker' } };
+      expect(upcast(v2).data).toEqual(v2.data);
+    });
+  });
+});
