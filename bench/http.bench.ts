@@ -3,6 +3,9 @@
 // by autocannon from this process. Three runs, one table:
 //   settle   — every request settles a different SENT disbursement, with its own Idempotency-Key
 //   enroll   — every request enrolls a new person
+//   read     — every request reads a beneficiary's record (GET /v1/beneficiaries/{id}), a different
+//              person each time, as an operator: unmasked, so recorded in the access log where the
+//              route carries @RecordsPersonalDataAccess (compare two builds with BENCH_API_DIST)
 //   ceiling  — a bare Fastify route (JSON body in, JSON out) in a child process of its own
 // and, for reading the figures, the API's floor: GET /health/live, which does no work at all.
 //
@@ -10,6 +13,7 @@
 //   BENCH_WARMUP_SECONDS (3) untimed warm-up per run     BENCH_SETTLEMENTS        SENT disbursements prepared
 //   BENCH_SKIP_BUILD=1       use dist as it is           BENCH_CPU_PROF=1         write a .cpuprofile of the API
 //   BENCH_API_DIST=<dir>     run another build's dist (an A/B comparison; implies BENCH_SKIP_BUILD)
+//   BENCH_RUNS=read,floor    only these runs (settle, enroll, read, ceiling, floor; default all)
 //                                                        (to BENCH_PROFILE_DIR, default <tmp>/ledger-http-profiles)
 //
 // The settle run stops early, and says so, if the prepared disbursements run out before its time.
@@ -40,6 +44,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? Math.min(3, Ma
 const SETTLEMENTS = Number(process.env.BENCH_SETTLEMENTS ?? Math.max(5_000, (SECONDS + WARMUP_SECONDS) * 3_500));
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
 const TARGET = { settlesPerSecond: 3_000, p99Ms: 50 };
+const RUNS = new Set((process.env.BENCH_RUNS ?? 'settle,enroll,read,ceiling,floor').split(',').map((run) => run.trim()));
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PERIOD = '2024-04' as Period;
@@ -146,6 +151,7 @@ const apiProcess = start(
     LEDGER_DATA_DIR: directory,
     LEDGER_JWT_SECRET: secret,
     LEDGER_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    LEDGER_ID_KEY: randomBytes(32).toString('hex'),
     LEDGER_SEED_DEMO: 'false',
     LEDGER_PROJECTOR: 'embedded',
     // The limit is per user and the whole load comes from one operator: this measures the ledger, not the limiter's refusals.
@@ -209,6 +215,7 @@ const payroll = await timed(async () => {
 const projected = await readModelsCaughtUp();
 console.log(`payroll of ${SETTLEMENTS.toLocaleString('en-US')} scheduled, approved and sent through the API in ${payroll.seconds.toFixed(1)} s; projected ${projected.seconds.toFixed(1)} s later`);
 const disbursementIds = Array.from({ length: SETTLEMENTS }, (_, n) => disbursementIdFor(beneficiaryIdFor(benchNationalId(n)), PROGRAM, PERIOD));
+const beneficiaryIds = Array.from({ length: SETTLEMENTS }, (_, n) => beneficiaryIdFor(benchNationalId(n)));
 
 // ---------------------------------------------------------------------------------------------
 // The runs.
@@ -237,25 +244,30 @@ function drive(options: Omit<Options, 'connections' | 'duration'>, requests: (st
   });
 }
 
+/** A run left out by BENCH_RUNS is not driven, and not reported. */
+async function skippable(run: string, driven: () => Promise<Result>): Promise<Result | undefined> {
+  return RUNS.has(run) ? driven() : undefined;
+}
+
 const statusesOf = (result: Result) => Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [Number(status), count ?? 0] as const);
 const countOf = (result: Result, status: number) => statusesOf(result).find(([code]) => code === status)?.[1] ?? 0;
 const unexpectedOf = (result: Result, expected: number) => result.errors + result.timeouts + statusesOf(result).reduce((sum, [status, count]) => (status === expected ? sum : sum + count), 0);
 const loadBefore = loadavg();
 
-console.log(`ceiling: bare Fastify, ${SECONDS} s at ${CONNECTIONS} connections…`);
-const ceiling = await drive({ url: `${hello}/hello`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ providerReference: 'FT24096000123', paidAt: '2024-04-05T09:30:00+07:00', amount: AMOUNT }) }, () => [{}]);
+if (RUNS.has('ceiling')) console.log(`ceiling: bare Fastify, ${SECONDS} s at ${CONNECTIONS} connections…`);
+const ceiling = await skippable('ceiling', () => drive({ url: `${hello}/hello`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ providerReference: 'FT24096000123', paidAt: '2024-04-05T09:30:00+07:00', amount: AMOUNT }) }, () => [{}]));
 
 // Not a target: how fast the API answers when it does nothing (a public probe through Nest's
 // guards, interceptors and rate limiter), so the settle figure can be read against the framework.
-console.log(`floor: GET /health/live through the API, ${SECONDS} s at ${CONNECTIONS} connections…`);
-const floor = await drive({ url: `${api}/health/live` }, () => [{}]);
+if (RUNS.has('floor')) console.log(`floor: GET /health/live through the API, ${SECONDS} s at ${CONNECTIONS} connections…`);
+const floor = await skippable('floor', () => drive({ url: `${api}/health/live` }, () => [{}]));
 
-console.log(`settle: ${SECONDS} s at ${CONNECTIONS} connections…`);
+if (RUNS.has('settle')) console.log(`settle: ${SECONDS} s at ${CONNECTIONS} connections…`);
 const monotonicMicros = () => process.hrtime.bigint() / 1000n;
 const settleWindow = { from: monotonicMicros(), to: 0n };
 let nextSettlement = 0;
 let ranOut = false;
-const settle = await drive({ url: api }, (stop) => [
+const settle = await skippable('settle', () => drive({ url: api }, (stop) => [
   {
     method: 'POST',
     setupRequest: (request) => {
@@ -272,12 +284,12 @@ const settle = await drive({ url: api }, (stop) => [
       };
     },
   },
-]);
+]));
 
 settleWindow.to = monotonicMicros();
-console.log(`enroll: ${SECONDS} s at ${CONNECTIONS} connections…`);
+if (RUNS.has('enroll')) console.log(`enroll: ${SECONDS} s at ${CONNECTIONS} connections…`);
 let nextPerson = SETTLEMENTS;
-const enroll = await drive({ url: api }, () => [
+const enroll = await skippable('enroll', () => drive({ url: api }, () => [
   {
     method: 'POST',
     path: '/v1/beneficiaries',
@@ -300,7 +312,18 @@ const enroll = await drive({ url: api }, () => [
       };
     },
   },
-]);
+]));
+
+if (RUNS.has('read')) console.log(`read: ${SECONDS} s at ${CONNECTIONS} connections…`);
+let nextReader = 0;
+const read = await skippable('read', () =>
+  drive({ url: api }, () => [
+    {
+      method: 'GET',
+      setupRequest: (request) => ({ ...request, path: `/v1/beneficiaries/${beneficiaryIds[nextReader++ % beneficiaryIds.length]}`, headers: { authorization: `Bearer ${makerToken}` } }),
+    },
+  ]),
+);
 const loadAfter = loadavg();
 
 // ---------------------------------------------------------------------------------------------
@@ -312,12 +335,13 @@ for (const child of children) if (child !== apiProcess) child.kill('SIGTERM');
 await exited;
 
 const runs: Run[] = [
-  { label: 'settle (POST /v1/disbursements/{id}/settle)', result: settle, unexpected: unexpectedOf(settle, 200), ...(ranOut ? { note: `stopped after ${settle.duration} s: the ${SETTLEMENTS.toLocaleString('en-US')} prepared disbursements ran out (raise BENCH_SETTLEMENTS)` } : {}) },
-  { label: 'enroll (POST /v1/beneficiaries)', result: enroll, unexpected: unexpectedOf(enroll, 201) },
-  { label: 'ceiling (bare Fastify, POST JSON)', result: ceiling, unexpected: unexpectedOf(ceiling, 200) },
-  { label: 'floor (GET /health/live, API does nothing)', result: floor, unexpected: unexpectedOf(floor, 200) },
+  ...(settle ? [{ label: 'settle (POST /v1/disbursements/{id}/settle)', result: settle, unexpected: unexpectedOf(settle, 200), ...(ranOut ? { note: `stopped after ${settle.duration} s: the ${SETTLEMENTS.toLocaleString('en-US')} prepared disbursements ran out (raise BENCH_SETTLEMENTS)` } : {}) }] : []),
+  ...(enroll ? [{ label: 'enroll (POST /v1/beneficiaries)', result: enroll, unexpected: unexpectedOf(enroll, 201) }] : []),
+  ...(read ? [{ label: 'read (GET /v1/beneficiaries/{id})', result: read, unexpected: unexpectedOf(read, 200) }] : []),
+  ...(ceiling ? [{ label: 'ceiling (bare Fastify, POST JSON)', result: ceiling, unexpected: unexpectedOf(ceiling, 200) }] : []),
+  ...(floor ? [{ label: 'floor (GET /health/live, API does nothing)', result: floor, unexpected: unexpectedOf(floor, 200) }] : []),
 ];
-const ceilingRate = ceiling.requests.average;
+const ceilingRate = ceiling?.requests.average;
 printTable(
   `HTTP API under load: ${CONNECTIONS} connections, ${SECONDS} s a run after ${WARMUP_SECONDS} s of warm-up, embedded SQLite (synchronous=FULL), projector embedded — ${machineLine()}`,
   ['run', 'req/s', 'p50 ms', 'p99 ms', 'answered', 'unexpected errors', 'of ceiling'],
@@ -328,7 +352,7 @@ printTable(
     result.latency.p99.toFixed(1),
     result.requests.total.toLocaleString('en-US'),
     unexpected,
-    `${((100 * result.requests.average) / ceilingRate).toFixed(1)} %`,
+    ceilingRate ? `${((100 * result.requests.average) / ceilingRate).toFixed(1)} %` : '—',
   ]),
 );
 console.log(`\nload average (1/5/15 min): before the runs ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
@@ -336,13 +360,16 @@ for (const run of runs) {
   const statuses = statusesOf(run.result).map(([status, count]) => `${status}×${count}`).join(' ');
   console.log(`${run.label}: statuses ${statuses || 'none'}${run.result.errors ? `, ${run.result.errors} connection errors` : ''}${run.result.timeouts ? `, ${run.result.timeouts} timeouts` : ''}${run.note ? ` — ${run.note}` : ''}`);
 }
-const settled = countOf(settle, 200);
 const verdicts = [
-  [`settle ≥ ${formatRate(TARGET.settlesPerSecond)} req/s`, settle.requests.average >= TARGET.settlesPerSecond],
-  [`settle p99 ≤ ${TARGET.p99Ms} ms`, settle.latency.p99 <= TARGET.p99Ms],
+  ...(settle
+    ? ([
+        [`settle ≥ ${formatRate(TARGET.settlesPerSecond)} req/s`, settle.requests.average >= TARGET.settlesPerSecond],
+        [`settle p99 ≤ ${TARGET.p99Ms} ms`, settle.latency.p99 <= TARGET.p99Ms],
+      ] as const)
+    : []),
   ['no unexpected errors', runs.every((run) => run.unexpected === 0)],
 ] as const;
-console.log(`\n${settled.toLocaleString('en-US')} disbursements settled. Targets: ${verdicts.map(([what, met]) => `${what} ${met ? 'met' : 'MISSED'}`).join('; ')}.`);
+console.log(`\n${settle ? `${countOf(settle, 200).toLocaleString('en-US')} disbursements settled. ` : ''}Targets: ${verdicts.map(([what, met]) => `${what} ${met ? 'met' : 'MISSED'}`).join('; ')}.`);
 if (PROFILE) {
   mkdirSync(profileDirectory, { recursive: true });
   const kept = process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'ledger-http-profiles');

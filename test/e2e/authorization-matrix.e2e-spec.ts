@@ -8,6 +8,7 @@ import {
   enrollment,
   expectStatus,
   headPosition,
+  nationalIdFor,
   openAccount,
   runPayroll,
   schedulePayroll,
@@ -20,8 +21,10 @@ const ROLES: readonly Role[] = ['operator', 'auditor', 'reporter', 'admin'];
 
 /**
  * public: no token needed. allowed: the role may call it on any record. forbidden: 403 whatever the
- * record. scoped: an operator may call it on records of the units they work in, and is kept out of
- * the others' (refused with a 403, or — for a list — not shown them).
+ * record. scoped: the role may call it on records of the units of its token, and is kept out of the
+ * others' — answered as if the record did not exist (404, the very answer an unknown id gets), not
+ * shown them in a list, or refused with a 403 when it names the unit itself (enrolling into it,
+ * scheduling its payroll, filtering a list by it).
  */
 type Access = 'public' | 'allowed' | 'scoped' | 'forbidden';
 type AccessRow = Readonly<Record<Role, Access>>;
@@ -29,10 +32,11 @@ type AccessRow = Readonly<Record<Role, Access>>;
 const PUBLIC: AccessRow = { operator: 'public', auditor: 'public', reporter: 'public', admin: 'public' };
 
 /**
- * Who may call each route the server answers (SPEC 5 and 6): operators act and read only within
- * their units; auditors read everything and change nothing; reporters read reports and lists
- * (masked); admins do all; probes, metrics and the OpenAPI document are public. A served route missing here, or a
- * route named here that is not served, fails this suite.
+ * Who may call each route the server answers (SPEC 5 and 6): every role is bound by the units of
+ * its token — operators act and read only within theirs; auditors read within theirs and change
+ * nothing; reporters read reports and lists (masked) within theirs; admins do all; probes, metrics
+ * and the OpenAPI document are public. A served route missing here, or a route named here that is
+ * not served, fails this suite.
  */
 const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /docs-json': PUBLIC,
@@ -41,9 +45,10 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /health/ready': PUBLIC,
   'GET /metrics': PUBLIC,
 
-  // SPEC 5's table opens the lists and their single records to every role, operators scoped.
-  'GET /v1/beneficiaries': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/beneficiaries/{beneficiaryId}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
+  // SPEC 5's table opens the lists, the search and single records to every role, each within its units.
+  'GET /v1/beneficiaries': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/beneficiaries/{beneficiaryId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'POST /v1/beneficiaries/search': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'POST /v1/beneficiaries': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/suspend': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
@@ -59,26 +64,27 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /v1/payroll-runs/{runId}/approve': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/reject': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/send': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
-  'GET /v1/payroll-runs/{runId}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
-  'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
+  'GET /v1/payroll-runs/{runId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
+  'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
 
   'POST /v1/disbursements/{disbursementId}/settle': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/disbursements/{disbursementId}/fail': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/disbursements/{disbursementId}/return': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/disbursements/{disbursementId}/reschedule': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/settlements': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
-  'GET /v1/disbursements': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/disbursements/{disbursementId}': { operator: 'scoped', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
+  'GET /v1/disbursements': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/disbursements/{disbursementId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
 
-  'GET /v1/reports/coverage': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/reports/summary': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/reports/late-payments': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/reports/duplicate-attempts': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
-  'GET /v1/reports/overpayments': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'allowed' },
+  'GET /v1/reports/coverage': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/reports/summary': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/reports/late-payments': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/reports/duplicate-attempts': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
+  'GET /v1/reports/overpayments': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
 
   'GET /v1/audit/streams/{id}': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'GET /v1/audit/log': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'GET /v1/audit/beneficiaries/{beneficiaryId}': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
+  'GET /v1/audit/access-log': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'GET /v1/audit/digest': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'POST /v1/audit/verify': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
   'POST /v1/audit/replay-check': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
@@ -109,6 +115,7 @@ const SPEC_ROUTES = [
   'POST /v1/settlements',
   'GET /v1/beneficiaries',
   'GET /v1/beneficiaries/{}',
+  'POST /v1/beneficiaries/search',
   'GET /v1/disbursements',
   'GET /v1/disbursements/{}',
   'GET /v1/reports/coverage',
@@ -119,6 +126,7 @@ const SPEC_ROUTES = [
   'GET /v1/audit/streams/{}',
   'GET /v1/audit/log',
   'GET /v1/audit/beneficiaries/{}',
+  'GET /v1/audit/access-log',
   'GET /v1/audit/digest',
   'POST /v1/audit/verify',
   'POST /v1/audit/replay-check',
@@ -133,6 +141,8 @@ interface Fixtures {
   /** April disbursements, SENT by a run of unit 899 (the one to reschedule has FAILED since). */
   readonly disbursements: { settle: string; fail: string; return: string; reschedule: string; batch: string; read: string; duplicate: string; overpaid: string };
   readonly readerBeneficiaryId: string;
+  /** The reader's national id, for the search. */
+  readonly readerNationalId: string;
   readonly sentRunId: string;
   readonly scheduledRunId: string;
   readonly approvedRunId: string;
@@ -144,17 +154,36 @@ interface Fixtures {
 }
 
 /**
- * How an operator of another unit is kept away from a unit-899 record: refused with a 403 (the
- * default), answered a list that does not show it, or — in a settlement batch — refused per item.
+ * How a caller of another unit (900) is kept away from a unit-899 record: answered as if it did not
+ * exist (the default: the same 404 as the request on an unknown id), refused with a 403 because
+ * the request names unit 899 itself, answered a list that does not show it, or — in a settlement
+ * batch — the item answered as an unknown disbursement.
  */
-type OutOfScope = 'refused' | 'not-listed' | 'refused-per-item';
+type OutOfScope = 'as-unknown' | 'unit-refused' | 'not-listed' | 'unknown-per-item';
 
 interface RouteRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly outOfScope?: OutOfScope;
+  /** The same request on an unknown id: an out-of-scope caller must get exactly its answer. */
+  readonly asUnknown?: { readonly path: string; readonly body?: unknown };
+  /** For a list, report or search: the same request filtered by unit 899, which a caller of another unit is refused (403). */
+  readonly namingTheUnit?: { readonly path: string; readonly body?: unknown };
   /** For a list or report: does the answer show the unit-899 record it was aimed at? */
   readonly shows?: (response: TestResponse) => boolean;
+}
+
+/** A version 5 UUID no record has. */
+const UNKNOWN_ID = '5d41402a-bc4b-5a76-b971-9d911017c592';
+
+/** A request on the record `id`, and the same on an unknown one. */
+function onRecord(id: string, path: (id: string) => string, body?: unknown): RouteRequest {
+  return { path: path(id), body, asUnknown: { path: path(UNKNOWN_ID), body } };
+}
+
+/** A list or report, and the same filtered by unit 899. */
+function listed(path: string, shows: (response: TestResponse) => boolean): RouteRequest {
+  return { path, outOfScope: 'not-listed', shows, namingTheUnit: { path: `${path}${path.includes('?') ? '&' : '?'}unitCode=899` } };
 }
 
 const reason = { reason: 'Decision 45/QĐ-UBND of the district office' };
@@ -170,76 +199,66 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'GET /health/ready': () => ({ path: '/health/ready' }),
   'GET /metrics': () => ({ path: '/metrics' }),
 
-  'GET /v1/beneficiaries': (f) => ({
-    path: '/v1/beneficiaries?unitCode=899&program=MERITORIOUS&status=ACTIVE&limit=100',
+  'GET /v1/beneficiaries': (f) => listed('/v1/beneficiaries?program=MERITORIOUS&status=ACTIVE&limit=1000', (response) => items(response).some((item) => item.beneficiaryId === f.readerBeneficiaryId)),
+  'GET /v1/beneficiaries/{beneficiaryId}': (f) => onRecord(f.readerBeneficiaryId, (id) => `/v1/beneficiaries/${id}`),
+  'POST /v1/beneficiaries/search': (f) => ({
+    path: '/v1/beneficiaries/search',
+    body: { nationalId: f.readerNationalId },
+    outOfScope: 'not-listed',
     shows: (response) => items(response).some((item) => item.beneficiaryId === f.readerBeneficiaryId),
-  }),
-  'GET /v1/beneficiaries/{beneficiaryId}': (f) => ({ path: `/v1/beneficiaries/${f.readerBeneficiaryId}` }),
-
-  'POST /v1/beneficiaries': () => ({ path: '/v1/beneficiaries', body: enrollment(500) }),
-  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/suspend': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.suspend}/enrollments/MERITORIOUS/suspend`,
-    body: { reason: 'Hospitalised abroad', effectiveFrom: '2024-07' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.resume}/enrollments/MERITORIOUS/resume`,
-    body: { effectiveFrom: '2024-09' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/terminate': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.terminate}/enrollments/MERITORIOUS/terminate`,
-    body: { reason: 'DECEASED', effectiveDate: '2024-08-20' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/correct-termination': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.correct}/enrollments/MERITORIOUS/correct-termination`,
-    body: { effectiveDate: '2024-09-20', reason: 'Date misread from the death certificate' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/revoke-termination': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.revoke}/enrollments/MERITORIOUS/revoke-termination`,
-    body: { reason: 'A namesake died, not this beneficiary' },
-  }),
-  // A relocation needs an operator of both units: the in-scope operator works in 899 and 902.
-  'POST /v1/beneficiaries/{beneficiaryId}/relocate': (f) => ({ path: `/v1/beneficiaries/${f.beneficiaries.relocate}/relocate`, body: { unitCode: '902' } }),
-  'POST /v1/beneficiaries/{beneficiaryId}/accounts': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.openAccount}/accounts`,
-    body: { bankCode: 'VBA', accountNumber: '7700205999001', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/verify': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.verify}/accounts/${f.accounts.verify}/verify`,
-    body: { reason: 'Holder name checked against the citizen id card' },
-  }),
-  'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/close': (f) => ({
-    path: `/v1/beneficiaries/${f.beneficiaries.close}/accounts/${f.accounts.close}/close`,
-    body: { reason: 'Closed at the holder’s request' },
+    namingTheUnit: { path: '/v1/beneficiaries/search', body: { name: 'Bùi Trung Tài', unitCode: '899' } },
   }),
 
-  'POST /v1/payroll-runs': () => ({ path: '/v1/payroll-runs', body: { period: '2024-06', program: 'MERITORIOUS', unitCode: '899' } }),
-  'POST /v1/payroll-runs/{runId}/approve': (f) => ({ path: `/v1/payroll-runs/${f.scheduledRunId}/approve` }),
-  'POST /v1/payroll-runs/{runId}/reject': (f) => ({ path: `/v1/payroll-runs/${f.runToReject}/reject`, body: { reason: 'The unit list is not signed yet' } }),
-  'POST /v1/payroll-runs/{runId}/send': (f) => ({ path: `/v1/payroll-runs/${f.approvedRunId}/send` }),
-  'GET /v1/payroll-runs/{runId}': (f) => ({ path: `/v1/payroll-runs/${f.sentRunId}` }),
-  'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': (f) => ({ path: `/v1/payroll-runs/${f.sentRunId}/payment-files/POST_OFFICE` }),
+  'POST /v1/beneficiaries': () => ({ path: '/v1/beneficiaries', body: enrollment(500), outOfScope: 'unit-refused' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/suspend': (f) =>
+    onRecord(f.beneficiaries.suspend, (id) => `/v1/beneficiaries/${id}/enrollments/MERITORIOUS/suspend`, { reason: 'Hospitalised abroad', effectiveFrom: '2024-07' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': (f) =>
+    onRecord(f.beneficiaries.resume, (id) => `/v1/beneficiaries/${id}/enrollments/MERITORIOUS/resume`, { effectiveFrom: '2024-09' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/terminate': (f) =>
+    onRecord(f.beneficiaries.terminate, (id) => `/v1/beneficiaries/${id}/enrollments/MERITORIOUS/terminate`, { reason: 'DECEASED', effectiveDate: '2024-08-20' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/correct-termination': (f) =>
+    onRecord(f.beneficiaries.correct, (id) => `/v1/beneficiaries/${id}/enrollments/MERITORIOUS/correct-termination`, { effectiveDate: '2024-09-20', reason: 'Date misread from the death certificate' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/revoke-termination': (f) =>
+    onRecord(f.beneficiaries.revoke, (id) => `/v1/beneficiaries/${id}/enrollments/MERITORIOUS/revoke-termination`, { reason: 'A namesake died, not this beneficiary' }),
+  // A relocation needs an operator of both units: both operators work in 902, the in-scope one in 899 too.
+  'POST /v1/beneficiaries/{beneficiaryId}/relocate': (f) => onRecord(f.beneficiaries.relocate, (id) => `/v1/beneficiaries/${id}/relocate`, { unitCode: '902' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/accounts': (f) =>
+    onRecord(f.beneficiaries.openAccount, (id) => `/v1/beneficiaries/${id}/accounts`, { bankCode: 'VBA', accountNumber: '7700205999001', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/verify': (f) =>
+    onRecord(f.beneficiaries.verify, (id) => `/v1/beneficiaries/${id}/accounts/${f.accounts.verify}/verify`, { reason: 'Holder name checked against the citizen id card' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/accounts/{accountId}/close': (f) =>
+    onRecord(f.beneficiaries.close, (id) => `/v1/beneficiaries/${id}/accounts/${f.accounts.close}/close`, { reason: 'Closed at the holder’s request' }),
 
-  'POST /v1/disbursements/{disbursementId}/settle': (f) => ({ path: `/v1/disbursements/${f.disbursements.settle}/settle`, body: aprilSettlement('FT24096000501') }),
-  'POST /v1/disbursements/{disbursementId}/fail': (f) => ({ path: `/v1/disbursements/${f.disbursements.fail}/fail`, body: { reason: 'Account frozen by the bank' } }),
-  'POST /v1/disbursements/{disbursementId}/return': (f) => ({ path: `/v1/disbursements/${f.disbursements.return}/return`, body: { reason: 'Not collected at the pay point' } }),
-  'POST /v1/disbursements/{disbursementId}/reschedule': (f) => ({ path: `/v1/disbursements/${f.disbursements.reschedule}/reschedule`, body: reason }),
+  'POST /v1/payroll-runs': () => ({ path: '/v1/payroll-runs', body: { period: '2024-06', program: 'MERITORIOUS', unitCode: '899' }, outOfScope: 'unit-refused' }),
+  'POST /v1/payroll-runs/{runId}/approve': (f) => onRecord(f.scheduledRunId, (id) => `/v1/payroll-runs/${id}/approve`),
+  'POST /v1/payroll-runs/{runId}/reject': (f) => onRecord(f.runToReject, (id) => `/v1/payroll-runs/${id}/reject`, { reason: 'The unit list is not signed yet' }),
+  'POST /v1/payroll-runs/{runId}/send': (f) => onRecord(f.approvedRunId, (id) => `/v1/payroll-runs/${id}/send`),
+  'GET /v1/payroll-runs/{runId}': (f) => onRecord(f.sentRunId, (id) => `/v1/payroll-runs/${id}`),
+  'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': (f) => onRecord(f.sentRunId, (id) => `/v1/payroll-runs/${id}/payment-files/POST_OFFICE`),
+
+  'POST /v1/disbursements/{disbursementId}/settle': (f) => onRecord(f.disbursements.settle, (id) => `/v1/disbursements/${id}/settle`, aprilSettlement('FT24096000501')),
+  'POST /v1/disbursements/{disbursementId}/fail': (f) => onRecord(f.disbursements.fail, (id) => `/v1/disbursements/${id}/fail`, { reason: 'Account frozen by the bank' }),
+  'POST /v1/disbursements/{disbursementId}/return': (f) => onRecord(f.disbursements.return, (id) => `/v1/disbursements/${id}/return`, { reason: 'Not collected at the pay point' }),
+  'POST /v1/disbursements/{disbursementId}/reschedule': (f) => onRecord(f.disbursements.reschedule, (id) => `/v1/disbursements/${id}/reschedule`, reason),
   'POST /v1/settlements': (f) => ({
     path: '/v1/settlements',
     body: { items: [{ disbursementId: f.disbursements.batch, ...aprilSettlement('PO24096000502') }] },
-    outOfScope: 'refused-per-item',
+    outOfScope: 'unknown-per-item',
+    asUnknown: { path: '/v1/settlements', body: { items: [{ disbursementId: UNKNOWN_ID, ...aprilSettlement('PO24096000502') }] } },
   }),
   'GET /v1/disbursements': (f) => ({
     path: `/v1/disbursements?beneficiaryId=${f.readerBeneficiaryId}&period=2024-04`,
     outOfScope: 'not-listed',
     shows: listsDisbursement(f.disbursements.read),
+    namingTheUnit: { path: `/v1/disbursements?beneficiaryId=${f.readerBeneficiaryId}&period=2024-04&unitCode=899` },
   }),
-  'GET /v1/disbursements/{disbursementId}': (f) => ({ path: `/v1/disbursements/${f.disbursements.read}` }),
+  'GET /v1/disbursements/{disbursementId}': (f) => onRecord(f.disbursements.read, (id) => `/v1/disbursements/${id}`),
 
-  'GET /v1/reports/coverage': () => ({ path: '/v1/reports/coverage?unitCode=899', shows: (response) => items(response).some((item) => item.unitCode === '899') }),
-  'GET /v1/reports/summary': () => ({ path: '/v1/reports/summary?period=2024-04&unitCode=899', shows: (response) => items(response).some((item) => item.unitCode === '899') }),
-  'GET /v1/reports/late-payments': (f) => ({ path: '/v1/reports/late-payments?period=2024-04&unitCode=899', shows: listsDisbursement(f.disbursements.read) }),
-  'GET /v1/reports/duplicate-attempts': (f) => ({ path: '/v1/reports/duplicate-attempts?unitCode=899', shows: listsDisbursement(f.disbursements.duplicate) }),
-  'GET /v1/reports/overpayments': (f) => ({ path: '/v1/reports/overpayments?unitCode=899', shows: listsDisbursement(f.disbursements.overpaid) }),
+  'GET /v1/reports/coverage': () => listed('/v1/reports/coverage?limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
+  'GET /v1/reports/summary': () => listed('/v1/reports/summary?period=2024-04&limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
+  'GET /v1/reports/late-payments': (f) => listed('/v1/reports/late-payments?period=2024-04&limit=1000', listsDisbursement(f.disbursements.read)),
+  'GET /v1/reports/duplicate-attempts': (f) => listed('/v1/reports/duplicate-attempts?limit=1000', listsDisbursement(f.disbursements.duplicate)),
+  'GET /v1/reports/overpayments': (f) => listed('/v1/reports/overpayments?limit=1000', listsDisbursement(f.disbursements.overpaid)),
 
   'GET /v1/audit/streams/{id}': (f) => ({ path: `/v1/audit/streams/${f.disbursements.read}`, shows: (response) => items(response).some((event) => event.type === 'DisbursementScheduled') }),
   'GET /v1/audit/log': () => ({ path: '/v1/audit/log?limit=50', shows: (response) => items(response).length === 50 }),
@@ -247,6 +266,7 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
     path: `/v1/audit/beneficiaries/${f.readerBeneficiaryId}?asOf=${encodeURIComponent(new Date().toISOString())}`,
     shows: (response) => response.body?.beneficiary?.beneficiaryId === f.readerBeneficiaryId,
   }),
+  'GET /v1/audit/access-log': (f) => ({ path: `/v1/audit/access-log?beneficiaryId=${f.readerBeneficiaryId}`, shows: (response) => Array.isArray(response.body?.items) }),
   'GET /v1/audit/digest': () => ({ path: '/v1/audit/digest', shows: (response) => /^[0-9a-f]{64}$/.test(response.body?.hash) }),
   'POST /v1/audit/verify': (f) => ({ path: '/v1/audit/verify', body: f.digest, shows: (response) => response.body?.ok === true }),
   'POST /v1/audit/replay-check': () => ({ path: '/v1/audit/replay-check', shows: (response) => Array.isArray(response.body?.differences) && response.body.differences.length === 0 }),
@@ -254,8 +274,10 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
 
 async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixtures, 'digest'>> {
   let person = 0;
+  const numberOf = new Map<string, number>();
   const payee = async (paidBy: 'BANK' | 'CASH', effectiveFrom = '2024-04') => {
     const beneficiaryId = await enroll(maker, ++person, { effectiveFrom });
+    numberOf.set(beneficiaryId, person);
     if (paidBy === 'BANK') await openAccount(maker, beneficiaryId);
     return beneficiaryId;
   };
@@ -320,6 +342,7 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
   return {
     disbursements,
     readerBeneficiaryId: payees.read,
+    readerNationalId: nationalIdFor(numberOf.get(payees.read)!),
     sentRunId: sent.runId,
     scheduledRunId: scheduled.runId,
     approvedRunId: approved.runId,
@@ -336,26 +359,33 @@ afterAll(() => ledger.close());
 
 describe('authorization matrix: every served route × role × unit scope', () => {
   let fixtures: Fixtures;
-  const callers = {} as Record<'auditor' | 'reporter' | 'admin' | 'inScope' | 'outOfScope', LedgerActor>;
+  const callers = {} as Record<'auditor' | 'reporter' | 'admin' | 'inScope' | 'auditorOf900' | 'reporterOf900' | 'outOfScope', LedgerActor>;
+  /** For each role bound by units: its caller of unit 899, and its caller of unit 900. */
+  const SCOPED = {
+    operator: { insider: 'inScope', outsider: 'outOfScope' },
+    auditor: { insider: 'auditor', outsider: 'auditorOf900' },
+    reporter: { insider: 'reporter', outsider: 'reporterOf900' },
+  } as const;
 
   beforeAll(async () => {
     const maker = await actor(ledger, 'operator', ['899'], 'matrix-maker');
     const checker = await actor(ledger, 'operator', ['899'], 'matrix-checker');
-    callers.auditor = await actor(ledger, 'auditor', ['*']);
+    callers.auditor = await actor(ledger, 'auditor', ['899']);
     const seeded = await seed(maker, checker);
     fixtures = { ...seeded, digest: (await callers.auditor.getFresh('/v1/audit/digest')).body };
-    callers.reporter = await actor(ledger, 'reporter', ['*']);
+    callers.reporter = await actor(ledger, 'reporter', ['899']);
     callers.admin = await actor(ledger, 'admin', ['*']);
     callers.inScope = await actor(ledger, 'operator', ['899', '902']);
-    callers.outOfScope = await actor(ledger, 'operator', ['900']);
+    // Both operators work in 902, so that a relocation of a unit-899 person to 902 is refused for the person alone.
+    callers.outOfScope = await actor(ledger, 'operator', ['900', '902']);
+    callers.auditorOf900 = await actor(ledger, 'auditor', ['900']);
+    callers.reporterOf900 = await actor(ledger, 'reporter', ['900']);
   });
 
   const requestFor = (route: string) => REQUESTS[route]!(fixtures);
   const methodOf = (route: string) => route.slice(0, route.indexOf(' '));
-  const send = (caller: LedgerActor, route: string) => {
-    const { path, body } = requestFor(route);
-    return methodOf(route) === 'GET' ? caller.getFresh(path) : caller.post(path, body ?? {});
-  };
+  const sendTo = (caller: LedgerActor, method: string, { path, body }: { path: string; body?: unknown }) => (method === 'GET' ? caller.getFresh(path) : caller.post(path, body ?? {}));
+  const send = (caller: LedgerActor, route: string) => sendTo(caller, methodOf(route), requestFor(route));
   /** Runs a request that must be refused, and checks that it appended nothing. */
   const refusedRequest = async (request: () => Promise<TestResponse>) => {
     const before = await headPosition(ledger);
@@ -427,30 +457,52 @@ describe('authorization matrix: every served route × role × unit scope', () =>
       });
     }
 
-    if (access.operator === 'scoped') {
-      it("keeps an operator of unit 900 away from unit 899's records", async () => {
-        const response = await refusedRequest(() => send(callers.outOfScope, route));
-        const { outOfScope = 'refused', shows } = requestFor(route);
-        switch (outOfScope) {
-          case 'refused':
+    for (const role of ['operator', 'auditor', 'reporter'] as const) {
+      if (access[role] !== 'scoped') continue;
+      const { insider, outsider } = SCOPED[role];
+
+      it(`keeps ${article(role)} of unit 900 away from unit 899's records`, async () => {
+        const request = requestFor(route);
+        const method = methodOf(route);
+        const response = await refusedRequest(() => send(callers[outsider], route));
+        switch (request.outOfScope ?? 'as-unknown') {
+          case 'as-unknown': {
+            // The very answer an unknown id gets: nothing tells the caller the record exists elsewhere.
+            const unknown = await refusedRequest(() => sendTo(callers[outsider], method, request.asUnknown!));
+            expect(response.status).toBe(404);
+            expect(response.body.code).toMatch(/_NOT_FOUND$/);
+            expect(asSeen(response)).toEqual(asSeen(unknown));
+            break;
+          }
+          case 'unit-refused':
             expectProblem(response, 403);
             expect(response.body.code).toBe('UNIT_OUT_OF_SCOPE');
             break;
-          case 'not-listed':
+          case 'not-listed': {
             expectStatus(response, 200);
-            expect(shows?.(response)).toBe(false);
+            expect(request.shows?.(response)).toBe(false);
+            const naming = await refusedRequest(() => sendTo(callers[outsider], method, request.namingTheUnit!));
+            expectProblem(naming, 403);
+            expect(naming.body.code).toBe('UNIT_OUT_OF_SCOPE');
             break;
-          case 'refused-per-item':
+          }
+          case 'unknown-per-item': {
+            const unknown = await refusedRequest(() => sendTo(callers[outsider], method, request.asUnknown!));
             expectStatus(response, 200);
-            expect(response.body).toMatchObject({ settled: 0, refused: 1, items: [{ httpStatus: 403, code: 'UNIT_OUT_OF_SCOPE' }] });
+            expect(response.body).toMatchObject({ settled: 0, refused: 1, items: [{ httpStatus: 404, code: 'DISBURSEMENT_NOT_FOUND' }] });
+            const { disbursementId: _refused, ...refused } = response.body.items[0];
+            const { disbursementId: _unknown, ...unknownItem } = unknown.body.items[0];
+            expect(refused).toEqual(unknownItem);
             break;
+          }
         }
       });
 
-      it("serves an operator of unit 899 on unit 899's records", async () => {
-        const response = await send(callers.inScope, route);
+      it(`serves ${article(role)} of unit 899 on unit 899's records`, async () => {
+        const response = await send(callers[insider], route);
         expectSuccess(response);
         expectOwnRecordVisible(route, response);
+        if (role === 'reporter') expectMasked(response);
       });
     }
     if (access.operator === 'allowed') {
@@ -476,14 +528,25 @@ describe('authorization matrix: every served route × role × unit scope', () =>
   function expectOwnRecordVisible(route: string, response: TestResponse) {
     const { outOfScope, shows } = requestFor(route);
     if (shows) expect(shows(response)).toBe(true);
-    if (outOfScope === 'refused-per-item') expect(response.body.items[0]).toMatchObject({ httpStatus: 200, status: 'PAID' });
+    if (outOfScope === 'unknown-per-item') expect(response.body.items[0]).toMatchObject({ httpStatus: 200, status: 'PAID' });
   }
 });
 
-/** SPEC 6: reporters see national ids and account numbers masked, wherever they read. */
+function article(role: string) {
+  return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
+/** A response as its caller sees it, but for `instance` (the path asked, which names the id). */
+function asSeen(response: TestResponse) {
+  const { instance: _instance, ...body } = response.body ?? {};
+  return { status: response.status, contentType: response.headers.get('content-type'), body };
+}
+
+/** SPEC 6: reporters see national ids and account numbers masked, and a birth year, wherever they read. */
 function expectMasked(response: TestResponse) {
   expect(response.text).not.toMatch(/\b091052\d{6}\b/);
   expect(response.text).not.toContain('7700205123456');
+  expect(response.text).not.toContain('1952-03-14');
 }
 
 function expectProblem(response: TestResponse, status: 401 | 403) {

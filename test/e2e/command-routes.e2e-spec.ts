@@ -227,8 +227,8 @@ describe('command routes over HTTP (SPEC 5)', () => {
       waitingInOldRun = (await disbursementOf(maker, moving, '2024-04')).disbursementId;
     });
 
-    it('refuses an operator of the new unit before the move with a 403', async () => {
-      await expectRefusal(() => newUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' }), 403, 'UNIT_OUT_OF_SCOPE');
+    it('refuses an operator of the new unit before the move with a 404, as if the person were unknown', async () => {
+      await expectRefusal(() => newUnit.post(`/v1/beneficiaries/${moving}/relocate`, { unitCode: '905' }), 404, 'BENEFICIARY_NOT_FOUND');
     });
 
     it('refuses an operator of the old unit alone with a 403: a district cannot push people into another', async () => {
@@ -249,11 +249,11 @@ describe('command routes over HTTP (SPEC 5)', () => {
       expect(await disbursement(waitingInOldRun)).toMatchObject({ unitCode: '905', status: 'SCHEDULED' });
     });
 
-    it('then refuses the old unit’s operator with a 403, and serves the new unit’s', async () => {
+    it('then refuses the old unit’s operator with a 404, as if the person were unknown, and serves the new unit’s', async () => {
       await expectRefusal(
         () => oldUnit.post(`/v1/beneficiaries/${moving}/enrollments/MERITORIOUS/suspend`, { reason: 'Moved', effectiveFrom: '2024-05' }),
-        403,
-        'UNIT_OUT_OF_SCOPE',
+        404,
+        'BENEFICIARY_NOT_FOUND',
       );
       expectStatus(await newUnit.post(`/v1/beneficiaries/${moving}/accounts`, { bankCode: 'VBA', accountNumber: '7700205904905', holderName: 'BUI TRUNG TAI', openedOn: '2024-05-02' }), 201);
     });
@@ -814,11 +814,11 @@ describe('command routes over HTTP (SPEC 5)', () => {
         );
       });
 
-      it('refuses an auditor’s change, and an operator outside the unit, with a 403', async () => {
+      it('refuses an auditor’s change with a 403, and an operator outside the unit with a 404 on its people and a 403 on the unit itself', async () => {
         const auditor = await actor(ledger, 'auditor');
         await expectRefusal(() => auditor.post(`/v1/beneficiaries/${enrolled}/relocate`, { unitCode: '899' }), 403, 'ROLE_NOT_ALLOWED');
         const outsider = await actor(ledger, 'operator', ['899']);
-        await expectRefusal(() => outsider.post(`/v1/beneficiaries/${enrolled}/relocate`, { unitCode: '899' }), 403, 'UNIT_OUT_OF_SCOPE');
+        await expectRefusal(() => outsider.post(`/v1/beneficiaries/${enrolled}/relocate`, { unitCode: '899' }), 404, 'BENEFICIARY_NOT_FOUND');
         await expectRefusal(() => outsider.post('/v1/payroll-runs', { period: '2024-04', unitCode: '914' }), 403, 'UNIT_OUT_OF_SCOPE');
         // A run without a unit covers the whole catalogue, so only a province-wide operator may make it.
         await expectRefusal(() => outsider.post('/v1/payroll-runs', { period: '2024-04', program: 'MERITORIOUS' }), 403, 'UNIT_OUT_OF_SCOPE');
@@ -847,7 +847,7 @@ describe('command routes over HTTP (SPEC 5)', () => {
         await expectRefusal(
           () => maker.post('/v1/beneficiaries', enrollment(enrolledPerson, { unitCode: '899', program: 'SOCIAL_ASSISTANCE' })),
           409,
-          'REGISTERED_IN_ANOTHER_UNIT',
+          'IDENTITY_CONFLICT',
         );
       });
     });

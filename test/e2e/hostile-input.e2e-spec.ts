@@ -1,28 +1,43 @@
-// Property-based hostile input over every command route the server answers (issue 6). Each case is
-// a request with some of: a mutated or malformed body, hostile headers, hostile path parameters.
-// Whatever it is, the answer is never a 5xx; every refusal is application/problem+json with its
-// type, title and status; and a refusal appends nothing to the event store (its head is read
-// before and after), except the duplicate payment attempt SPEC 2 says is recorded.
+// Property-based hostile input over every route the server answers (issues 6 and 11). A command
+// case is a request with some of: a mutated or malformed body, hostile headers, hostile path
+// parameters. A query case is a GET with hostile query parameters (each one the route declares,
+// found from its DTO, plus unknown and repeated ones), hostile path parameters and headers; and
+// every parameter of every query route is also tried with each edge value in turn (huge numbers,
+// 2^63, negative, non-numeric, very long, repeated). Whatever it is, the answer is never a 5xx;
+// every refusal is application/problem+json with its type, title and status; and a refusal
+// appends nothing to the event store (its head is read before and after), except the duplicate
+// payment attempt SPEC 2 says is recorded. Every answer carries X-Content-Type-Options: nosniff, and
+// every /v1 answer Cache-Control: no-store.
 //
 //   HOSTILE_RUNS   cases in total, shared out over the POST routes (default 2,200)
+//   HOSTILE_QUERY_RUNS   cases in total, shared out over the GET routes (default 1,200)
 //   HOSTILE_SEED   replay a failing run with the seed it printed
 //   HOSTILE_SHRINK=true  let fast-check shrink a failure (slow: every shrink step is a real request)
 //
 // `npm run fuzz:http` runs 12,000.
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { getMetadataStorage } from 'class-validator';
 import { DisbursementEventType } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../../apps/ledger-api/src/ledger.tokens.js';
+import { SignJWT } from 'jose';
 import { AccessTokens } from '../../apps/ledger-api/src/platform/auth/access-tokens.js';
+import { JWT_SECRET_FILE } from '../../apps/ledger-api/src/platform/auth/jwt-secret.js';
 import type { Role } from '../../apps/ledger-api/src/platform/auth/actor.js';
 import { startTestLedger } from './support/ledger-app.js';
 import { actor, disbursementOf, enroll, expectStatus, nationalIdFor, openAccount, runPayroll, schedulePayroll, type LedgerActor } from './support/ledger-flow.js';
 import { servedRoutes } from './support/served-routes.js';
 
 const TOTAL_RUNS = Number(process.env.HOSTILE_RUNS ?? 2_200);
+const TOTAL_QUERY_RUNS = Number(process.env.HOSTILE_QUERY_RUNS ?? 1_200);
 const SEED = process.env.HOSTILE_SEED === undefined ? undefined : Number(process.env.HOSTILE_SEED);
 const SHRINK = process.env.HOSTILE_SHRINK === 'true';
 const PROBLEM = /^application\/problem\+json/;
@@ -44,6 +59,8 @@ class RawJson {
 type Body = { readonly kind: 'none' } | { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'bytes'; readonly bytes: Buffer; readonly label: string };
 
 interface HostileRequest {
+  /** POST unless said otherwise. */
+  readonly method?: 'GET' | 'POST';
   readonly path: string;
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
   readonly body: Body;
@@ -54,6 +71,7 @@ interface HostileRequest {
 interface WireResponse {
   readonly status: number;
   readonly contentType: string;
+  readonly headers: IncomingHttpHeaders;
   readonly text: string;
 }
 
@@ -80,7 +98,7 @@ function bytesOf(body: Body): Buffer | undefined {
   }
 }
 
-function send(origin: URL, { path, headers, body, chunked: chunkedAsked }: HostileRequest): Promise<WireResponse> {
+function send(origin: URL, { method = 'POST', path, headers, body, chunked: chunkedAsked }: HostileRequest): Promise<WireResponse> {
   const bytes = bytesOf(body);
   // Node chunks only when Transfer-Encoding says so; otherwise a body without a Content-Length would
   // run on into the next request on the wire, and the client, not the server, would choke on the answer.
@@ -93,7 +111,7 @@ function send(origin: URL, { path, headers, body, chunked: chunkedAsked }: Hosti
         agent: false,
         host: origin.hostname,
         port: origin.port,
-        method: 'POST',
+        method,
         path,
         headers: (chunked || bytes === undefined ? headers : { ...headers, 'content-length': String(bytes.length) }) as OutgoingHttpHeaders,
         timeout: 20_000,
@@ -101,7 +119,7 @@ function send(origin: URL, { path, headers, body, chunked: chunkedAsked }: Hosti
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, contentType: String(incoming.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, contentType: String(incoming.headers['content-type'] ?? ''), headers: incoming.headers, text: Buffer.concat(chunks).toString('utf8') }));
         incoming.on('error', reject);
       },
     );
@@ -125,7 +143,7 @@ function describeRequest(route: string, request: HostileRequest): string {
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, (Array.isArray(value) ? value : [value]).map((one) => (one.length > 120 ? `${one.slice(0, 120)}…(${one.length} chars)` : one))]),
   );
-  return `${route}\nPOST ${request.path.length > 300 ? `${request.path.slice(0, 300)}…` : request.path}${request.chunked ? ' (chunked)' : ''}\nheaders: ${JSON.stringify(headers)}\nbody (${bytes?.length ?? 0} bytes): ${text}`;
+  return `${route}\n${request.method ?? 'POST'} ${request.path.length > 300 ? `${request.path.slice(0, 300)}…` : request.path}${request.chunked ? ' (chunked)' : ''}\nheaders: ${JSON.stringify(headers)}\nbody (${bytes?.length ?? 0} bytes): ${text}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +281,12 @@ function valueFor(field: string): fc.Arbitrary<unknown> {
         return fc.oneof(fc.uuid(), fc.constantFrom('not-a-uuid', '00000000-0000-0000-0000-000000000000'));
       case 'items':
         return fc.oneof(fc.constant([]), fc.array(hostileValue, { maxLength: 4 }));
+      case 'limit':
+        return fc.oneof(fc.constantFrom(1, 1000, 1001, 0, -1, 2 ** 63, 9999999999999999999), hostileNumber);
+      case 'cursor':
+        return fc.oneof(fc.constantFrom('9223372036854775808', '-1', '', 'AAAA', Buffer.from('not-a-cursor').toString('base64url')), hostileString);
+      case 'name':
+        return fc.oneof(fc.constantFrom('Bui Trung Tai', 'bùi', '%', '_', '*', "'", '"', '\\', 'Đặng', 'a'.repeat(401)), hostileString);
       default:
         return undefined;
     }
@@ -351,7 +375,17 @@ interface Fixtures {
   readonly disbursementIds: string[];
   /** A digest GET /v1/audit/digest gave, for POST /v1/audit/verify to start from. */
   readonly digest: Json;
-  readonly tokens: { readonly maker: string; readonly auditor: string; readonly other: string[] };
+  /** The payment files of the sent April run (`VBA`, `POST_OFFICE`, …). */
+  readonly paymentFiles: string[];
+  /** Cursors and positions the API itself handed out, for query parameters to start from. */
+  readonly cursors: readonly string[];
+  readonly tokens: {
+    readonly maker: string;
+    readonly auditor: string;
+    readonly other: string[];
+    /** Valid tokens of every role, the widest first: a query case reads with one of them. */
+    readonly readers: string[];
+  };
 }
 
 /** A valid request body for each command route, for mutations to start from. A served POST route missing here fails the suite. */
@@ -367,6 +401,7 @@ const TEMPLATES: Readonly<Record<string, (f: Fixtures) => Json>> = {
     effectiveFrom: '2024-04',
     decision: { number: '123/QĐ-UBND', date: '2023-12-20' },
   }),
+  'POST /v1/beneficiaries/search': () => ({ name: 'Bùi Trung Tài', unitCode: '899', limit: 10 }),
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/suspend': () => ({ reason: 'Hospitalised abroad', effectiveFrom: '2024-07' }),
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/resume': () => ({ effectiveFrom: '2024-09' }),
   'POST /v1/beneficiaries/{beneficiaryId}/enrollments/{program}/terminate': () => ({ reason: 'DECEASED', effectiveDate: '2024-08-20' }),
@@ -429,7 +464,9 @@ const HOSTILE_SEGMENTS = [
   '6f1c1e522a0b5b8e9d7a3c4b5a6d7e8f',
   '{6f1c1e52-2a0b-5b8e-9d7a-3c4b5a6d7e8f}',
   '..%252f',
-];
+  '9999999999999999999',
+  '9223372036854775808', // 2^63
+]
 
 /** Any string, percent-encoded byte by byte the way a careless client might. */
 const encodedJunk = fc.oneof(
@@ -446,6 +483,8 @@ function segmentFor(param: string, f: Fixtures): fc.Arbitrary<string> {
     runId: f.runIds,
     disbursementId: f.disbursementIds,
     program: ['MERITORIOUS', 'SOCIAL_ASSISTANCE'],
+    id: [...f.beneficiaryIds.slice(0, 3), ...f.disbursementIds.slice(0, 3), ...f.runIds], // an audited stream
+    paymentFile: f.paymentFiles,
   };
   const known = real[param];
   const hostile = fc.oneof(fc.constantFrom(...GHOST_UUIDS), fc.uuid().map((uuid) => uuid), fc.constantFrom(...HOSTILE_SEGMENTS), encodedJunk);
@@ -454,7 +493,7 @@ function segmentFor(param: string, f: Fixtures): fc.Arbitrary<string> {
 
 /** The path with hostile parameters, and now and then a hostile tail. */
 function pathFor(route: string, f: Fixtures): fc.Arbitrary<string> {
-  const template = route.slice('POST '.length);
+  const template = route.slice(route.indexOf(' ') + 1);
   const params = [...template.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
   const tail = fc.oneof(
     { weight: 12, arbitrary: fc.constant('') },
@@ -586,6 +625,8 @@ async function checkOne(route: string, request: HostileRequest): Promise<void> {
     throw new Error(`${why}\n--- request\n${describeRequest(route, request)}\n--- answer ${response.status} ${response.contentType}\n${response.text.slice(0, 1_000)}`);
   };
   if (response.status >= 500) fail('A 5xx answered bad input');
+  if (response.headers['x-content-type-options'] !== 'nosniff') fail('An answer lacks X-Content-Type-Options: nosniff');
+  if (request.path.startsWith('/v1') && response.headers['cache-control'] !== 'no-store') fail('A /v1 answer lacks Cache-Control: no-store');
   if (response.status < 400) return;
 
   if (!PROBLEM.test(response.contentType)) fail('An error answered without application/problem+json');
@@ -607,21 +648,30 @@ async function checkOne(route: string, request: HostileRequest): Promise<void> {
   }
 }
 
+/** fast-check's own report prints the whole counterexample, a megabyte of nested braces at times: say what failed, briefly. */
+function briefReport(route: string) {
+  return (run: fc.RunDetails<[HostileRequest]>) => {
+    if (!run.failed) return;
+    const cause = run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance);
+    throw new Error(`${cause}\n--- replay with HOSTILE_SEED=${run.seed} (path ${run.counterexamplePath}), after ${run.numRuns} case(s) of ${route}`);
+  };
+}
+
+let fixtures: Fixtures;
+
+beforeAll(async () => {
+  const maker = await actor(ledger, 'operator', ['91'], 'hostile-maker');
+  const checker = await actor(ledger, 'operator', ['91'], 'hostile-checker');
+  fixtures = await seed(maker, checker);
+}, 60_000);
+
+afterAll(async () => {
+  const lines = [...outcomes].map(([route, byStatus]) => `  ${route}: ${[...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}`);
+  console.log(`hostile input: ${casesRun} cases over ${outcomes.size} routes (HOSTILE_RUNS=${TOTAL_RUNS}, HOSTILE_QUERY_RUNS=${TOTAL_QUERY_RUNS})\n${lines.join('\n')}`);
+  await ledger.close();
+});
+
 describe('when every command route is sent hostile input', () => {
-  let fixtures: Fixtures;
-
-  beforeAll(async () => {
-    const maker = await actor(ledger, 'operator', ['91'], 'hostile-maker');
-    const checker = await actor(ledger, 'operator', ['91'], 'hostile-checker');
-    fixtures = await seed(maker, checker);
-  }, 60_000);
-
-  afterAll(async () => {
-    const lines = [...outcomes].map(([route, byStatus]) => `  ${route}: ${[...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}`);
-    console.log(`hostile input: ${casesRun} cases over ${outcomes.size} command routes (HOSTILE_RUNS=${TOTAL_RUNS})\n${lines.join('\n')}`);
-    await ledger.close();
-  });
-
   it('has a valid body for every served command route to mutate, so mutations start from something the route accepts', () => {
     expect(COMMAND_ROUTES.filter((route) => !(route in TEMPLATES))).toEqual([]);
     expect(Object.keys(TEMPLATES).filter((route) => !COMMAND_ROUTES.includes(route))).toEqual([]);
@@ -636,16 +686,250 @@ describe('when every command route is sent hostile input', () => {
           numRuns: RUNS_PER_ROUTE,
           endOnFailure: !SHRINK,
           ...(SEED === undefined ? {} : { seed: SEED }),
-          // fast-check's own report prints the whole counterexample, a megabyte of nested braces at times: say what failed, briefly.
-          reporter: (run) => {
-            if (!run.failed) return;
-            const cause = run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance);
-            throw new Error(`${cause}\n--- replay with HOSTILE_SEED=${run.seed} (path ${run.counterexamplePath}), after ${run.numRuns} case(s) of ${route}`);
-          },
+          reporter: briefReport(route),
         },
       );
     },
     Math.max(60_000, RUNS_PER_ROUTE * 500),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Query routes: every GET the server answers, with the query parameters its handler declares.
+
+/**
+ * The query parameters of every GET route a Nest controller serves, read from the controllers' own
+ * metadata: a `@Query() dto` contributes each property class-validator knows on the DTO, a
+ * `@Query('name')` its name. A parameter added to a DTO is fuzzed without anyone listing it here.
+ */
+function queryParametersOfRoutes(): Map<string, string[]> {
+  const byRoute = new Map<string, string[]>();
+  const storage = getMetadataStorage();
+  for (const module of ledger.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+      if (!controller) continue;
+      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.GET) continue;
+        const paths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+        const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
+        const types: unknown[] = Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? [];
+        const parameters = new Set<string>();
+        for (const [key, { index, data }] of Object.entries(args)) {
+          if (Number(key.split(':')[0]) !== 4 /* RouteParamtypes.QUERY */) continue;
+          if (typeof data === 'string') parameters.add(data);
+          else if (typeof types[index] === 'function') {
+            for (const { propertyName } of storage.getTargetValidationMetadatas(types[index] as new () => object, '', true, false)) parameters.add(propertyName);
+          }
+        }
+        for (const prefix of prefixes) {
+          for (const path of paths) {
+            const route = `GET /${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+            byRoute.set(route, [...parameters].sort());
+          }
+        }
+      }
+    }
+  }
+  return byRoute;
+}
+
+const QUERY_ROUTES = servedRoutes(ledger.app).filter((route) => route.startsWith('GET '));
+const QUERY_PARAMETERS = queryParametersOfRoutes();
+/** Served by plugins rather than controllers: they take no parameters, and get hostile ones all the same. */
+const SERVED_OUTSIDE_CONTROLLERS = new Set(['GET /docs-json', 'GET /docs-yaml']);
+const QUERY_RUNS_PER_ROUTE = Math.max(1, Math.ceil(TOTAL_QUERY_RUNS / QUERY_ROUTES.length));
+
+/** Percent-encodes every byte but the unreserved ones; a lone surrogate goes out as U+FFFD, as UTF-8 must. */
+const encodeQueryValue = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`)).join('');
+
+/** Every parameter is tried with each of these in turn, as they go on the wire. */
+const EDGE_QUERY_VALUES: readonly string[] = [
+  '9999999999999999999',
+  '9223372036854775808', // 2^63
+  '9223372036854775807', // 2^63 - 1
+  '18446744073709551616', // 2^64
+  '-9223372036854775809',
+  '99999999999999999999999999999999',
+  '9'.repeat(400),
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '1e309',
+  '1e21',
+  '-1',
+  '-0',
+  '0',
+  '00',
+  '01',
+  '%2B1',
+  '%201',
+  '1%20',
+  '0x10',
+  '1.5',
+  '1e3',
+  'NaN',
+  'Infinity',
+  'true',
+  'false',
+  'TRUE',
+  'null',
+  '',
+  '%00',
+  '%zz',
+  '%',
+  '%ED%A0%80',
+  '%E2%80%AE',
+  '__proto__',
+  'x'.repeat(5_000),
+  '2024-13',
+  '0000-00',
+  '2024-04-05T24%3A00%3A00%2B07%3A00',
+  '*',
+  '..%2F..',
+  Buffer.from('not-a-uuid-but-36-characters-long!!!').toString('base64url'),
+  Buffer.from(`${'9'.repeat(36)}`).toString('base64url'),
+  '====',
+];
+
+/** How a parameter can be spelt on the wire beside `name=value`. */
+const PARAMETER_SHAPES: ReadonlyArray<(name: string, value: string) => string> = [
+  (name, value) => `${name}=${value}`,
+  (name, value) => `${name}=${value}&${name}=${value}`, // repeated
+  (name, value) => `${name}=1&${name}=${value}`,
+  (name, value) => `${name}[]=${value}`,
+  (name, value) => `${name}[a]=${value}`,
+  (name) => name, // no `=`
+];
+
+/** A value aimed at a query parameter by its name, or any hostile one. */
+function queryValueFor(name: string, f: Fixtures): fc.Arbitrary<string> {
+  const numeric = fc.oneof(fc.constantFrom('1', '2', '100', '1000', '1001', '0', '-1', '9999999999999999999', '9223372036854775808', '9223372036854775807'), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String));
+  const shaped: fc.Arbitrary<string> | undefined = (() => {
+    switch (name) {
+      case 'cursor':
+      case 'after':
+        return fc.oneof(fc.constantFrom(...f.cursors, '-1'), fc.constantFrom(...f.cursors).map((cursor) => `${cursor}A`), numeric, fc.base64String({ maxLength: 80 }).map(encodeQueryValue));
+      case 'limit':
+        return numeric;
+      case 'period':
+        return absurdPeriod.map(encodeQueryValue);
+      case 'asOf':
+        return absurdInstant.map(encodeQueryValue);
+      case 'unitCode':
+        return unitish.map(encodeQueryValue);
+      case 'program':
+        return programish.map(encodeQueryValue);
+      case 'status':
+        return fc.constantFrom('ACTIVE', 'PAID', 'SENT', 'paid', 'ACTIVE,PAID', 'UNKNOWN');
+      case 'late':
+        return fc.constantFrom('true', 'false', '1', '0', 'yes', 'TRUE', '');
+      case 'beneficiaryId':
+        return fc.oneof(fc.constantFrom(...f.beneficiaryIds.slice(0, 3), ...GHOST_UUIDS), encodedJunk);
+      default:
+        return undefined;
+    }
+  })();
+  const hostile = fc.oneof(fc.constantFrom(...EDGE_QUERY_VALUES), hostileString.map(encodeQueryValue), encodedJunk);
+  return shaped ? fc.oneof({ weight: 3, arbitrary: shaped }, { weight: 2, arbitrary: hostile }) : hostile;
+}
+
+function queryRequestFor(route: string, f: Fixtures): fc.Arbitrary<HostileRequest> {
+  const declared = QUERY_PARAMETERS.get(route) ?? [];
+  const unknown = fc.constantFrom('unknown', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'a.b', '__proto__[polluted]', 'constructor[prototype][polluted]');
+  const parameter = fc.oneof(
+    { weight: declared.length > 0 ? 6 : 0, arbitrary: declared.length > 0 ? fc.constantFrom(...declared) : fc.constant('') },
+    { weight: 1, arbitrary: unknown },
+  );
+  const pair = parameter.chain((name) => fc.tuple(fc.constantFrom(...PARAMETER_SHAPES), queryValueFor(name, f)).map(([shape, value]) => shape(encodeQueryValue(name).replace(/%5B/g, '[').replace(/%5D/g, ']'), value)));
+  const query = fc.oneof(
+    { weight: 8, arbitrary: fc.array(pair, { minLength: 1, maxLength: 5 }).map((pairs) => `?${pairs.join('&')}`) },
+    { weight: 1, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.constantFrom('?', '?&&&', '?=', '?=1', '?&=&', `?${'a=1&'.repeat(2_000)}`, '?limit=1#fragment', '?%', '?a=%zz') },
+    { weight: 1, arbitrary: encodedJunk.map((junk) => `?${junk}`) },
+  );
+  const token = fc.constantFrom(...f.tokens.readers);
+  const headers = fc.oneof(
+    { weight: 6, arbitrary: fc.constant({} as Record<string, string>) },
+    { weight: 1, arbitrary: fc.constantFrom('-1', '0', '1e9', '99999999999999999999', '9223372036854775808', 'abc', '', ' 1').map((position) => ({ 'x-min-position': position })) },
+    { weight: 1, arbitrary: fc.constantFrom('text/csv', 'application/xml', '*/*', 'text/csv;q=0', '').map((accept) => ({ accept })) },
+    { weight: 1, arbitrary: fc.constantFrom(...f.tokens.other).map((other) => ({ authorization: `Bearer ${other}` })) },
+  );
+  return fc.record({ path: pathFor(route, f), query, token, headers }).map(({ path, query: search, token: bearer, headers: extra }) => ({
+    method: 'GET' as const,
+    path: `${path}${search}`,
+    headers: { authorization: `Bearer ${bearer}`, ...extra },
+    body: { kind: 'none' as const },
+    chunked: false,
+  }));
+}
+
+/** The route with real values in its path parameters (the first of each kind), to aim edge values at its query. */
+function realPathOf(route: string, f: Fixtures): string {
+  const first: Record<string, string | undefined> = { beneficiaryId: f.beneficiaryIds[0], disbursementId: f.disbursementIds[0], runId: f.runIds[0], id: f.beneficiaryIds[0], paymentFile: f.paymentFiles[0], accountId: f.accountIds[0] };
+  return route.slice(route.indexOf(' ') + 1).replace(/\{([^}]+)\}/g, (_, name: string) => first[name] ?? 'unknown');
+}
+
+/** A valid value for each parameter a route requires, so that an edge value in another reaches its check. */
+const REQUIRED_QUERY: Readonly<Record<string, string>> = { asOf: '2024-05-01T00%3A00%3A00%2B07%3A00' };
+
+describe('when every query route is sent hostile query parameters', () => {
+  it('knows the query parameters of every served GET route, so none goes unfuzzed', () => {
+    expect(QUERY_ROUTES.filter((route) => !QUERY_PARAMETERS.has(route) && !SERVED_OUTSIDE_CONTROLLERS.has(route))).toEqual([]);
+    // Cursors, positions and limits above all: the routes that page must be among those found.
+    expect(QUERY_PARAMETERS.get('GET /v1/audit/log')).toEqual(expect.arrayContaining(['after', 'limit']));
+    expect(QUERY_PARAMETERS.get('GET /v1/disbursements')).toEqual(expect.arrayContaining(['cursor', 'limit', 'period', 'unitCode', 'late']));
+  });
+
+  it.each(QUERY_ROUTES)(
+    '%s answers every edge value of every parameter, alone or repeated, without a 5xx and refuses with problem details',
+    async (route) => {
+      const declared = QUERY_PARAMETERS.get(route) ?? [];
+      const requests: HostileRequest[] = [];
+      for (const name of declared.length > 0 ? declared : ['unknown']) {
+        const others = Object.entries(REQUIRED_QUERY).filter(([required]) => required !== name && declared.includes(required)).map(([required, value]) => `&${required}=${value}`).join('');
+        // Alone and repeated; the other spellings are left to the random cases below.
+        for (const shape of PARAMETER_SHAPES.slice(0, 2)) {
+          for (const value of EDGE_QUERY_VALUES) {
+            requests.push({ method: 'GET', path: `${realPathOf(route, fixtures)}?${shape(name, value)}${others}`, headers: { authorization: `Bearer ${fixtures.tokens.readers[0]}` }, body: { kind: 'none' }, chunked: false });
+          }
+        }
+      }
+      const failures: string[] = [];
+      // Eight at a time: reads append nothing, so the event store's head still tells a refusal that wrote.
+      for (let start = 0; start < requests.length; start += 8) {
+        await Promise.all(
+          requests.slice(start, start + 8).map(async (request) => {
+            try {
+              await checkOne(route, request);
+            } catch (error) {
+              // One line per failure, so that every edge value a route mishandles shows at once.
+              const message = (error as Error).message;
+              const answer = message.split('\n--- answer ')[1] ?? '';
+              failures.push(`${request.path.length > 160 ? `${request.path.slice(0, 160)}…` : request.path}: ${message.split('\n')[0]} (${answer.split(' ')[0]} ${/"code":"([A-Z_]+)"/.exec(answer)?.[1] ?? ''})`);
+            }
+          }),
+        );
+      }
+      expect(failures).toEqual([]);
+    },
+    120_000,
+  );
+
+  it.each(QUERY_ROUTES)(
+    '%s answers no 5xx to hostile query parameters, path parameters and headers, and refuses only with problem details',
+    async (route) => {
+      await fc.assert(fc.asyncProperty(queryRequestFor(route, fixtures), (request) => checkOne(route, request)), {
+        numRuns: QUERY_RUNS_PER_ROUTE,
+        endOnFailure: !SHRINK,
+        ...(SEED === undefined ? {} : { seed: SEED }),
+        reporter: briefReport(route),
+      });
+    },
+    Math.max(60_000, QUERY_RUNS_PER_ROUTE * 500),
   );
 });
 
@@ -654,6 +938,18 @@ describe('when every command route is sent hostile input', () => {
  * run sent, one payment settled, one failed, one returned, a May run waiting for approval. Enough
  * of them that the lifecycle routes do not run out of active enrollments when mutations succeed.
  */
+/** Signed with the ledger's own secret, but living past the 12-hour limit: refused like a forgery. */
+async function tokensThatLiveTooLong(): Promise<string[]> {
+  const secret = new TextEncoder().encode(readFileSync(join(ledger.config.dataDirectory, JWT_SECRET_FILE), 'utf8').trim());
+  const now = Math.floor(Date.now() / 1000);
+  const claims = () => new SignJWT({ role: 'admin', units: ['*'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('hostile-forever');
+  return Promise.all([
+    claims().setIssuedAt(now).setExpirationTime(3.15e307).sign(secret), // the year 10^300
+    claims().setIssuedAt(now + 3_600).setExpirationTime(now + 7_200).sign(secret), // issued an hour from now
+    claims().setExpirationTime(now + 24 * 3_600).sign(secret), // no iat, a day ahead
+  ]);
+}
+
 async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures> {
   const beneficiaryIds: string[] = [];
   const accountIds: string[] = [];
@@ -677,6 +973,16 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
   const digest = await auditor.get('/v1/audit/digest');
   expectStatus(digest, 200);
 
+  const sentRun = await maker.get(`/v1/payroll-runs/${april.runId}`);
+  expectStatus(sentRun, 200);
+  const paymentFiles = (sentRun.body.paymentFiles as Array<{ paymentFile: string }>).map((file) => file.paymentFile);
+  const cursors: string[] = [];
+  for (const page of ['/v1/beneficiaries?limit=2', '/v1/disbursements?limit=2', '/v1/audit/log?limit=2', `/v1/audit/streams/${beneficiaryIds[0]}?limit=1`]) {
+    const answer = await auditor.getFresh(page);
+    expectStatus(answer, 200);
+    if (typeof answer.body.next === 'string') cursors.push(answer.body.next);
+  }
+
   const tokens = ledger.app.get(AccessTokens);
   const foreign = new AccessTokens('a-secret-that-is-not-the-ledgers-own-secret');
   const mint = (role: string, units: string[], options: { ttl?: string; userId?: string; with?: AccessTokens } = {}) =>
@@ -687,10 +993,22 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
     runIds: [april.runId, may.runId],
     disbursementIds,
     digest: digest.body,
+    paymentFiles,
+    cursors,
     tokens: {
       maker: maker.token,
       auditor: auditor.token,
+      readers: [
+        await mint('admin', ['*']),
+        auditor.token,
+        maker.token,
+        await mint('reporter', ['899']),
+        await mint('reporter', ['*']),
+        await mint('auditor', ['900']),
+        await mint('operator', ['900']),
+      ],
       other: [
+        ...(await tokensThatLiveTooLong()),
         checker.token,
         maker.token,
         await mint('admin', ['*']),

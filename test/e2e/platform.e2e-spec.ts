@@ -8,6 +8,7 @@ import { WrongExpectedRevision } from '@ledger/event-store';
 import { AccessTokens } from '../../apps/ledger-api/src/platform/auth/access-tokens.js';
 import { CommandCtx, CurrentActor, Idempotent, Roles, type Actor, type CommandContext } from '../../apps/ledger-api/src/platform/index.js';
 import { startTestLedger, type TestLedger, type TestResponse } from './support/ledger-app.js';
+import { enrollment, headPosition } from './support/ledger-flow.js';
 
 // A test-only feature module, plugged in through AppModule's registration hook like a real one.
 const handled = { commands: 0, payments: 0, slow: 0, flaky: 0 };
@@ -144,6 +145,35 @@ describe('the HTTP platform', () => {
       const badRole = await new SignJWT({ role: 'superuser', units: ['*'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').setExpirationTime('1h').sign(secret);
       expectProblem(await ledger.request('GET', '/v1/platform-test/whoami', { headers: bearer(noExpiry) }), 401, '/problems/invalid-token');
       expectProblem(await ledger.request('GET', '/v1/platform-test/whoami', { headers: bearer(badRole) }), 401, '/problems/invalid-token');
+    });
+
+    describe('when the token would live longer than 12 hours', () => {
+      const now = () => Math.floor(Date.now() / 1000);
+      const HOUR = 3600;
+      const signedWith = async (times: { iat?: number; exp: number }) => {
+        const secret = new TextEncoder().encode((await import('node:fs')).readFileSync(`${ledger.config.dataDirectory}/jwt-secret`, 'utf8').trim());
+        const jwt = new SignJWT({ role: 'admin', units: ['*'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime(times.exp);
+        if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+        return jwt.sign(secret);
+      };
+
+      it.each<[string, () => { iat?: number; exp: number }]>([
+        ['an exp in the year 10^300', () => ({ iat: now(), exp: 3.15e307 })],
+        ['an exp in the year 10^300 and no iat', () => ({ exp: 3.15e307 })],
+        ['an iat an hour in the future', () => ({ iat: now() + HOUR, exp: now() + 2 * HOUR })],
+        ['an exp 13 hours after its iat', () => ({ iat: now(), exp: now() + 13 * HOUR })],
+        ['no iat and an exp a day ahead', () => ({ exp: now() + 24 * HOUR })],
+      ])('refuses a token with %s with a 401', async (_, times) => {
+        const response = await ledger.request('GET', '/v1/platform-test/whoami', { headers: bearer(await signedWith(times())) });
+        expectProblem(response, 401, '/problems/invalid-token');
+        expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      });
+
+      it('accepts a token of exactly 12 hours, and one whose issuer clock runs a few seconds ahead', async () => {
+        const issued = now();
+        expect((await ledger.request('GET', '/v1/platform-test/whoami', { headers: bearer(await signedWith({ iat: issued, exp: issued + 12 * HOUR })) })).status).toBe(200);
+        expect((await ledger.request('GET', '/v1/platform-test/whoami', { headers: bearer(await signedWith({ iat: issued + 30, exp: issued + HOUR })) })).status).toBe(200);
+      });
     });
 
     it('still answers the public health probes and the OpenAPI document', async () => {
@@ -327,11 +357,128 @@ describe('the HTTP platform', () => {
       expect(handled.payments).toBe(runs);
     });
 
+    describe('when the caller may no longer make the request', () => {
+      it('refuses a retry from the same user whose role may no longer call the route, without the stored body', async () => {
+        const headers = { ...operator, 'idempotency-key': 'narrowed-role-0001' };
+        const first = await ledger.request('POST', '/v1/platform-test/commands', { headers, body: validCommand });
+        expect(first.status).toBe(201);
+        const asReporter = bearer(await ledger.tokenFor({ role: 'reporter', units: ['899'], sub: 'alice' }));
+        const retry = await ledger.request('POST', '/v1/platform-test/commands', { headers: { ...asReporter, 'idempotency-key': 'narrowed-role-0001' }, body: validCommand });
+        expectProblem(retry, 403, '/problems/role-not-allowed');
+        expect(retry.headers.get('idempotency-replayed')).toBeNull();
+      });
+
+      describe('because their units have narrowed since the first answer', () => {
+        const suspension = { reason: 'Hospitalised abroad', effectiveFrom: '2024-07' };
+        let suspendPath: string;
+        let first: TestResponse;
+        const asGrace = async (units: string[]) => bearer(await ledger.tokenFor({ role: 'operator', units, sub: 'grace' }));
+
+        beforeAll(async () => {
+          const both = await asGrace(['899', '900']);
+          const enrolled = await ledger.request('POST', '/v1/beneficiaries', { headers: { ...both, 'idempotency-key': 'grace-enroll' }, body: enrollment(70_001) });
+          expect(enrolled.status).toBe(201);
+          suspendPath = `/v1/beneficiaries/${enrolled.body.beneficiaryId}/enrollments/MERITORIOUS/suspend`;
+          first = await ledger.request('POST', suspendPath, { headers: { ...both, 'idempotency-key': 'grace-suspend' }, body: suspension });
+          expect(first.status).toBe(200);
+        });
+
+        it('refuses a retry on a record now outside them as a new request would be refused, not with the stored body', async () => {
+          const elsewhere = await asGrace(['900']);
+          const retry = await ledger.request('POST', suspendPath, { headers: { ...elsewhere, 'idempotency-key': 'grace-suspend' }, body: suspension });
+          const fresh = await ledger.request('POST', suspendPath, { headers: { ...elsewhere, 'idempotency-key': 'grace-suspend-new' }, body: suspension });
+          expect(retry.status).toBeGreaterThanOrEqual(400);
+          expect(retry.text).not.toBe(first.text);
+          expect(retry.headers.get('idempotency-replayed')).toBeNull();
+          expect({ status: retry.status, code: retry.body.code }).toEqual({ status: fresh.status, code: fresh.body.code });
+        });
+
+        it('answers a retry still inside them again, without applying the command twice', async () => {
+          const head = await headPosition(ledger);
+          const retry = await ledger.request('POST', suspendPath, { headers: { ...(await asGrace(['899'])), 'idempotency-key': 'grace-suspend' }, body: suspension });
+          expect(retry.status).toBe(200);
+          expect(retry.body).toMatchObject({ beneficiaryId: first.body.beneficiaryId });
+          expect(await headPosition(ledger)).toBe(head);
+        });
+
+        it('still replays the stored response to the grant it was made under', async () => {
+          const retry = await ledger.request('POST', suspendPath, { headers: { ...(await asGrace(['900', '899'])), 'idempotency-key': 'grace-suspend' }, body: suspension });
+          expect(retry.text).toBe(first.text);
+          expect(retry.headers.get('idempotency-replayed')).toBe('true');
+        });
+      });
+    });
+
     it('refuses a key that is too long or not visible ASCII', async () => {
       for (const key of ['k'.repeat(201), 'has space']) {
         expectProblem(await ledger.request('POST', '/v1/platform-test/payments', { headers: { ...operator, 'idempotency-key': key }, body: { amount: 5 } }), 400, '/problems/invalid-idempotency-key');
       }
     });
+  });
+});
+
+describe('the security headers', () => {
+  let ledger: TestLedger;
+  let operator: Record<string, string>;
+  beforeAll(async () => {
+    ledger = await startTestLedger({}, { imports: [PlatformTestModule] });
+    operator = { authorization: `Bearer ${await ledger.tokenFor({ role: 'operator', units: ['899'], sub: 'heidi' })}` };
+  });
+  afterAll(() => ledger.close());
+
+  /** A request on its own socket, written as is: fetch would refuse to send some of these. */
+  async function raw(text: string): Promise<string> {
+    const { connect } = await import('node:net');
+    const { port } = new URL(ledger.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(text));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  describe('when a /v1 response may carry personal data', () => {
+    it.each<[string, () => Promise<TestResponse>]>([
+      ['an answer', () => ledger.request('GET', '/v1/platform-test/whoami', { headers: operator })],
+      ['a command’s answer', () => ledger.request('POST', '/v1/platform-test/commands', { headers: { ...operator, 'idempotency-key': 'headers-1' }, body: validCommand })],
+      ['a replayed answer', () => ledger.request('POST', '/v1/platform-test/commands', { headers: { ...operator, 'idempotency-key': 'headers-1' }, body: validCommand })],
+      ['a refusal of the body', () => ledger.request('POST', '/v1/platform-test/commands', { headers: operator, body: { fullName: 'Bùi Trung Tài' } })],
+      ['a refusal of the token', () => ledger.request('GET', '/v1/platform-test/whoami')],
+      ['a route that does not exist', () => ledger.request('GET', '/v1/nowhere', { headers: operator })],
+      ['a path the router cannot decode', () => ledger.request('GET', '/v1/beneficiaries/%zz', { headers: operator })],
+      ['an answer to a percent-encoded path the router decodes to /v1', () => ledger.request('GET', '/%761/platform-test/whoami', { headers: operator })],
+    ])('marks %s Cache-Control: no-store and X-Content-Type-Options: nosniff', async (_, send) => {
+      const response = await send();
+      expect({ cacheControl: response.headers.get('cache-control'), contentTypeOptions: response.headers.get('x-content-type-options') }).toEqual({ cacheControl: 'no-store', contentTypeOptions: 'nosniff' });
+    });
+  });
+
+  it('sends nosniff on the public routes too, and lets them be cached: they carry no personal data', async () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
+      const response = await ledger.request('GET', path);
+      expect({ path, contentTypeOptions: response.headers.get('x-content-type-options'), cacheControl: response.headers.get('cache-control') }).toEqual({ path, contentTypeOptions: 'nosniff', cacheControl: null });
+    }
+  });
+
+  it('sends nosniff and no-store with the answer to a request Node cannot parse', async () => {
+    const answer = await raw('GET /v1/beneficiaries HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff');
+    expect(answer.toLowerCase()).toContain('cache-control: no-store');
+  });
+
+  it('sets a Content-Security-Policy that Swagger UI at /docs can live with', async () => {
+    // Swagger UI's page loads its scripts and styles from /docs itself, has inline <style> blocks
+    // and style attributes, and data: images in its stylesheet; it is served over plain HTTP locally.
+    const policy = (await ledger.request('GET', '/docs-json')).headers.get('content-security-policy') ?? '';
+    const directives = new Map(policy.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('style-src')).toEqual(expect.arrayContaining(["'self'", "'unsafe-inline'"]));
+    expect(directives.get('img-src')).toEqual(expect.arrayContaining(["'self'", 'data:']));
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.has('upgrade-insecure-requests')).toBe(false);
   });
 });
 

@@ -41,6 +41,14 @@ describe('read side over HTTP', () => {
     expect(response.headers.get('retry-after')).toBe('1');
   }, 10_000);
 
+  it('refuses an X-Min-Position beyond a 64-bit position with a 400 naming it, rather than waiting for it', async () => {
+    for (const position of ['9223372036854775808', '9999999999999999999']) {
+      const response = await maker.get('/v1/disbursements', { 'x-min-position': position });
+      expect({ status: response.status, errors: response.body.errors }).toEqual({ status: 400, errors: [{ field: 'X-Min-Position', message: expect.any(String) }] });
+    }
+    expect((await maker.get('/v1/disbursements', { 'x-min-position': '0' })).status).toBe(200);
+  });
+
   it('pages lists with a cursor and filters by unit, program and status', async () => {
     const first = await checker.get('/v1/disbursements?unitCode=899&limit=2', { 'x-min-position': position });
     expect(first.body.items).toHaveLength(2);
@@ -58,7 +66,8 @@ describe('read side over HTTP', () => {
   it('lets an operator read only within their units', async () => {
     const outsider = await actor(ledger, 'operator', ['900']);
     expect((await outsider.get('/v1/disbursements')).body.items).toHaveLength(0);
-    expect((await outsider.get(`/v1/beneficiaries/${beneficiaryId}`)).status).toBe(403);
+    // Out of scope answers as unknown: the refusal does not say the person exists elsewhere.
+    expect((await outsider.get(`/v1/beneficiaries/${beneficiaryId}`)).status).toBe(404);
     expect((await outsider.get('/v1/disbursements?unitCode=899')).status).toBe(403);
   });
 

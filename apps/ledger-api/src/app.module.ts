@@ -4,6 +4,8 @@ import { openEventStore, type EventStore } from '@ledger/event-store';
 import { AuditModule } from './audit/audit.module.js';
 import type { LedgerConfig } from './config/ledger-config.js';
 import { HealthController } from './health/health.controller.js';
+import { BeneficiaryIds, resolveBeneficiaryIds } from './ledger/beneficiary-ids.js';
+import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { ReadSideModule } from './read-side/read-side.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from './ledger.tokens.js';
@@ -26,6 +28,8 @@ export interface AppModuleOptions {
   readonly eventStore?: EventStore;
   /** More modules to serve beside FEATURE_MODULES: tests plug their own controllers in here. */
   readonly imports?: ModuleMetadata['imports'];
+  /** How the store derives beneficiary ids, when main.ts has resolved it already; else resolved from the store at start. */
+  readonly beneficiaryIds?: BeneficiaryIds;
 }
 
 class StorageLifecycle implements OnApplicationShutdown {
@@ -41,11 +45,11 @@ class StorageLifecycle implements OnApplicationShutdown {
 
 /**
  * All of the API's wiring, in one place. Global, so that feature modules inject the ledger's
- * ports (LEDGER_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, AccessTokens) without importing anything.
+ * ports (LEDGER_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, AccessTokens, BeneficiaryIds) without importing anything.
  */
 @Module({})
 export class AppModule {
-  static register(config: LedgerConfig, { eventStore = openEventStore(config), imports = [] }: AppModuleOptions = {}): DynamicModule {
+  static register(config: LedgerConfig, { eventStore = openEventStore(config), imports = [], beneficiaryIds }: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -54,6 +58,8 @@ export class AppModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: eventStore },
+        // Once per process, before anything is served: every instance on the store reads the same record.
+        { provide: BeneficiaryIds, useFactory: async () => beneficiaryIds ?? (await resolveBeneficiaryIds(eventStore, LedgerIdentifiers.fromConfig(config))) },
         { provide: IDEMPOTENCY_STORE, useFactory: () => openIdempotencyStore(config, eventStore) },
         { provide: AccessTokens, useFactory: () => new AccessTokens(resolveJwtSecret(config).secret) },
         { provide: RequestAuthenticator, useFactory: (tokens: AccessTokens) => new RequestAuthenticator(tokens), inject: [AccessTokens] },
@@ -65,7 +71,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, AccessTokens, RequestAuthenticator],
+      exports: [LEDGER_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, AccessTokens, RequestAuthenticator, BeneficiaryIds],
     };
   }
 }

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { EventStore } from '@ledger/event-store';
+import { openEventStore, type EventStore } from '@ledger/event-store';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from './config/ledger-config.js';
 import { demoBanner } from './demo/demo-banner.js';
 import { demoSeedStatus, seedDemo, type DemoSeedStatus } from './demo/seed-demo.js';
 import { SeedProgressPrinter } from './demo/seed-progress.js';
+import { resolveBeneficiaryIds, StoreIdentityMismatch, type BeneficiaryIds } from './ledger/beneficiary-ids.js';
+import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
 import { EVENT_STORE } from './ledger.tokens.js';
 import { AccessTokens } from './platform/auth/access-tokens.js';
 import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from './platform/http/configure-http.js';
@@ -23,7 +25,20 @@ try {
   process.exit(1);
 }
 
-const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), ledgerHttpAdapter(config), LEDGER_APP_OPTIONS);
+// How this store derives beneficiary ids, read from it (or recorded in it, when it is new) before
+// anything else: the demo seed, the banner and the enroll route all derive ids with it.
+const eventStore = openEventStore(config);
+let beneficiaryIds: BeneficiaryIds;
+try {
+  beneficiaryIds = await resolveBeneficiaryIds(eventStore, LedgerIdentifiers.fromConfig(config));
+} catch (error) {
+  if (!(error instanceof StoreIdentityMismatch)) throw error;
+  console.error(error.message);
+  await eventStore.close();
+  process.exit(1);
+}
+
+const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, { eventStore, beneficiaryIds }), ledgerHttpAdapter(config), LEDGER_APP_OPTIONS);
 await configureLedgerHttp(app, config);
 setupOpenApi(app);
 app.enableShutdownHooks();
@@ -32,9 +47,9 @@ app.enableShutdownHooks();
 await app.init();
 
 const store = app.get<EventStore>(EVENT_STORE);
-let demo: DemoSeedStatus | undefined = config.production ? undefined : await demoSeedStatus(store);
+let demo: DemoSeedStatus | undefined = config.production ? undefined : await demoSeedStatus(store, beneficiaryIds);
 if (config.seedDemo) {
-  demo ??= await demoSeedStatus(store);
+  demo ??= await demoSeedStatus(store, beneficiaryIds);
   if (demo.status === 'EMPTY' || demo.status === 'UNFINISHED') demo = await seedTheDemo(demo);
 }
 if (config.projector === 'embedded') await readModelsCaughtUp();
@@ -42,7 +57,7 @@ await app.listen(config.port, config.host);
 
 const url = await app.getUrl();
 if (config.production || !demo) console.log(`Ledger API listening on ${url}`);
-else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), demo }));
+else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), demo, beneficiaryIds }));
 
 /** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress. */
 async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
@@ -52,7 +67,7 @@ async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
   process.once('SIGINT', stop).once('SIGTERM', stop);
   const progress = new SeedProgressPrinter(process.stdout);
   try {
-    const report = await seedDemo({ commands: app.get(CommandBus), store, onProgress: progress.update });
+    const report = await seedDemo({ commands: app.get(CommandBus), store, beneficiaryIds, onProgress: progress.update });
     progress.finish();
     console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the command bus in ${report.seconds.toFixed(1)} s.`);
   } catch (error) {
@@ -64,7 +79,7 @@ async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
-  return demoSeedStatus(store);
+  return demoSeedStatus(store, beneficiaryIds);
 }
 
 /** Waits until the embedded projector has applied every event, so the first queries see the whole demo. */

@@ -5,3 +5,4 @@ export * from './open-event-store.js';
 export * from './command-handling.js';
 export * from './event-content.js';
 export * from './workflow-execution.js';
+export * from './store-settings.js';

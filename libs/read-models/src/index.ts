@@ -9,3 +9,4 @@ export * from './postgres/postgres-read-model-store.js';
 export * from './queries/read-model-queries.js';
 export * from './open-read-model-store.js';
 export * from './audit/index.js';
+export * from './access-log/index.js';

@@ -5,6 +5,9 @@ import type { ReadModelStore } from './read-model-store.js';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
 import { PostgresReadModelStore } from './postgres/postgres-read-model-store.js';
 
+/** The read models' own SQLite file, beside the events when they are not in the ledger's file. */
+export const READ_MODELS_DATABASE_FILE = 'read-models.sqlite';
+
 export interface ReadModelLocation {
   /** Production: PostgreSQL. */
   readonly databaseUrl?: string;
@@ -20,7 +23,7 @@ export interface ReadModelLocation {
 export async function openReadModelStore({ databaseUrl, dataDirectory }: ReadModelLocation, eventStore: EventStore): Promise<ReadModelStore> {
   if (databaseUrl) return PostgresReadModelStore.open(databaseUrl);
   if (eventStore instanceof SqliteEventStore) return new SqliteReadModelStore(eventStore.db);
-  const db = new Database(join(dataDirectory, 'read-models.sqlite'));
+  const db = new Database(join(dataDirectory, READ_MODELS_DATABASE_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   return new SqliteReadModelStore(db);

@@ -27,7 +27,9 @@ async function expectReplayFromZero(store: ReadModelStore) {
   expect(await store.checkpoint()).toBe(-1n);
   expect(await store.query('SELECT beneficiary_id FROM beneficiaries')).toEqual([]);
   expect(await store.query('SELECT position FROM audit_chain')).toEqual([]);
-  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual([1, 2, 3]);
+  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual(
+    schemaMigrations(store.kind).map((migration) => migration.version),
+  );
 }
 
 const projectedUnderVersion2 = [
@@ -52,6 +54,18 @@ async function expectVersion3ReplayFromZero(store: ReadModelStore) {
   );
   expect(await store.query('SELECT overpayment_reason, channel_change_reason FROM disbursements')).toEqual([{ overpayment_reason: 'PAID_AFTER_CANCELLATION', channel_change_reason: 'ACCOUNT_CLOSED' }]);
 }
+
+/** Version 4's folded names: the register emptied for a replay, which fills the column the searches use. */
+async function expectVersion4ReplayFromZero(store: ReadModelStore) {
+  await expectReplayFromZero(store);
+  await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-1', full_name: 'Bùi Trung Tài', folded_name: 'BUI TRUNG TAI', unit_code: '899' } }], 0n);
+  expect(await store.query("SELECT beneficiary_id FROM beneficiaries WHERE folded_name >= 'BUI' AND folded_name < 'BUI!'")).toEqual([{ beneficiary_id: 'b-1' }]);
+}
+
+const projectedUnderVersion3 = [
+  "INSERT INTO beneficiaries (beneficiary_id, full_name, unit_code) VALUES ('b-1', 'Bùi Trung Tài', '899')",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
 
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
   const store = await open();
@@ -83,6 +97,21 @@ describe('read-model schema migrations on SQLite', () => {
     for (const statement of projectedUnderVersion2) db.exec(statement);
 
     await expectVersion3ReplayFromZero(new SqliteReadModelStore(db));
+    db.close();
+  });
+
+  it('version 4 adds the folded name and its index, and empties read models projected under version 3, for a replay from zero', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 3)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion3) db.exec(statement);
+
+    await expectVersion4ReplayFromZero(new SqliteReadModelStore(db));
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'beneficiaries'").all().map((row) => row.name);
+    expect(indexes).toEqual(expect.arrayContaining(['beneficiaries_by_folded_name_beneficiary_id', 'beneficiaries_by_national_id']));
     db.close();
   });
 
@@ -144,6 +173,33 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
     } finally {
       await store.close();
       await dropSchema(version2);
+    }
+  });
+
+  it('version 4 adds the folded name and its index, and empties read models projected under version 3, for a replay from zero', async () => {
+    const version3 = `${schema}_v3`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version3}`);
+      await client.query(`SET search_path = ${version3}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 3)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion3) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version3, maxConnections: 2 });
+    try {
+      await expectVersion4ReplayFromZero(store);
+      const indexes = (await store.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'beneficiaries' AND schemaname = ?", [version3])).map((row) => row.indexname);
+      expect(indexes).toEqual(expect.arrayContaining(['beneficiaries_by_folded_name_beneficiary_id', 'beneficiaries_by_national_id']));
+    } finally {
+      await store.close();
+      await dropSchema(version3);
     }
   });
 

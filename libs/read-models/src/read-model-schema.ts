@@ -33,8 +33,9 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['gender', 'text', 'MALE or FEMALE'],
       ['unit_code', 'text', 'administrative unit the beneficiary is registered in'],
       ['registered_position', 'bigint', 'global log position of the registration'],
+      ['folded_name', 'text', 'full_name as banks print it (no diacritics, Đ as D, upper case, single spaces): what a search by name compares', 4],
     ],
-    indexes: [['unit_code']],
+    indexes: [['unit_code'], ['national_id'], ['folded_name', 'beneficiary_id']],
   },
   {
     name: 'enrollments',
@@ -190,3 +191,42 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
 ];
 
 export const tableDefinition = (name: TableName) => READ_MODEL_TABLES.find((table) => table.name === name)!;
+
+/**
+ * A table kept beside the read models that no projection writes: records of their own, which a
+ * rebuild never empties and the replay check never compares. Append-only: no code path updates or
+ * deletes a row, and the database refuses it (a trigger). Its key is a number the database assigns,
+ * in the order records are written.
+ */
+export interface RecordTableDefinition extends Omit<TableDefinition, 'name' | 'since'> {
+  readonly name: 'access_log';
+  /** The columns every record has (NOT NULL). */
+  readonly required: readonly string[];
+  readonly since: number;
+}
+
+/** Who read whose personal data (SPEC 4, Access log): one row per person (or payment file) per read. */
+export const ACCESS_LOG_TABLE: RecordTableDefinition = {
+  name: 'access_log',
+  description:
+    "Every read of a person's data through the API (a beneficiary's record, a search, a payment file, a person's history or state as of an instant): who read it, when, by which route. One row per person, or per payment file, per read. Append-only: the database refuses UPDATE and DELETE; a rebuild never empties it.",
+  key: ['id'],
+  columns: [
+    ['id', 'bigint', 'the record\'s number, assigned in the order records are written: the cursor of GET /v1/audit/access-log'],
+    ['recorded_at', 'text', 'ISO instant (UTC) the read was answered'],
+    ['actor', 'text', "the caller's `sub` (user id)"],
+    ['actor_role', 'text', 'operator, auditor, reporter or admin'],
+    ['route', 'text', 'method and route template, e.g. GET /v1/beneficiaries/:beneficiaryId'],
+    ['beneficiary_id', 'text', 'the person whose data was read; null for a payment file'],
+    ['payroll_run_id', 'text', 'the payroll run whose payment file was read; null otherwise'],
+    ['paying_agent', 'text', 'the payment file read: a bank code or POST_OFFICE; null otherwise'],
+    ['correlation_id', 'text', "the request's correlation id (X-Correlation-Id, else one of its own): the rows of one read share it"],
+  ],
+  required: ['recorded_at', 'actor', 'actor_role', 'route'],
+  indexes: [['beneficiary_id', 'id'], ['actor', 'id'], ['recorded_at']],
+  since: 5,
+};
+
+/** The tables beside the read models, written by the API rather than projected. */
+export const RECORD_TABLES: readonly RecordTableDefinition[] = [ACCESS_LOG_TABLE];
+

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { Period } from '@ledger/domain';
 import { SqliteEventStore, type RecordedEvent } from '@ledger/event-store';
 import { Projector, rebuildReadModels } from './projector.js';
-import { ReadModelQueries, type ListFilter, type Page } from './queries/read-model-queries.js';
+import { ReadModelQueries, type ListFilter, type Page, type ReportKey } from './queries/read-model-queries.js';
 import type { ReadModelStore } from './read-model-store.js';
 import type { RowChange } from './row-changes.js';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
@@ -147,6 +147,30 @@ async function allPages<T>(list: (after: string | undefined) => Promise<Page<T>>
   return pages;
 }
 
+/** Every page of a report, from the first, joined: what the whole report must be. */
+async function allReportPages<T>(report: (after: ReportKey | undefined) => Promise<Page<T, ReportKey>>): Promise<T[]> {
+  const items: T[] = [];
+  let after: ReportKey | undefined;
+  let pages = 0;
+  do {
+    const page = await report(after);
+    items.push(...page.items);
+    after = page.next ?? undefined;
+  } while (after !== undefined && ++pages < 10_000);
+  return items;
+}
+
+async function allSearchPages<T, K extends readonly [string, string]>(search: (after: K | undefined) => Promise<Page<T, K>> | Page<T, K>): Promise<Array<Page<T, K>>> {
+  const pages: Array<Page<T, K>> = [];
+  let after: K | undefined;
+  do {
+    const page = await search(after);
+    pages.push(page);
+    after = page.next ?? undefined;
+  } while (after !== undefined && pages.length < 1_000);
+  return pages;
+}
+
 const beneficiaryFilters: Array<Omit<ListFilter, 'limit'>> = [
   {},
   { units: UNITS },
@@ -175,6 +199,20 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
     `beneficiaries ${JSON.stringify(filter)}, every page`,
     (q) => allPages((after) => q.beneficiaries({ ...filter, after, limit: 37 })),
     (e) => allPages((after) => e.beneficiaries_({ ...filter, after, limit: 37 })),
+  ]),
+  ...[
+    { nationalId: '091158000399' },
+    { nationalId: '000000000000' },
+    { name: 'phan thi anh' },
+    { name: 'PHAN   THỊ' },
+    { name: 'nguyễn' },
+    { name: 'nguyen v' },
+    { name: 'dang thi', units: UNITS },
+    { name: 'Đặng' },
+  ].map((search): (typeof queryCases)[number] => [
+    `beneficiaries searched ${JSON.stringify(search)}, every page`,
+    (q) => allSearchPages((after) => q.searchBeneficiaries({ ...search, after, limit: 5 })),
+    (e) => allSearchPages((after) => e.searchBeneficiaries_({ ...search, after, limit: 5 })),
   ]),
   [
     'beneficiary, one by one, and an unknown one',
@@ -206,19 +244,29 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
     { period: '2024-03' },
     { period: '2023-12', program: 'MERITORIOUS' },
     { period: '2023-06' },
-  ].map((filter): (typeof queryCases)[number] => [`coverage ${JSON.stringify(filter)}`, (q) => q.coverage(filter, CURRENT_PERIOD), (e) => e.coverage(filter, CURRENT_PERIOD)]),
-  ...reportFilters.map((filter): (typeof queryCases)[number] => [`summary ${JSON.stringify(filter)}`, (q) => q.summary(filter), (e) => e.summary(filter)]),
+  ].map((filter): (typeof queryCases)[number] => [`coverage ${JSON.stringify(filter)}`, async (q) => (await q.coverage(filter, CURRENT_PERIOD)).items, (e) => e.coverage(filter, CURRENT_PERIOD)]),
+  ...reportFilters.map((filter): (typeof queryCases)[number] => [`summary ${JSON.stringify(filter)}`, async (q) => (await q.summary(filter)).items, (e) => e.summary(filter)]),
   ...reportFilters.map((filter): (typeof queryCases)[number] => [
     `latePayments ${JSON.stringify(filter)}`,
-    (q) => q.latePayments(filter, TODAY),
+    async (q) => (await q.latePayments(filter, TODAY)).items,
     (e) => e.latePayments(filter, TODAY),
   ]),
   ...reportFilters.map((filter): (typeof queryCases)[number] => [
     `duplicateAttempts ${JSON.stringify(filter)}`,
-    (q) => q.duplicateAttempts(filter),
+    async (q) => (await q.duplicateAttempts(filter)).items,
     (e) => e.duplicateAttempts(filter),
   ]),
-  ...reportFilters.map((filter): (typeof queryCases)[number] => [`overpayments ${JSON.stringify(filter)}`, (q) => q.overpayments(filter), (e) => e.overpayments(filter)]),
+  ...reportFilters.map((filter): (typeof queryCases)[number] => [`overpayments ${JSON.stringify(filter)}`, async (q) => (await q.overpayments(filter)).items, (e) => e.overpayments(filter)]),
+  // Paged, a report is the whole report cut where each page's key says: nothing lost, nothing twice.
+  ...[1, 7].flatMap((limit) =>
+    reportFilters.flatMap((filter): Array<(typeof queryCases)[number]> => [
+      [`coverage ${JSON.stringify(filter)}, every page of ${limit}`, (q) => allReportPages((after) => q.coverage({ ...filter, after, limit }, CURRENT_PERIOD)), (e) => e.coverage(filter, CURRENT_PERIOD)],
+      [`summary ${JSON.stringify(filter)}, every page of ${limit}`, (q) => allReportPages((after) => q.summary({ ...filter, after, limit })), (e) => e.summary(filter)],
+      [`latePayments ${JSON.stringify(filter)}, every page of ${limit}`, (q) => allReportPages((after) => q.latePayments({ ...filter, after, limit }, TODAY)), (e) => e.latePayments(filter, TODAY)],
+      [`duplicateAttempts ${JSON.stringify(filter)}, every page of ${limit}`, (q) => allReportPages((after) => q.duplicateAttempts({ ...filter, after, limit })), (e) => e.duplicateAttempts(filter)],
+      [`overpayments ${JSON.stringify(filter)}, every page of ${limit}`, (q) => allReportPages((after) => q.overpayments({ ...filter, after, limit })), (e) => e.overpayments(filter)],
+    ]),
+  ),
 ];
 
 /** A spread of beneficiaries: with two programs, relocated, terminated, with several accounts. */

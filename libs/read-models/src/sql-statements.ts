@@ -1,4 +1,4 @@
-import { READ_MODEL_TABLES, tableDefinition, type ColumnType, type TableDefinition } from './read-model-schema.js';
+import { READ_MODEL_TABLES, RECORD_TABLES, tableDefinition, type ColumnType, type RecordTableDefinition, type TableDefinition } from './read-model-schema.js';
 import type { Row, RowChange, SqlValue } from './row-changes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -31,6 +31,20 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // replay of the whole log fills them for what happened before.
       statements: [...tableStatements(dialect, 3), ...addedColumnStatements(dialect, 3), ...replayFromZero(3)],
     },
+    {
+      version: 4,
+      // The register's folded name (search by name, accent-insensitive) and the indexes of the
+      // searches. The folding is the domain's (bankPrintedName), which SQL cannot do: only a replay
+      // fills the column for the people registered before. (The index on national_id, an older
+      // column, is made with the other secondary indexes each time a store opens.)
+      statements: [...tableStatements(dialect, 4), ...addedColumnStatements(dialect, 4), ...replayFromZero(4)],
+    },
+    {
+      version: 5,
+      // The access log: records of reads, not a projection of the log, so nothing to replay; the
+      // read models stay as they are.
+      statements: recordTableStatements(dialect, 5),
+    },
   ];
 }
 
@@ -50,18 +64,55 @@ const sinceOf = (table: TableDefinition, column: TableDefinition['columns'][numb
 const tableStatements = (dialect: Dialect, version: number) =>
   READ_MODEL_TABLES.filter((table) => (table.since ?? 1) === version).flatMap((table) => createStatements(dialect, table, version));
 
-/** The columns `version` adds to tables that existed before it. */
+/** The columns `version` adds to tables that existed before it, and the indexes that need them. */
 const addedColumnStatements = (dialect: Dialect, version: number) =>
-  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < version).flatMap((table) =>
-    table.columns.filter((column) => sinceOf(table, column) === version).map(([name, type]) => `ALTER TABLE ${table.name} ADD COLUMN ${name} ${sqlType[dialect][type]}`),
-  );
+  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < version).flatMap((table) => {
+    const added = table.columns.filter((column) => sinceOf(table, column) === version).map(([name]) => name);
+    return [
+      ...table.columns.filter((column) => sinceOf(table, column) === version).map(([name, type]) => `ALTER TABLE ${table.name} ADD COLUMN ${name} ${sqlType[dialect][type]}`),
+      ...table.indexes.filter((index) => index.some((column) => added.includes(column))).map((index) => indexStatement(table, index)),
+    ];
+  });
 
-/** The table as `version` created it: the columns later versions add come with their own migration. */
+/** The table as `version` created it: the columns later versions add, and their indexes, come with their own migration. */
 function createStatements(dialect: Dialect, table: TableDefinition, version: number): string[] {
-  const columns = table.columns.filter((column) => sinceOf(table, column) <= version).map(([name, type]) => `${name} ${sqlType[dialect][type]}`);
+  const columns = table.columns.filter((column) => sinceOf(table, column) <= version);
+  const names = columns.map(([name]) => name);
   return [
-    `CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`,
-    ...table.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`),
+    `CREATE TABLE IF NOT EXISTS ${table.name} (${columns.map(([name, type]) => `${name} ${sqlType[dialect][type]}`).join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`,
+    ...table.indexes.filter((index) => index.every((column) => names.includes(column))).map((index) => indexStatement(table, index)),
+  ];
+}
+
+const indexStatement = (table: TableDefinition, index: readonly string[]) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`;
+
+/**
+ * The record tables `version` adds (read-model-schema.ts): the key a number the database assigns
+ * in insertion order, and triggers that refuse every UPDATE and DELETE (and, on PostgreSQL, a
+ * TRUNCATE), so that append-only holds whatever code or SQL console reaches the table.
+ */
+const recordTableStatements = (dialect: Dialect, version: number) =>
+  RECORD_TABLES.filter((table) => table.since === version).flatMap((table) => recordTableCreateStatements(dialect, table));
+
+export function recordTableCreateStatements(dialect: Dialect, table: RecordTableDefinition): string[] {
+  const [key] = table.key;
+  const generatedKey = dialect === 'sqlite' ? `${key} INTEGER PRIMARY KEY` : `${key} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`;
+  const columns = table.columns.filter(([name]) => name !== key).map(([name, type]) => `${name} ${sqlType[dialect][type]}${table.required.includes(name) ? ' NOT NULL' : ''}`);
+  const refusal = `${table.name} is append-only: its records are never changed or deleted`;
+  const indexes = table.indexes.map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`);
+  if (dialect === 'sqlite') {
+    return [
+      `CREATE TABLE IF NOT EXISTS ${table.name} (${[generatedKey, ...columns].join(', ')})`,
+      ...indexes,
+      ...['UPDATE', 'DELETE'].map((operation) => `CREATE TRIGGER IF NOT EXISTS ${table.name}_refuses_${operation.toLowerCase()} BEFORE ${operation} ON ${table.name} BEGIN SELECT RAISE(ABORT, '${refusal}'); END`),
+    ];
+  }
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table.name} (${[generatedKey, ...columns].join(', ')})`,
+    ...indexes,
+    `CREATE OR REPLACE FUNCTION ${table.name}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${refusal}' USING ERRCODE = 'restrict_violation'; END $$`,
+    `CREATE TRIGGER ${table.name}_refuses_change BEFORE UPDATE OR DELETE ON ${table.name} FOR EACH ROW EXECUTE FUNCTION ${table.name}_refuse_change()`,
+    `CREATE TRIGGER ${table.name}_refuses_truncate BEFORE TRUNCATE ON ${table.name} FOR EACH STATEMENT EXECUTE FUNCTION ${table.name}_refuse_change()`,
   ];
 }
 

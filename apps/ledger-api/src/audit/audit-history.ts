@@ -29,16 +29,30 @@ export async function auditStreamOf(store: EventStore, id: string): Promise<stri
   return found;
 }
 
-/** A page of one stream's history, by revision; `next` is the revision to continue from. */
+/**
+ * A page of one stream's history, by revision; `next` is the revision to continue from.
+ * `beneficiaryId` names the person the stream is about (theirs, or one of their disbursements'),
+ * null for a payroll run: whose data the page shows, whichever page it is.
+ */
 export async function streamHistory(store: EventStore, id: string, { fromRevision, limit }: { fromRevision: bigint; limit: number }) {
   const streamName = await auditStreamOf(store, id);
   const events = await store.readStream(streamName, { fromRevision, maxCount: limit + 1 });
   const page = events.slice(0, limit);
   return {
     streamName,
+    beneficiaryId: await personOfStream(store, id, streamName, page),
     items: page.map(auditEventView),
     next: events.length > limit ? events[limit]!.streamRevision.toString() : null,
   };
+}
+
+/** A disbursement names its beneficiary in its first event (DisbursementScheduled), read if the page starts later. */
+async function personOfStream(store: EventStore, id: string, streamName: string, page: readonly RecordedEvent[]): Promise<string | null> {
+  if (streamName === beneficiaryStreamName(id)) return id;
+  if (streamName !== disbursementStreamName(id)) return null;
+  const [first] = page[0]?.streamRevision === 0n ? page : await store.readStream(streamName, { fromRevision: 0n, maxCount: 1 });
+  const beneficiaryId = first?.data.beneficiaryId;
+  return typeof beneficiaryId === 'string' ? beneficiaryId : null;
 }
 
 /** A page of the whole log, by position; `next` is the position to continue after. */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
-  beneficiaryIdFor,
   InvalidValue,
   localDateInVietnam,
   parseAccountNumber,
@@ -16,6 +15,7 @@ import {
   type BeneficiaryCommand,
   type Catalogues,
 } from '@ledger/domain';
+import { BeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { eventIdSeedFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { CommandCtx, Idempotent, Roles, type CommandContext } from '../platform/index.js';
@@ -33,7 +33,8 @@ import {
 } from './beneficiary.dto.js';
 
 const ACCOUNT_NAMESPACE = '9d1f3c2b-7a6e-5f40-8b1d-0e2c4a6b8d10';
-const beneficiaryIdParam = new ParseUUIDPipe({ version: '5' });
+// Version 5 in stores created before ids were keyed, version 8 (an HMAC in the UUID layout) since.
+const beneficiaryIdParam = new ParseUUIDPipe();
 
 @Controller('v1/beneficiaries')
 @Roles('operator')
@@ -41,6 +42,7 @@ export class BeneficiariesController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+    private readonly beneficiaryIds: BeneficiaryIds,
   ) {}
 
   @Post()
@@ -53,7 +55,7 @@ export class BeneficiariesController {
     const enrollment: Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }> = {
       type: 'EnrollBeneficiary',
       data: {
-        beneficiaryId: beneficiaryIdFor(nationalId),
+        beneficiaryId: this.beneficiaryIds.beneficiaryIdFor(nationalId),
         nationalId,
         fullName: parseFullName(body.fullName),
         dateOfBirth,

@@ -26,7 +26,7 @@ import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '
 import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import { assertActorMayActIn, assertActorMayChangeRecordIn, type CommandContext } from '../platform/index.js';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from './beneficiary.commands.js';
 
 @CommandHandler(EnrollBeneficiaryCommand)
@@ -120,8 +120,9 @@ export class ChangeBeneficiaryHandler implements ICommandHandler<ChangeBeneficia
   }
 
   private assertMayChange(state: BeneficiaryState | undefined, context: CommandContext): void {
-    if (!state?.registered) throw new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
-    assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units);
+    const unknown = () => new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
+    if (!state?.registered) throw unknown();
+    assertActorMayChangeRecordIn(context.actor, state.unitCode, this.catalogues.units, unknown);
   }
 
   /** The disbursements of these programs that exist, from the first month any of them could be owed to the furthest a run may reach. */

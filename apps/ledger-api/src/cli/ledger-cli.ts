@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../config/ledger-config.js';
+import { StoreIdentityMismatch } from '../ledger/beneficiary-ids.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
 import { digestCommand } from './commands/digest.command.js';
 import { importCommand } from './commands/import.command.js';
@@ -54,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
       io.err(`${(error as Error).message}\n\nusage: npm run ledger -- ${command.usage}`);
       return EXIT_USAGE;
     }
-    if (error instanceof ConfigurationError) {
+    if (error instanceof ConfigurationError || error instanceof StoreIdentityMismatch) {
       io.err(error.message);
       return EXIT_FAILURE;
     }

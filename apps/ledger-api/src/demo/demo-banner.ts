@@ -3,11 +3,11 @@ import type { LedgerConfig } from '../config/ledger-config.js';
 import { JWT_SECRET_FILE } from '../platform/auth/jwt-secret.js';
 import type { AccessTokens, Actor } from '../platform/index.js';
 import { OPENAPI_JSON_PATH, OPENAPI_PATH } from '../platform/openapi/openapi.js';
-import { DEMO_PROVINCE_UNIT, NEXT_PERIOD, demoProvinceSize, featuredPersons } from './demo-province.js';
+import { DEMO_PROVINCE_UNIT, NEXT_PERIOD, demoProvinceSize, featuredPersons, type BeneficiaryIdDerivation } from './demo-province.js';
 import { DEMO_OPERATORS, type DemoSeedStatus } from './seed-demo.js';
 
-/** Long enough for a day of trying things; `npm run ledger -- token` mints more. */
-export const DEMO_TOKEN_TTL = '24h';
+/** The longest a token may live (the API refuses longer ones): a working day of trying things; `npm run ledger -- token` mints more. */
+export const DEMO_TOKEN_TTL = '12h';
 
 /** The people the banner hands tokens to: both demo operators (so maker-checker can be tried), and one of each other role. */
 const DEMO_TOKEN_HOLDERS: ReadonlyArray<{ readonly variable: string; readonly actor: Actor; readonly note: string }> = [
@@ -23,13 +23,15 @@ export interface DemoBannerInput {
   readonly config: Pick<LedgerConfig, 'dataDirectory' | 'jwtSecret' | 'eventStoreConnectionString'>;
   readonly tokens: AccessTokens;
   readonly demo: DemoSeedStatus;
+  /** The store's derivation: the featured people's ids are this store's (keyed ids differ between data directories). */
+  readonly beneficiaryIds: BeneficiaryIdDerivation;
 }
 
 /**
  * What a new user needs after `npm start`: where the API and its documentation are, a token for
  * each role, and commands to paste. Only outside production: these are live credentials.
  */
-export async function demoBanner({ url, config, tokens, demo }: DemoBannerInput): Promise<string> {
+export async function demoBanner({ url, config, tokens, demo, beneficiaryIds }: DemoBannerInput): Promise<string> {
   const rule = '─'.repeat(78);
   const lines = [rule, ' Social-protection payment ledger', rule, `API      ${url}`, `OpenAPI  ${url}/${OPENAPI_PATH}   (JSON: ${url}/${OPENAPI_JSON_PATH})`];
   if (!config.eventStoreConnectionString) lines.push(`Data     ${join(config.dataDirectory, 'ledger.sqlite')}`);
@@ -60,7 +62,7 @@ export async function demoBanner({ url, config, tokens, demo }: DemoBannerInput)
 
   const bearer = (variable: string) => `-H "authorization: Bearer $${variable}"`;
   if (demo.status === 'SEEDED') {
-    const { bankTransferRetried, cashReturned, deceasedReportedLate } = featuredPersons();
+    const { bankTransferRetried, cashReturned, deceasedReportedLate } = featuredPersons(beneficiaryIds);
     lines.push(
       'Then try:',
       '',

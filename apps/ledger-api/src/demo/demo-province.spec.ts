@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { beneficiaryIdFor, holderNameMatches, parseAccountNumber, parseFullName, parseNationalId, type NationalId } from '@ledger/domain';
+import { holderNameMatches, parseAccountNumber, parseFullName, parseNationalId, type NationalId } from '@ledger/domain';
+import { BeneficiaryIds } from '../ledger/beneficiary-ids.js';
+import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
 import { demoProvince, holdsVerifiedAccount, isEnrolledIn, KIEN_GIANG_MARCH_2024, type DemoPerson } from './demo-province.js';
 
 const KIEN_GIANG_DISTRICTS = (JSON.parse(readFileSync('config/administrative-units.json', 'utf8')) as Array<{ code: string; parentCode: string | null }>)
@@ -8,7 +10,9 @@ const KIEN_GIANG_DISTRICTS = (JSON.parse(readFileSync('config/administrative-uni
   .map((unit) => unit.code)
   .sort();
 
-const province = demoProvince();
+/** A store with keyed ids, as every new data directory has. */
+const beneficiaryIds = BeneficiaryIds.keyed(new LedgerIdentifiers('demo-province-spec-identifier-key-0123456789'));
+const province = demoProvince(beneficiaryIds);
 const { persons } = province;
 /** The people for whom `check` throws or returns false; asserting on the list once keeps 20,000 checks fast. */
 const failing = <T>(items: readonly T[], check: (item: T) => unknown) =>
@@ -38,7 +42,7 @@ describe('the demo province', () => {
 
     it('gives everyone a valid national id of province 091 that agrees with their date of birth and gender, and no id twice', () => {
       expect(failing(persons, (person) => parseNationalId(person.nationalId, person) && person.nationalId.startsWith('091'))).toEqual([]);
-      expect(failing(persons, (person) => person.beneficiaryId === beneficiaryIdFor(person.nationalId as NationalId))).toEqual([]);
+      expect(failing(persons, (person) => person.beneficiaryId === beneficiaryIds.beneficiaryIdFor(person.nationalId as NationalId))).toEqual([]);
       expect(new Set(persons.map((person) => person.nationalId)).size).toBe(persons.length);
       // Both centuries occur: the oldest veterans and the youngest orphans.
       expect(new Set(persons.map((person) => person.nationalId[3])).size).toBe(4);
@@ -87,12 +91,22 @@ describe('the demo province', () => {
     });
 
     it('is the same province every time', () => {
-      expect(JSON.stringify(demoProvince().persons)).toBe(JSON.stringify(persons));
+      expect(JSON.stringify(demoProvince(beneficiaryIds).persons)).toBe(JSON.stringify(persons));
+    });
+
+    it("holds the same people in a store with other ids (another key, or a legacy store's public ones): only the ids are the store's", () => {
+      const withoutIds = (people: readonly DemoPerson[]) => people.map(({ beneficiaryId: _, account, ...person }) => ({ ...person, account: account && { ...account, accountId: undefined } }));
+      for (const other of [BeneficiaryIds.keyed(new LedgerIdentifiers('another-store-identifier-key-0123456789')), BeneficiaryIds.legacy()]) {
+        const elsewhere = demoProvince(other).persons;
+        expect(JSON.stringify(withoutIds(elsewhere))).toBe(JSON.stringify(withoutIds(persons)));
+        expect(elsewhere[0]!.beneficiaryId).not.toBe(persons[0]!.beneficiaryId);
+        expect(failing(elsewhere, (person) => person.beneficiaryId === other.beneficiaryIdFor(person.nationalId as NationalId))).toEqual([]);
+      }
     });
   });
 
   describe('when scaled down for a quick trial', () => {
-    const small = demoProvince(0.05);
+    const small = demoProvince(beneficiaryIds, 0.05);
     const count = (program: 'MERITORIOUS' | 'SOCIAL_ASSISTANCE') => small.persons.filter((person) => isEnrolledIn(person, program));
 
     it('scales every figure, verified accounts included, and still uses every unit', () => {
@@ -119,7 +133,7 @@ describe('the demo province', () => {
   });
 
   it('refuses a scale outside 0.01 to 1', () => {
-    expect(() => demoProvince(0)).toThrow(RangeError);
-    expect(() => demoProvince(1.5)).toThrow(RangeError);
+    expect(() => demoProvince(beneficiaryIds, 0)).toThrow(RangeError);
+    expect(() => demoProvince(beneficiaryIds, 1.5)).toThrow(RangeError);
   });
 });

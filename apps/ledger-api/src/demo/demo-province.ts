@@ -1,6 +1,5 @@
 import {
   bankPrintedName,
-  beneficiaryIdFor,
   holderNameMatches,
   parseAccountNumber,
   parseBankCode,
@@ -18,9 +17,18 @@ import {
 import { integerBetween, mulberry32, pickOne, pickWeighted, sampleWeighted, shuffled, type Random } from './demo-random.js';
 
 /**
+ * How the store being seeded derives beneficiary ids (ledger/beneficiary-ids.ts): the demo's people
+ * are the same in every store, their ids are the store's.
+ */
+export interface BeneficiaryIdDerivation {
+  beneficiaryIdFor(nationalId: NationalId): string;
+}
+
+/**
  * The demo province: Kiên Giang (unit 91) as its social-protection office might hold it at the end
  * of March 2024, generated deterministically. Pure: no store, no clock; `seed-demo.ts` turns it into
- * commands.
+ * commands. The same people every time; their ids are the store's (keyed ids differ from one data
+ * directory to the next), so which payments the settlements pick to fail or return differs too.
  */
 
 export const DEMO_PROVINCE_UNIT = '91';
@@ -199,11 +207,11 @@ export const SMALLEST_DEMO_SCALE = 0.01;
  * The demo province at `scale` (1 = Kiên Giang's ~20,000 beneficiaries). Every count scales and
  * rounds; each part of the story keeps at least one case, so a small demo still shows all of it.
  */
-export function demoProvince(scale = 1): DemoProvince {
+export function demoProvince(ids: BeneficiaryIdDerivation, scale = 1): DemoProvince {
   if (!(scale >= SMALLEST_DEMO_SCALE && scale <= 1)) throw new RangeError(`The demo scale must lie between ${SMALLEST_DEMO_SCALE} and 1, not ${scale}`);
   const size = demoProvinceSize(scale);
   const story = scaledStory(scale);
-  return { scale, size, story, ...generatePopulation(size, story) };
+  return { scale, size, story, ...generatePopulation(ids, size, story) };
 }
 
 /** The province's figures at `scale`, without generating anyone. */
@@ -358,9 +366,9 @@ interface Slot {
   lifeEvent: DemoLifeEvent | null;
 }
 
-function generatePopulation(size: DemoProvinceSize, story: DemoStory): Pick<DemoProvince, 'persons' | 'featured'> {
+function generatePopulation(ids: BeneficiaryIdDerivation, size: DemoProvinceSize, story: DemoStory): Pick<DemoProvince, 'persons' | 'featured'> {
   const random = mulberry32(POPULATION_SEED);
-  const personas = featuredPersons();
+  const personas = featuredPersons(ids);
   const personaList = [personas.bankTransferRetried, personas.cashReturned, personas.deceasedReportedLate];
 
   // Slots per category. The personas fill one each of: meritorious verified (Tài), social assistance
@@ -470,7 +478,7 @@ function generatePopulation(size: DemoProvinceSize, story: DemoStory): Pick<Demo
   const persons = slots.map((slot, index) => {
     const fullName = nameFor(random, slot.gender);
     const nationalId = nationalIdFor(slot, index, usedNationalIds);
-    const beneficiaryId = beneficiaryIdFor(nationalId);
+    const beneficiaryId = ids.beneficiaryIdFor(nationalId);
     const cohort = cohorts.get(slot);
     const enrollments = slot.programs.map((programCode, which) => {
       const profile = which === 0 ? slot.profile : slot.secondProfile!;
@@ -496,12 +504,12 @@ function person(candidate: DemoPerson): DemoPerson {
   return candidate;
 }
 
-/** The featured people alone, without generating the province (the banner needs only their ids). */
-export function featuredPersons(): DemoProvince['featured'] {
+/** The featured people alone, without generating the province (the banner needs only their ids, as this store derives them). */
+export function featuredPersons(ids: BeneficiaryIdDerivation): DemoProvince['featured'] {
   const accountIdFor = (beneficiaryId: string) => uuidV5(`account/${beneficiaryId}`, DEMO_NAMESPACE);
-  const tai = beneficiaryIdFor('091052000123' as NationalId);
-  const anh = beneficiaryIdFor('091138004527' as NationalId);
-  const hung = beneficiaryIdFor('091048007731' as NationalId);
+  const tai = ids.beneficiaryIdFor('091052000123' as NationalId);
+  const anh = ids.beneficiaryIdFor('091138004527' as NationalId);
+  const hung = ids.beneficiaryIdFor('091048007731' as NationalId);
   return {
     // The SPEC's own example person and account.
     bankTransferRetried: person({

@@ -8,10 +8,10 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import {
   BENEFICIARY_CATEGORY,
   beneficiaryDecider,
-  beneficiaryIdFor,
   DISBURSEMENT_CATEGORY,
   disbursementDecider,
   fold,
+  legacyBeneficiaryIdFor,
   paymentAccountOf,
   upcast,
   type BeneficiaryEvent,
@@ -25,6 +25,7 @@ import { SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { AppModule } from '../app.module.js';
 import { EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { loadLedgerConfig } from '../config/ledger-config.js';
+import { BeneficiaryIds, resolveBeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { loadCatalogues } from '../ledger/ledger-catalogues.js';
 import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
@@ -34,11 +35,14 @@ import { DEMO_PERIODS, demoProvince, holdsVerifiedAccount, isEnrolledIn, type De
 import { handWiredCommands } from './hand-wired-commands.js';
 import { DemoSeedRefused, demoSeedStatus, seedDemo, type DemoSeedReport, type LedgerCommands } from './seed-demo.js';
 
-const TEST_IDENTIFIERS = new LedgerIdentifiers('seed-demo-spec-identifier-key-0123456789');
+const TEST_KEY = 'seed-demo-spec-identifier-key-0123456789';
+const TEST_IDENTIFIERS = new LedgerIdentifiers(TEST_KEY);
+/** What every store seeded here derives ids with: new stores get keyed ids. */
+const beneficiaryIds = BeneficiaryIds.keyed(TEST_IDENTIFIERS);
 
 /** About 600 beneficiaries: every part of the story, in a few seconds. */
 const SCALE = 0.03;
-const province = demoProvince(SCALE);
+const province = demoProvince(beneficiaryIds, SCALE);
 const { story } = province;
 
 const directories: string[] = [];
@@ -56,12 +60,13 @@ let headAfterSeeding: bigint;
 
 beforeAll(async () => {
   // The API's own wiring and command bus, as main.ts seeds; no projector, nothing here reads a projection.
-  const config = loadLedgerConfig({ LEDGER_DATA_DIR: scratchDirectory(), LEDGER_SEED_DEMO: 'false', LEDGER_PROJECTOR: 'external' });
+  const config = loadLedgerConfig({ LEDGER_DATA_DIR: scratchDirectory(), LEDGER_SEED_DEMO: 'false', LEDGER_PROJECTOR: 'external', LEDGER_ID_KEY: TEST_KEY });
   app = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
   await app.init();
   commands = app.get(CommandBus);
   store = app.get(EVENT_STORE);
-  report = await seedDemo({ commands, store, scale: SCALE });
+  expect(app.get(BeneficiaryIds).scheme).toBe('KEYED_HMAC_SHA256');
+  report = await seedDemo({ commands, store, beneficiaryIds: app.get(BeneficiaryIds), scale: SCALE });
   headAfterSeeding = await store.headPosition();
 }, 60_000);
 
@@ -150,8 +155,8 @@ describe('seeding the demo province through the command bus', () => {
   });
 
   it('does nothing when asked to seed again', async () => {
-    expect(await demoSeedStatus(store)).toEqual({ status: 'SEEDED', scale: SCALE });
-    const again = await seedDemo({ commands, store, scale: SCALE });
+    expect(await demoSeedStatus(store, beneficiaryIds)).toEqual({ status: 'SEEDED', scale: SCALE });
+    const again = await seedDemo({ commands, store, beneficiaryIds, scale: SCALE });
     expect(again).toMatchObject({ status: 'ALREADY_SEEDED', commands: 0 });
     expect(await store.headPosition()).toBe(headAfterSeeding);
   });
@@ -179,17 +184,19 @@ describe('seeding the demo province with the hand-wired handlers (the CLI)', () 
   it('finishes a seed that was interrupted, writing nothing twice', async () => {
     const other = SqliteEventStore.open(join(scratchDirectory(), 'ledger.sqlite'));
     try {
+      // As the CLI does: the store's derivation is recorded before the first enrollment.
+      expect((await resolveBeneficiaryIds(other, TEST_IDENTIFIERS)).scheme).toBe('KEYED_HMAC_SHA256');
       const handlers = handWiredCommands(other, loadCatalogues(), TEST_IDENTIFIERS);
       let allowed = Math.floor(report.commands * 0.6);
       const failingMidway: LedgerCommands = { execute: (command) => (allowed-- > 0 ? handlers.execute(command) : Promise.reject(new Error('power cut'))) };
-      await expect(seedDemo({ commands: failingMidway, store: other, scale: SCALE })).rejects.toThrow('power cut');
+      await expect(seedDemo({ commands: failingMidway, store: other, beneficiaryIds, scale: SCALE })).rejects.toThrow('power cut');
       await new Promise((resolve) => setTimeout(resolve, 100)); // the wave's commands already in flight land
-      expect(await demoSeedStatus(other)).toEqual({ status: 'UNFINISHED', scale: SCALE });
+      expect(await demoSeedStatus(other, beneficiaryIds)).toEqual({ status: 'UNFINISHED', scale: SCALE });
 
       // Started again without a scale: it keeps the one the seed began with.
-      const finished = await seedDemo({ commands: handlers, store: other });
+      const finished = await seedDemo({ commands: handlers, store: other, beneficiaryIds });
       expect(finished.status).toBe('FINISHED');
-      expect(await demoSeedStatus(other)).toEqual({ status: 'SEEDED', scale: SCALE });
+      expect(await demoSeedStatus(other, beneficiaryIds)).toEqual({ status: 'SEEDED', scale: SCALE });
       expect(await other.headPosition()).toBe(headAfterSeeding);
     } finally {
       await other.close();
@@ -205,14 +212,14 @@ describe('seeding the demo province with the hand-wired handlers (the CLI)', () 
         new EnrollBeneficiaryCommand(
           {
             type: 'EnrollBeneficiary',
-            data: { beneficiaryId: beneficiaryIdFor(nationalId), nationalId, fullName: 'Bùi Trung Tài', dateOfBirth: '1952-03-14' as LocalDate, gender: 'MALE', unitCode: '899', program: 'MERITORIOUS', coefficient: 1000 as Coefficient, effectiveFrom: '2024-01' as Period, decision: { number: '1/QĐ', date: '2023-12-01' as LocalDate } },
+            data: { beneficiaryId: legacyBeneficiaryIdFor(nationalId), nationalId, fullName: 'Bùi Trung Tài', dateOfBirth: '1952-03-14' as LocalDate, gender: 'MALE', unitCode: '899', program: 'MERITORIOUS', coefficient: 1000 as Coefficient, effectiveFrom: '2024-01' as Period, decision: { number: '1/QĐ', date: '2023-12-01' as LocalDate } },
           },
           context,
         ),
       );
       const head = await other.headPosition();
-      expect(await demoSeedStatus(other)).toEqual({ status: 'OTHER_DATA' });
-      await expect(seedDemo({ commands: handWiredCommands(other, loadCatalogues(), TEST_IDENTIFIERS), store: other, scale: SCALE })).rejects.toThrow(DemoSeedRefused);
+      expect(await demoSeedStatus(other, beneficiaryIds)).toEqual({ status: 'OTHER_DATA' });
+      await expect(seedDemo({ commands: handWiredCommands(other, loadCatalogues(), TEST_IDENTIFIERS), store: other, beneficiaryIds, scale: SCALE })).rejects.toThrow(DemoSeedRefused);
       expect(await other.headPosition()).toBe(head);
     } finally {
       await other.close();

@@ -10,13 +10,13 @@ import {
   type DisbursementEvent,
   type Period,
 } from '@ledger/domain';
-import { readDomainStream, type EventStore } from '@ledger/event-store';
+import { firstLedgerEvent, readDomainStream, type EventStore } from '@ledger/event-store';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { ChangeDisbursementCommand, type DisbursementLifecycleChange } from '../disbursements/disbursement.commands.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../payroll-runs/payroll-run.commands.js';
 import { loadPayrollRun } from '../payroll-runs/payroll-run-access.js';
 import type { Actor, CommandContext } from '../platform/index.js';
-import { DEMO_NAMESPACE, demoProvince, featuredPersons, type DemoPeriod, type DemoPerson, type DemoProvince, type DemoStep } from './demo-province.js';
+import { DEMO_NAMESPACE, demoProvince, featuredPersons, type BeneficiaryIdDerivation, type DemoPeriod, type DemoPerson, type DemoProvince, type DemoStep } from './demo-province.js';
 import { settlementPlanFor, type SentDisbursement, type SettlementPlan } from './demo-settlements.js';
 
 /** Anything that executes the ledger's commands: Nest's CommandBus, or the CLI's hand-wired handlers. */
@@ -52,6 +52,8 @@ export interface SeedDemoOptions {
   readonly commands: LedgerCommands;
   /** Read only: the seed's own status, and the runs and disbursements it settles. */
   readonly store: EventStore;
+  /** How this store derives beneficiary ids (resolved from it at start: ledger/beneficiary-ids.ts). */
+  readonly beneficiaryIds: BeneficiaryIdDerivation;
   /** 1 is the whole province; a smaller demo is quicker (see demoProvince). A seed being finished keeps the scale it began with. */
   readonly scale?: number;
   readonly onProgress?: (progress: SeedProgress) => void;
@@ -109,11 +111,11 @@ const AT = {
  * and events as an operator's requests. Every command carries a deterministic idempotency key, so a
  * seed that was interrupted finishes, when started again, without writing anything twice.
  */
-export async function seedDemo({ commands, store, scale = 1, onProgress = () => {} }: SeedDemoOptions): Promise<DemoSeedReport> {
+export async function seedDemo({ commands, store, beneficiaryIds, scale = 1, onProgress = () => {} }: SeedDemoOptions): Promise<DemoSeedReport> {
   const started = performance.now();
-  const found = await demoSeedStatus(store);
+  const found = await demoSeedStatus(store, beneficiaryIds);
   if (found.status === 'OTHER_DATA') throw new DemoSeedRefused("The event store already holds events that are not the demo's; the demo is only seeded into an empty store.");
-  const province = demoProvince(found.status === 'EMPTY' ? scale : found.scale);
+  const province = demoProvince(beneficiaryIds, found.status === 'EMPTY' ? scale : found.scale);
   if (found.status === 'SEEDED') return { status: 'ALREADY_SEEDED', province, commands: 0, runs: [], seconds: 0 };
   const seeder = new DemoSeeder(commands, store, province, onProgress);
   const runs = await seeder.seed();
@@ -122,16 +124,17 @@ export async function seedDemo({ commands, store, scale = 1, onProgress = () => 
 
 /**
  * Whether the store is empty, holds the demo (finished or not, and at which scale) or anything
- * else. The demo's first event carries its go-live correlation id and its scale in its idempotency
+ * else. The store's own settings (how it derives ids) do not count: they are recorded before the
+ * seed. The demo's first event carries its go-live correlation id and its scale in its idempotency
  * key; its last command is the late report of the featured death, so the demo is SEEDED once that
  * termination is in the featured person's stream.
  */
-export async function demoSeedStatus(store: EventStore): Promise<DemoSeedStatus> {
-  if ((await store.headPosition()) === -1n) return { status: 'EMPTY' };
-  const [first] = await store.readAll({ maxCount: 1 });
-  const scale = KEY_OF_SCALE.exec(String(first?.metadata.idempotencyKey ?? ''))?.[1];
-  if (first?.metadata.correlationId !== correlationIdOf('go-live') || scale === undefined) return { status: 'OTHER_DATA' };
-  const lastReported = featuredPersons().deceasedReportedLate;
+export async function demoSeedStatus(store: EventStore, beneficiaryIds: BeneficiaryIdDerivation): Promise<DemoSeedStatus> {
+  const first = await firstLedgerEvent(store);
+  if (!first) return { status: 'EMPTY' };
+  const scale = KEY_OF_SCALE.exec(String(first.metadata.idempotencyKey ?? ''))?.[1];
+  if (first.metadata.correlationId !== correlationIdOf('go-live') || scale === undefined) return { status: 'OTHER_DATA' };
+  const lastReported = featuredPersons(beneficiaryIds).deceasedReportedLate;
   const finalKey = idempotencyKeyOf(Number(scale), finalStepKey(lastReported));
   const { recorded } = await readDomainStream(store, beneficiaryStreamName(lastReported.beneficiaryId));
   const seeded = recorded.some((event) => event.metadata.idempotencyKey === finalKey);

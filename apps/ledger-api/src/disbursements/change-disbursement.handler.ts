@@ -15,7 +15,7 @@ import { executeStreamCommand, readAggregate, type EventStore } from '@ledger/ev
 import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
+import { assertActorMayChangeRecordIn, type CommandContext } from '../platform/index.js';
 import { ChangeDisbursementCommand, type DisbursementChanged, type DisbursementLifecycleChange } from './disbursement.commands.js';
 
 /** A lost race for a provider reference is decided again once, on what the winner recorded. */
@@ -94,8 +94,9 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
   }
 
   private assertMayChange(state: DisbursementState, context: CommandContext): void {
-    if (!state.exists) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
-    assertActorMayActIn(context.actor, state.unitCode, this.catalogues.units);
+    const unknown = () => new NotFound('DISBURSEMENT_NOT_FOUND', 'No disbursement with this id');
+    if (!state.exists) throw unknown();
+    assertActorMayChangeRecordIn(context.actor, state.unitCode, this.catalogues.units, unknown);
   }
 }
 

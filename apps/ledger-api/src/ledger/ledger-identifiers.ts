@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { NationalId } from '@ledger/domain';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { dataDirectorySecret } from '../config/data-directory-secret.js';
 
@@ -18,7 +19,30 @@ export class LedgerIdentifiers {
 
   /** The id of the stream that records who is paid into this account: never the number itself. */
   accountNumberKey(bankCode: string, accountNumber: string): string {
-    return asUuid(createHmac('sha256', this.key).update(`account-number\u0000${bankCode}\u0000${accountNumber}`).digest('hex'));
+    return asUuid(this.hmac(`account-number\u0000${bankCode}\u0000${accountNumber}`));
+  }
+
+  /**
+   * A person's beneficiary id: the same national id always gives the same id (enrolling from two
+   * districts lands on one stream), yet the few candidates a masked id, a birth year and a gender
+   * leave cannot be tried against it without the key. Its purpose label keeps it apart from every
+   * other id derived here.
+   */
+  beneficiaryIdFor(nationalId: NationalId): string {
+    return asUuid(this.hmac(`beneficiary\u0000${nationalId}`));
+  }
+
+  /**
+   * Names the key without giving it away: recorded with a store, so that a process started with
+   * another key is refused instead of silently deriving other ids. 64 bits tell keys apart; a key
+   * of 32 random bytes cannot be recovered from them.
+   */
+  get keyFingerprint(): string {
+    return this.hmac('key-fingerprint').slice(0, 16);
+  }
+
+  private hmac(labelled: string): string {
+    return createHmac('sha256', this.key).update(labelled).digest('hex');
   }
 }
 

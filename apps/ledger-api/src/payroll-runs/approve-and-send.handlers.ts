@@ -16,7 +16,7 @@ import { eventIdSeedFor, latestPosition, metadataFor, metadataPerCommand, positi
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { ApprovePayrollRunCommand, RejectPayrollRunCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
-import { assertMayRunPayrollFor, beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
+import { assertMayChangePayrollRun, beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
 
 const SENDING_WAVE = 2_000;
 
@@ -29,7 +29,7 @@ export class ApprovePayrollRunHandler implements ICommandHandler<ApprovePayrollR
 
   async execute({ runId, context, acknowledgeLargeArrears }: ApprovePayrollRunCommand) {
     const run = await loadPayrollRun(this.store, runId);
-    assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
+    assertMayChangePayrollRun(run, context, this.catalogues);
     const outcome = await executeStreamCommand(this.store, to.payrollRun(runId, { type: 'ApprovePayrollRun', data: { approvedBy: context.actor.userId, acknowledgeLargeArrears } }), {
       metadata: metadataFor(context, 'ApprovePayrollRun'),
       eventIdSeed: eventIdSeedFor(context, 'ApprovePayrollRun', runId),
@@ -47,7 +47,7 @@ export class RejectPayrollRunHandler implements ICommandHandler<RejectPayrollRun
 
   async execute({ runId, reason, context }: RejectPayrollRunCommand) {
     const run = await loadPayrollRun(this.store, runId);
-    assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
+    assertMayChangePayrollRun(run, context, this.catalogues);
     const commands = rejectPayrollRun(run, { rejectedBy: context.actor.userId, reason });
     const outcomes = await executeStreamCommands(this.store, commands, { metadata: metadataPerCommand(context), eventIdSeed: eventIdSeedFor(context, 'RejectPayrollRun', runId) });
     const released = commands.filter((command, index) => command.command.type === 'ReleaseFromRun' && outcomes[index]!.newEvents.length > 0).length;
@@ -71,7 +71,7 @@ export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunComm
 
   async execute({ runId, context }: SendPayrollRunCommand) {
     const run = await loadPayrollRun(this.store, runId);
-    assertMayRunPayrollFor(run.scope.unitCode, context, this.catalogues);
+    assertMayChangePayrollRun(run, context, this.catalogues);
     if (run.status === 'SENT') return { runId, status: run.status, ...run.sent!, position: (await this.store.headPosition()).toString() };
     const closing = recordRunSent(run, context.actor.userId, emptySendingTally());
     // The run's own rule (approved, not yet sent) is checked before any disbursement is touched.

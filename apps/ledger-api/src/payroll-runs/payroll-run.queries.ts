@@ -1,11 +1,11 @@
-import { ForbiddenException, Inject } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { disbursementDecider, DisbursementEventType, NotFound, payingAgentOf, POST_OFFICE, type Catalogues, type DisbursementState, type PayrollRunState } from '@ledger/domain';
 import { readAggregate, type EventStore } from '@ledger/event-store';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { mayReadUnit, problem, type Actor } from '../platform/index.js';
-import { beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
+import { mayReadUnit, type Actor } from '../platform/index.js';
+import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
 
 export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
   constructor(
@@ -101,10 +101,9 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
   }
 }
 
+/** A run outside the caller's units (every unit, for a run of every unit) is answered as an unknown one: the refusal does not tell them it exists. */
 function assertMayReadRun(actor: Actor, run: PayrollRunState, catalogues: Catalogues): void {
-  const { unitCode } = run.scope;
-  const readable = unitCode ? mayReadUnit(actor, unitCode, catalogues.units) : catalogues.units.codes().every((code) => mayReadUnit(actor, code, catalogues.units));
-  if (!readable) throw new ForbiddenException(problem(403, 'UNIT_OUT_OF_SCOPE', 'The run covers units outside those this operator works in.', {}));
+  if (!unitsOfRun(run, catalogues).every((code) => mayReadUnit(actor, code, catalogues.units))) throw new NotFound('PAYROLL_RUN_NOT_FOUND', 'No payroll run with this id');
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break. A leading = + - @ is defused against spreadsheet formulas. */

@@ -3,6 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { parsePeriod } from '@ledger/domain';
 import { CommandCtx, CurrentActor, Idempotent, Roles, type Actor, type CommandContext } from '../platform/index.js';
+import { RecordsPersonalDataAccess } from '../platform/access-log/records-personal-data-access.js';
+import { BodyMayBeAbsent } from '../platform/validation/validation.pipe.js';
 import { ApprovePayrollRunCommand, RejectPayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
 import { GetPaymentFileQuery, GetPayrollRunQuery } from './payroll-run.queries.js';
 
@@ -12,6 +14,7 @@ export class SchedulePayrollDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(20) unitCode?: string;
 }
 
+@BodyMayBeAbsent()
 export class ApprovePayrollRunDto {
   /** The checker has read the run's list of large arrears; required when it lists any. */
   @IsOptional() @IsBoolean() acknowledgeLargeArrears?: boolean;
@@ -43,7 +46,7 @@ export class PayrollRunsController {
   @Roles('operator')
   @Idempotent({ required: true })
   approve(@Param('runId', runIdParam) runId: string, @Body() body: ApprovePayrollRunDto, @CommandCtx() context: CommandContext) {
-    return this.commands.execute(new ApprovePayrollRunCommand(runId, context, body?.acknowledgeLargeArrears === true));
+    return this.commands.execute(new ApprovePayrollRunCommand(runId, context, body.acknowledgeLargeArrears === true));
   }
 
   @Post(':runId/reject')
@@ -71,6 +74,7 @@ export class PayrollRunsController {
   /** The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent them. */
   @Get(':runId/payment-files/:paymentFile')
   @Roles('operator', 'auditor')
+  @RecordsPersonalDataAccess({ paymentFileFrom: 'param' })
   @Header('content-type', 'text/csv; charset=utf-8')
   paymentFile(@Param('runId', runIdParam) runId: string, @Param('paymentFile') paymentFile: string, @CurrentActor() actor: Actor) {
     return this.queries.execute(new GetPaymentFileQuery(runId, paymentFile, actor));

@@ -4,7 +4,7 @@ export { AccessTokens, InvalidAccessToken, type MintOptions } from './auth/acces
 export { Public } from './auth/authentication.guard.js';
 export { Roles } from './auth/roles.guard.js';
 export { CurrentActor } from './auth/current-actor.decorator.js';
-export { assertActorMayActIn, mayReadUnit, type UnitHierarchy } from './auth/unit-scope.js';
+export { assertActorMayActIn, assertActorMayChangeRecordIn, mayReadUnit, readsEveryUnit, type UnitHierarchy } from './auth/unit-scope.js';
 export { resolveJwtSecret } from './auth/jwt-secret.js';
 export { CommandCtx, commandContextOf, type CommandContext } from './command-context/command-context.js';
 export { Idempotent, type IdempotentOptions } from './idempotency/idempotency.interceptor.js';

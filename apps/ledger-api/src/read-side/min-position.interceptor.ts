@@ -6,6 +6,7 @@ import { ReadModelFreshness } from './read-model-freshness.js';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 export const MIN_POSITION_WAIT_MS = 5_000;
+const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
  * `X-Min-Position: <position>` on a query: answer only once the read models include that position
@@ -19,8 +20,11 @@ export class MinPositionInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers[MIN_POSITION_HEADER];
     if (header === undefined) return next.handle();
-    if (typeof header !== 'string' || !/^\d{1,19}$/.test(header)) {
-      throw problemException(400, 'INVALID_MIN_POSITION', 'X-Min-Position must be a non-negative integer position', {});
+    // A position is a signed 64-bit integer in every store: beyond that it names nothing the read
+    // models could ever reach, so it is bad input, not a wait.
+    if (typeof header !== 'string' || !/^\d{1,19}$/.test(header) || BigInt(header) > MAX_POSITION) {
+      const message = 'X-Min-Position must be a position: an integer from 0 to 9223372036854775807';
+      throw problemException(400, 'INVALID_MIN_POSITION', message, { errors: [{ field: 'X-Min-Position', message }] });
     }
     return from(this.freshness.waitFor(BigInt(header), MIN_POSITION_WAIT_MS)).pipe(
       switchMap((reached) => {

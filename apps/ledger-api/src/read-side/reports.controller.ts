@@ -1,16 +1,29 @@
-import { Controller, Get, Headers, Inject, Query, Res, UseInterceptors } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Query, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { localDateInVietnam, periodOfDate, type Catalogues } from '@ledger/domain';
-import type { ReadModelQueries } from '@ledger/read-models';
+import type { DuplicateAttemptRow, ReadModelQueries, ReportFilter, SummaryItem } from '@ledger/read-models';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { CurrentActor, Roles, type Actor } from '../platform/index.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
 import { ReportQueryDto } from './query.dto.js';
-import { programFilter, unitsToRead } from './query-scope.js';
+import { decodeKeyCursor, encodeKeyCursor, programFilter, REPORT_KEYS, unitsToRead, type KeyShape } from './query-scope.js';
 import { READ_MODEL_QUERIES } from './read-side.tokens.js';
+import { wholeReportAsCsv, withCursor, type ReportPages } from './report-csv.js';
 import { disbursementView, toCsv } from './views.js';
 
-/** Reports for dashboards, the ministry and BI tools: JSON, or CSV with `Accept: text/csv`. */
+/** Rows per query while a whole report streams as CSV: memory stays flat, and other requests get their turn between pages. */
+const CSV_PAGE = 1_000;
+const DEFAULT_LIMIT = 100;
+
+/**
+ * Reports for dashboards, the ministry and BI tools, each within the caller's units.
+ *
+ * JSON pages as the lists do: `{ items, next }`, `limit` rows (100 unless asked) from `cursor`.
+ * CSV (`Accept: text/csv`) is a file for a spreadsheet or a BI import, which cannot follow a
+ * cursor: without `cursor` or `limit` it is the whole report, streamed page by page from the
+ * database; with either, it is that page, and a `Link: <…>; rel="next"` header names the next.
+ */
 @Controller('v1/reports')
 @Roles('reporter', 'auditor')
 @UseInterceptors(MinPositionInterceptor)
@@ -21,69 +34,92 @@ export class ReportsController {
   ) {}
 
   @Get('coverage')
-  async coverage(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  coverage(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     // The read models know no clock: "now" is this month in Vietnam, unless the caller asks for another period.
-    const items = await this.queries.coverage(this.filter(query, actor), periodOfDate(localDateInVietnam(new Date())));
-    return respond(items, accept, reply, (item) => item);
+    const currentPeriod = periodOfDate(localDateInVietnam(new Date()));
+    const filter = this.filter(query, actor);
+    return respond(request, reply, query, REPORT_KEYS.coverage, (page) => this.queries.coverage({ ...filter, ...page }, currentPeriod), (item) => item);
   }
 
   @Get('summary')
-  async summary(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const items = await this.queries.summary(this.filter(query, actor));
-    return respond(items, accept, reply, ({ byStatus, ...group }) => ({
-      ...group,
-      ...Object.fromEntries(
-        ['SCHEDULED', 'SENT', 'PAID', 'FAILED', 'RETURNED', 'CANCELLED'].flatMap((status) => [
-          [`${status.toLowerCase()}Count`, byStatus[status]?.count ?? 0],
-          [`${status.toLowerCase()}Amount`, byStatus[status]?.totalAmount ?? 0],
-        ]),
-      ),
-    }));
+  summary(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const filter = this.filter(query, actor);
+    return respond(request, reply, query, REPORT_KEYS.summary, (page) => this.queries.summary({ ...filter, ...page }), (item) => item, flatSummary);
   }
 
   @Get('late-payments')
-  async latePayments(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  latePayments(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const today = localDateInVietnam(new Date());
-    const rows = await this.queries.latePayments(this.filter(query, actor), today);
-    return respond(rows.map((row) => disbursementView(row, today)), accept, reply, (item) => item);
+    const filter = this.filter(query, actor);
+    return respond(request, reply, query, REPORT_KEYS.latePayments, (page) => this.queries.latePayments({ ...filter, ...page }, today), (row) => disbursementView(row, today));
   }
 
   @Get('duplicate-attempts')
-  async duplicateAttempts(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const rows = await this.queries.duplicateAttempts(this.filter(query, actor));
-    const items = rows.map((row) => ({
-      position: String(row.position),
-      disbursementId: row.disbursement_id,
-      beneficiaryId: row.beneficiary_id,
-      program: row.program,
-      period: row.period,
-      unitCode: row.unit_code,
-      amount: Number(row.amount),
-      attemptedReference: row.provider_reference_attempted,
-      paidUnderReference: row.paid_under_reference,
-      attemptedAmount: Number(row.attempted_amount),
-      attemptedPaidAt: row.attempted_paid_at,
-      recordedAt: row.recorded_at,
-    }));
-    return respond(items, accept, reply, (item) => item);
+  duplicateAttempts(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const filter = this.filter(query, actor);
+    return respond(request, reply, query, REPORT_KEYS.duplicateAttempts, (page) => this.queries.duplicateAttempts({ ...filter, ...page }), duplicateAttemptView);
   }
 
   @Get('overpayments')
-  async overpayments(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  overpayments(@Query() query: ReportQueryDto, @CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const today = localDateInVietnam(new Date());
-    const rows = await this.queries.overpayments(this.filter(query, actor));
-    return respond(rows.map((row) => disbursementView(row, today)), accept, reply, (item) => item);
+    const filter = this.filter(query, actor);
+    return respond(request, reply, query, REPORT_KEYS.overpayments, (page) => this.queries.overpayments({ ...filter, ...page }), (row) => disbursementView(row, today));
   }
 
-  private filter(query: ReportQueryDto, actor: Actor) {
+  private filter(query: ReportQueryDto, actor: Actor): ReportFilter {
     return { units: unitsToRead(actor, query.unitCode, this.catalogues), program: programFilter(query.program, this.catalogues), period: query.period };
   }
 }
 
-function respond<T, R extends Record<string, unknown>>(items: T[], accept: string | undefined, reply: FastifyReply, flatten: (item: T) => R) {
-  if (accept?.includes('text/csv')) {
-    reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(items.map(flatten));
+async function respond<Row, Item, Flat extends Record<string, unknown>>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: ReportQueryDto,
+  keyShape: KeyShape,
+  pages: ReportPages<Row>,
+  view: (row: Row) => Item,
+  flatten: (item: Item) => Flat = (item) => item as unknown as Flat,
+) {
+  const after = decodeKeyCursor(query.cursor, keyShape);
+  const wantsCsv = request.headers.accept?.includes('text/csv') ?? false;
+  if (wantsCsv && after === undefined && query.limit === undefined) {
+    const first = await pages({ limit: CSV_PAGE });
+    return new StreamableFile(Readable.from(wholeReportAsCsv(first, pages, (row) => flatten(view(row)), CSV_PAGE)), { type: 'text/csv; charset=utf-8' });
   }
-  return { items };
+  const page = await pages({ ...(after ? { after } : {}), limit: query.limit ?? DEFAULT_LIMIT });
+  const next = encodeKeyCursor(page.next);
+  if (!wantsCsv) return { items: page.items.map(view), next };
+  if (next !== null) reply.header('link', `<${withCursor(request.url, next)}>; rel="next"`);
+  reply.header('content-type', 'text/csv; charset=utf-8');
+  return toCsv(page.items.map((row) => flatten(view(row))));
+}
+
+function flatSummary({ byStatus, ...group }: SummaryItem) {
+  return {
+    ...group,
+    ...Object.fromEntries(
+      ['SCHEDULED', 'SENT', 'PAID', 'FAILED', 'RETURNED', 'CANCELLED'].flatMap((status) => [
+        [`${status.toLowerCase()}Count`, byStatus[status]?.count ?? 0],
+        [`${status.toLowerCase()}Amount`, byStatus[status]?.totalAmount ?? 0],
+      ]),
+    ),
+  };
+}
+
+function duplicateAttemptView(row: DuplicateAttemptRow) {
+  return {
+    position: String(row.position),
+    disbursementId: row.disbursement_id,
+    beneficiaryId: row.beneficiary_id,
+    program: row.program,
+    period: row.period,
+    unitCode: row.unit_code,
+    amount: Number(row.amount),
+    attemptedReference: row.provider_reference_attempted,
+    paidUnderReference: row.paid_under_reference,
+    attemptedAmount: Number(row.attempted_amount),
+    attemptedPaidAt: row.attempted_paid_at,
+    recordedAt: row.recorded_at,
+  };
 }

@@ -2,7 +2,11 @@ import { daysLateOnDate, maskAccountNumber, maskNationalId, type LocalDate } fro
 import type { AccountRow, BeneficiaryRow, DisbursementRow, EnrollmentRow } from '@ledger/read-models';
 import type { Actor } from '../platform/index.js';
 
-/** Reporters read lists and reports with national ids and account numbers masked (SPEC 6). */
+/**
+ * Reporters read lists and reports with national ids and account numbers masked, and a birth year
+ * in place of the date of birth: with a masked id, a full date of birth and the gender would leave
+ * few enough candidates to try.
+ */
 export const masksFor = (actor: Actor) => actor.role === 'reporter';
 
 const truthy = (value: number | boolean) => value === true || value === 1;
@@ -40,7 +44,7 @@ export function beneficiaryView(row: BeneficiaryRow & { enrollments: EnrollmentR
     beneficiaryId: row.beneficiary_id,
     nationalId: mask ? maskNationalId(row.national_id) : row.national_id,
     fullName: row.full_name,
-    dateOfBirth: row.date_of_birth,
+    ...(mask ? { birthYear: Number(row.date_of_birth.slice(0, 4)) } : { dateOfBirth: row.date_of_birth }),
     gender: row.gender,
     unitCode: row.unit_code,
     channel: payingAccount ? 'BANK' : 'CASH',
@@ -69,10 +73,16 @@ export function beneficiaryView(row: BeneficiaryRow & { enrollments: EnrollmentR
 export function toCsv(records: ReadonlyArray<Record<string, unknown>>): string {
   if (records.length === 0) return '';
   const columns = Object.keys(records[0]!);
-  const cell = (value: unknown) => {
-    let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `${[columns.join(','), ...records.map((record) => columns.map((column) => cell(record[column])).join(','))].join('\r\n')}\r\n`;
+  return csvLine(columns) + csvLines(columns, records);
+}
+
+export const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** The records' lines under a header of `columns` (every record of a report has the same keys). */
+export const csvLines = (columns: readonly string[], records: ReadonlyArray<Record<string, unknown>>) => records.map((record) => csvLine(columns.map((column) => record[column]))).join('');
+
+function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

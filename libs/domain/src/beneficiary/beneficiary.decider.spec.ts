@@ -106,10 +106,33 @@ describe('beneficiary', () => {
       spec.given([registered, enrolledMeritorious, terminatedInMarch]).when(enroll()).thenRefuses(RuleViolation, 'REENROLLMENT_OVERLAPS'));
 
     it('refuses an enrollment from another district (one person, one place)', () =>
-      spec.given([registered, enrolledMeritorious]).when(enroll({ program: 'SOCIAL_ASSISTANCE', unitCode: '900' })).thenRefuses(Conflict, 'REGISTERED_IN_ANOTHER_UNIT'));
+      spec.given([registered, enrolledMeritorious]).when(enroll({ program: 'SOCIAL_ASSISTANCE', unitCode: '900' })).thenRefuses(Conflict, 'IDENTITY_CONFLICT'));
 
     it('refuses an enrollment that describes a different person under the same national id', () =>
-      spec.given([registered]).when(enroll({ dateOfBirth: date('1953-03-14') })).thenRefuses(Conflict, 'IDENTITY_MISMATCH'));
+      spec.given([registered]).when(enroll({ dateOfBirth: date('1953-03-14') })).thenRefuses(Conflict, 'IDENTITY_CONFLICT'));
+
+    it('refuses alike whatever differs, naming neither the registered unit nor the fields that differ', () => {
+      const state = [registered, enrolledMeritorious].reduce(evolveBeneficiary, initialBeneficiaryState());
+      const refusalOf = (command: BeneficiaryCommand) => {
+        try {
+          beneficiaryDecider.decide(command, state);
+        } catch (error) {
+          const { code, message, details } = error as Conflict;
+          return { code, message, details };
+        }
+        throw new Error('expected a refusal');
+      };
+      const refusals = [
+        enroll({ program: 'SOCIAL_ASSISTANCE', unitCode: '900' }),
+        enroll({ program: 'SOCIAL_ASSISTANCE', fullName: 'Bùi Trung Tâm' }),
+        enroll({ program: 'SOCIAL_ASSISTANCE', dateOfBirth: date('1952-03-15') }),
+        enroll({ program: 'SOCIAL_ASSISTANCE', gender: 'FEMALE' }),
+        enroll({ program: 'SOCIAL_ASSISTANCE', unitCode: '900', dateOfBirth: date('1960-01-01') }),
+      ].map(refusalOf);
+      expect(new Set(refusals.map((refusal) => JSON.stringify(refusal))).size).toBe(1);
+      expect(refusals[0]).toEqual({ code: 'IDENTITY_CONFLICT', message: expect.any(String), details: {} });
+      expect(refusals[0]!.message).not.toMatch(/899|900|1952|fullName|dateOfBirth|gender|MALE/);
+    });
 
     it('accepts the same name typed without diacritics', () =>
       spec.given([registered]).when(enroll({ fullName: 'BUI TRUNG TAI' })).then([enrolledMeritorious]));

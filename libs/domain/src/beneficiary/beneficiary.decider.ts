@@ -35,8 +35,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
           data: { beneficiaryId, nationalId, fullName, dateOfBirth, gender, unitCode },
         });
       } else {
-        assertSamePerson(state, { fullName, dateOfBirth, gender });
-        assertRegisteredInUnit(state, unitCode);
+        assertSamePersonInSameUnit(state, { fullName, dateOfBirth, gender, unitCode });
       }
       assertMayEnrollIn(state, program, effectiveFrom);
       return [
@@ -153,24 +152,18 @@ function assertRegistered(state: BeneficiaryState): void {
   if (!state.registered) throw new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
 }
 
-/** One person is one beneficiary: a second enrollment must describe the same person. */
-function assertSamePerson(state: BeneficiaryState, person: { fullName: string; dateOfBirth: string; gender: string }): void {
-  const differs = [
-    bankPrintedName(person.fullName) !== bankPrintedName(state.fullName) && 'fullName',
-    person.dateOfBirth !== state.dateOfBirth && 'dateOfBirth',
-    person.gender !== state.gender && 'gender',
-  ].filter(Boolean);
-  if (differs.length > 0) {
-    throw new Conflict('IDENTITY_MISMATCH', `This national id is registered with a different ${differs.join(', ')}`, { fields: differs });
-  }
-}
-
-/** A person enrolled in one place cannot be enrolled again from another: relocate them first. */
-function assertRegisteredInUnit(state: BeneficiaryState, unitCode: string): void {
-  if (state.unitCode !== unitCode) {
-    throw new Conflict('REGISTERED_IN_ANOTHER_UNIT', `The beneficiary is registered in unit ${state.unitCode}; relocate them before enrolling from ${unitCode}`, {
-      registeredUnitCode: state.unitCode,
-    });
+/**
+ * One person is one beneficiary, in one place: a second enrollment must describe the same person
+ * and come from the unit they are registered in (relocate them first). The refusal is the same
+ * whichever part differs and names neither the other record's fields nor its unit: it may be
+ * answered to an operator of another district, who must learn nothing about a person outside
+ * their units, and a refusal that said which field differs would let them guess a date of birth.
+ */
+function assertSamePersonInSameUnit(state: BeneficiaryState, enrollment: { fullName: string; dateOfBirth: string; gender: string; unitCode: string }): void {
+  const samePerson =
+    bankPrintedName(enrollment.fullName) === bankPrintedName(state.fullName) && enrollment.dateOfBirth === state.dateOfBirth && enrollment.gender === state.gender;
+  if (!samePerson || enrollment.unitCode !== state.unitCode) {
+    throw new Conflict('IDENTITY_CONFLICT', 'This national id is already registered, with other details or in another unit.');
   }
 }
 

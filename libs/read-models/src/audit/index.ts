@@ -5,3 +5,4 @@ export * from './audit-digest.js';
 export * from './replay-check.js';
 export * from './sqlite-chain-pages.js';
 export * from './parallel-verification.js';
+export * from './replay-check-thread.js';

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { comparePositions, GENESIS_HASH, GENESIS_POSITION } from './audit-chain.js';
 import type { ChainChunkResult, ChainChunkTask } from './chain-worker.js';
 import { verifyChain, type ChainCheckpoint, type ChainLink, type ChainVerdict } from './chain-verification.js';
+import { spawnSiblingWorker } from './sibling-worker.js';
 import { sqliteChainPages, sqliteRecordedLink } from './sqlite-chain-pages.js';
 
 export interface ParallelVerificationOptions {
@@ -94,7 +91,7 @@ export async function verifySqliteChainInParallel(
 /** A small pool: each worker takes the next chunk as it finishes one. Answers in the tasks' order. */
 async function runOnWorkers(tasks: readonly ChainChunkTask[], size: number): Promise<ChainVerdict[]> {
   const verdicts: ChainVerdict[] = new Array(tasks.length);
-  const pool = Array.from({ length: size }, () => spawnWorker());
+  const pool = Array.from({ length: size }, () => spawnSiblingWorker(import.meta.url, 'chain-worker'));
   let next = 0;
   try {
     await Promise.all(
@@ -124,24 +121,4 @@ function ask(worker: Worker, task: ChainChunkTask): Promise<ChainVerdict> {
     worker.once('error', reject);
     worker.postMessage(task);
   });
-}
-
-/**
- * From the compiled JavaScript the worker is a sibling .js file. From the TypeScript sources (the
- * CLI and the benchmarks under tsx, the tests under Jest) it is the .ts file, which a worker can
- * only load once tsx's hooks are registered in it: Node 20 does not apply an `--import` of the
- * worker's execArgv to its entry module, so a two-line bootstrap registers them, then imports it.
- */
-function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chain-worker.js', import.meta.url));
-  const entry = new URL('./chain-worker.ts', import.meta.url).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsxEsmApi())}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
-}
-
-/** Where tsx's ESM API lives, read from its own manifest rather than guessed. */
-function tsxEsmApi(): string {
-  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api']!.import.default)).href;
 }

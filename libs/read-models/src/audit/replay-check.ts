@@ -46,6 +46,9 @@ export interface ReplayCheckOptions {
   readonly pageSize?: number;
 }
 
+/** What the check reads of the live read models: where they stand, and their rows. */
+export type LiveReadModels = Pick<ReadModelStore, 'checkpoint' | 'query'>;
+
 export class ReadModelsKeptMoving extends Error {
   override readonly name = 'ReadModelsKeptMoving';
 }
@@ -59,7 +62,7 @@ export class ReadModelsKeptMoving extends Error {
  * the SQLite scratch one: booleans whether stored as 0/1 or true/false, bigints whether they come
  * back as numbers or strings.
  */
-export async function replayCheck(store: EventStore, live: ReadModelStore, options: ReplayCheckOptions = {}): Promise<ReplayCheckResult> {
+export async function replayCheck(store: EventStore, live: LiveReadModels, options: ReplayCheckOptions = {}): Promise<ReplayCheckResult> {
   const { holdStill, maxDifferences = 10_000, attempts = 5, pageSize = 2_000 } = options;
   const scratch = ScratchReadModels.open();
   try {
@@ -156,8 +159,8 @@ export function normalValue(type: ColumnType, value: unknown): NormalValue {
 
 /** Compares every read-model table of `live` with `replayed`, row by row in key order. */
 export async function compareReadModels(
-  live: ReadModelStore,
-  replayed: ReadModelStore,
+  live: LiveReadModels,
+  replayed: LiveReadModels,
   { maxDifferences = 10_000, pageSize = 2_000, tables = READ_MODEL_TABLES }: { maxDifferences?: number; pageSize?: number; tables?: readonly TableDefinition[] } = {},
 ): Promise<{ differences: ReadModelDifference[]; truncated: boolean; rowsCompared: number }> {
   const differences: ReadModelDifference[] = [];
@@ -245,7 +248,7 @@ class TableCursor {
   private readonly order: string;
 
   constructor(
-    private readonly store: ReadModelStore,
+    private readonly store: LiveReadModels,
     private readonly table: TableDefinition,
     private readonly pageSize: number,
     private readonly normalRow: (row: Record<string, unknown>) => Record<string, NormalValue>,

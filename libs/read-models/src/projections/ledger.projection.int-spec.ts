@@ -230,7 +230,7 @@ function describeProjection(name: 'SQLite' | 'PostgreSQL') {
 
   describe('overpayments to recover', () => {
     it('lists a month paid after cancellation and one flagged by a termination, not one whose flag was withdrawn', async () => {
-      const listed = (await queries().overpayments({})).map((row) => [row.disbursement_id, row.status, row.overpayment_reason, row.termination_date]);
+      const listed = (await queries().overpayments({})).items.map((row) => [row.disbursement_id, row.status, row.overpayment_reason, row.termination_date]);
       expect(listed).toEqual([
         ['d-flagged-old', 'PAID', 'TERMINATED_BEFORE_PERIOD', '2024-01-15'],
         ['d-paid-after-cancel', 'PAID', 'PAID_AFTER_CANCELLATION', null],
@@ -244,7 +244,7 @@ function describeProjection(name: 'SQLite' | 'PostgreSQL') {
   describe('late payments', () => {
     it('do not list a failed payment whose month was cancelled since, only one still owed', async () => {
       // Both were due on 10 July or 10 August and failed: late on 20 August, unless no longer owed.
-      const late = (await queries().latePayments({}, TODAY)).map((row) => row.disbursement_id).filter((id) => id.startsWith('d-failed'));
+      const late = (await queries().latePayments({}, TODAY)).items.map((row) => row.disbursement_id).filter((id) => id.startsWith('d-failed'));
       expect(late).toEqual(['d-failed-late']);
       expect(await rows("SELECT status FROM disbursements WHERE disbursement_id = 'd-failed-cancelled'")).toEqual([{ status: 'CANCELLED' }]);
     });
@@ -252,7 +252,7 @@ function describeProjection(name: 'SQLite' | 'PostgreSQL') {
 
   describe('duplicate attempts', () => {
     it('say which kind each is; one written before the kinds existed was a second payment', async () => {
-      const attempts = (await queries().duplicateAttempts({})).map((row) => [row.provider_reference_attempted, row.reason, row.paid_under_reference]);
+      const attempts = (await queries().duplicateAttempts({})).items.map((row) => [row.provider_reference_attempted, row.reason, row.paid_under_reference]);
       expect(attempts).toEqual([
         ['FT-SECOND', 'PAID_UNDER_ANOTHER_REFERENCE', 'FT-FIRST'],
         ['FT-OF-ANOTHER', 'PROVIDER_REFERENCE_IN_USE', null],

@@ -1,5 +1,6 @@
 import {
   aggregateOfStream,
+  bankPrintedName,
   AccountNumberEventType as A,
   BeneficiaryEventType as B,
   DisbursementEventType as D,
@@ -43,7 +44,17 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
         {
           kind: 'upsert',
           table: 'beneficiaries',
-          row: { beneficiary_id: beneficiaryId, national_id: nationalId, full_name: fullName, date_of_birth: dateOfBirth, gender, unit_code: unitCode, registered_position: position },
+          row: {
+            beneficiary_id: beneficiaryId,
+            national_id: nationalId,
+            full_name: fullName,
+            date_of_birth: dateOfBirth,
+            gender,
+            unit_code: unitCode,
+            registered_position: position,
+            // The name as a search compares it: 'bui trung tai' finds 'Bùi Trung Tài'.
+            folded_name: bankPrintedName(fullName),
+          },
         },
       ];
     }

@@ -131,15 +131,15 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
       // City: b1 (suspended only from September), b3 (enrolled again from May), b4 (resumed in May);
       // not b2 (terminated in August). Coast: b6 (termination revoked), b7 (second spell, resumed in
       // August), b9; not b8 (terminated in July, as corrected), not b5 (enrolled from October).
-      expect(await queries().coverage({}, CURRENT_PERIOD)).toEqual([row(CITY, '2024-08', 3, 1, '2024-08', 2, 1, 0.5), row(COAST, '2024-08', 3, 0, '2024-06', 3, 2, 0.6667)]);
+      expect((await queries().coverage({}, CURRENT_PERIOD)).items).toEqual([row(CITY, '2024-08', 3, 1, '2024-08', 2, 1, 0.5), row(COAST, '2024-08', 3, 0, '2024-06', 3, 2, 0.6667)]);
     });
   });
 
   describe('when a suspension is decided for a later month', () => {
     it('counts the person active until that month', async () => {
-      const [city] = await queries().coverage({ units: [CITY] }, CURRENT_PERIOD);
+      const [city] = (await queries().coverage({ units: [CITY] }, CURRENT_PERIOD)).items;
       expect(city!.activeBeneficiaries).toBe(3);
-      const [september] = await queries().coverage({ units: [CITY], period: '2024-09' }, CURRENT_PERIOD);
+      const [september] = (await queries().coverage({ units: [CITY], period: '2024-09' }, CURRENT_PERIOD)).items;
       // b1 suspended from September; b3 and b4 remain.
       expect(september).toEqual(row(CITY, '2024-09', 2, 0, '2024-09', 1, 1, 1));
     });
@@ -147,7 +147,7 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
 
   describe('when a termination takes effect', () => {
     it('counts the person from its effective month on, not from the day it was recorded', async () => {
-      const activeIn = async (period: string) => (await queries().coverage({ units: [CITY], period }, CURRENT_PERIOD))[0]?.activeBeneficiaries;
+      const activeIn = async (period: string) => (await queries().coverage({ units: [CITY], period }, CURRENT_PERIOD)).items[0]?.activeBeneficiaries;
       // b3 died on 10 March: active in February, terminated from March until the new spell in May.
       expect(await activeIn('2024-02')).toBe(4);
       // March: b3 terminated, b4 suspended.
@@ -159,7 +159,7 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
     });
 
     it('follows a corrected date and forgets a revoked termination', async () => {
-      const coastIn = async (period: string) => (await queries().coverage({ units: [COAST], period }, CURRENT_PERIOD))[0]?.activeBeneficiaries;
+      const coastIn = async (period: string) => (await queries().coverage({ units: [COAST], period }, CURRENT_PERIOD)).items[0]?.activeBeneficiaries;
       // April: b6 (revoked), b8 (corrected to July), b9; not b7 (terminated on 20 April).
       expect(await coastIn('2024-04')).toBe(3);
       // June: b7's new spell; July: b7 suspended again and b8 terminated.
@@ -170,7 +170,7 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
 
   describe('when a unit has not been paid for the latest month yet', () => {
     it("measures each unit's bank share on its own latest month with payments, up to the period asked for", async () => {
-      const coverage = await queries().coverage({ period: '2024-07' }, CURRENT_PERIOD);
+      const coverage = (await queries().coverage({ period: '2024-07' }, CURRENT_PERIOD)).items;
       expect(coverage).toEqual([row(CITY, '2024-07', 4, 1, '2024-05', 1, 0, 0), row(COAST, '2024-07', 2, 0, '2024-06', 3, 2, 0.6667)]);
     });
   });
@@ -178,7 +178,7 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
   it('gives what the domain rule gives on the same events, period by period', async () => {
     const expected = ExpectedReadModels.of(await ledger.recorded());
     for (const period of ['2023-12', '2024-01', '2024-03', '2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10']) {
-      expect([period, normalized(await queries().coverage({ period }, CURRENT_PERIOD))]).toEqual([period, expected.coverage({ period }, CURRENT_PERIOD)]);
+      expect([period, normalized((await queries().coverage({ period }, CURRENT_PERIOD)).items)]).toEqual([period, expected.coverage({ period }, CURRENT_PERIOD)]);
     }
   });
 
@@ -189,7 +189,7 @@ function describeCoverage(name: 'SQLite' | 'PostgreSQL') {
       const sql = section.slice(section.indexOf('```sql') + '```sql'.length, section.indexOf('```', section.indexOf('```sql') + 6));
       for (const period of ['2024-03', '2024-07', '2024-08', '2024-09']) {
         const rows = await stores.stores.get(name)!.query<Record<string, string | number | null>>(sql.replaceAll(':period', `'${period}'`));
-        const answer = (await queries().coverage({ period }, CURRENT_PERIOD)).map((item) => [
+        const answer = (await queries().coverage({ period }, CURRENT_PERIOD)).items.map((item) => [
           item.unitCode,
           item.program,
           item.activeBeneficiaries,

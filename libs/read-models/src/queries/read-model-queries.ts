@@ -1,3 +1,4 @@
+import { bankPrintedName } from '@ledger/domain';
 import type { ReadModelStore } from '../read-model-store.js';
 import type { SqlValue } from '../row-changes.js';
 
@@ -13,9 +14,35 @@ export interface ListFilter {
   readonly limit: number;
 }
 
-export interface Page<T> {
+export interface Page<T, Cursor = string> {
   readonly items: T[];
-  readonly next: string | null;
+  readonly next: Cursor | null;
+}
+
+/**
+ * Where a report's page starts: the sort key of the last row of the page before, one value per
+ * column of the report's order (coverage: unit, program; summary: period, program, unit, channel;
+ * late payments and overpayments: period, unit, disbursement; duplicate attempts: position).
+ */
+export type ReportKey = readonly string[];
+
+/** A report's filters, and its page: `limit` rows after `after`; without a limit, the whole report. */
+export interface ReportFilter {
+  readonly units?: readonly string[];
+  readonly program?: string;
+  readonly period?: string;
+  readonly after?: ReportKey;
+  readonly limit?: number;
+}
+
+/** A search of the register: by national id, or by name (accent-insensitive, whole leading words). */
+export interface BeneficiarySearch {
+  readonly nationalId?: string;
+  readonly name?: string;
+  readonly units?: readonly string[];
+  /** (folded name, beneficiary id) of the last person of the page before. */
+  readonly after?: readonly [foldedName: string, beneficiaryId: string];
+  readonly limit: number;
 }
 
 class Where {
@@ -31,10 +58,35 @@ class Where {
     if (values.length === 0) return this.add('1 = 0');
     return this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
   }
+  /** Rows whose sort key comes after `key` (a row-value comparison, which both SQLite and PostgreSQL have). */
+  after(columns: readonly string[], key: ReportKey | undefined): this {
+    if (!key) return this;
+    if (key.length !== columns.length) throw new Error(`A cursor of ${columns.length} values was expected, not ${key.length}`);
+    return this.add(`(${columns.join(', ')}) > (${columns.map(() => '?').join(', ')})`, ...key);
+  }
   toString(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
   }
 }
+
+/** `LIMIT ?` for one row more than the page (to know whether another follows), or nothing for a whole report. */
+const limitOf = (limit: number | undefined) => (limit === undefined ? { sql: '', parameters: [] as SqlValue[] } : { sql: 'LIMIT ?', parameters: [limit + 1] as SqlValue[] });
+
+/** The page of `rows` (fetched with one row more than `limit`), and the key of its last row if another page follows. */
+function pageOf<T, R>(rows: readonly R[], limit: number | undefined, keyOf: (row: R) => ReportKey, toItem: (row: R) => T): Page<T, ReportKey> {
+  if (limit === undefined || rows.length <= limit) return { items: rows.map(toItem), next: null };
+  const page = rows.slice(0, limit);
+  return { items: page.map(toItem), next: keyOf(page.at(-1)!) };
+}
+
+const DISBURSEMENT_STATUSES = ['CANCELLED', 'FAILED', 'PAID', 'RETURNED', 'SCHEDULED', 'SENT'] as const;
+
+/**
+ * The end of the range of folded names that begin with `folded` as whole words: the name itself,
+ * or followed by a space and more. '!' is the character after the space, and a folded name holds
+ * nothing below the space, so [folded, folded + '!') is exactly that range, which an index serves.
+ */
+const wholeWordsEnd = (folded: string) => `${folded}!`;
 
 const UNPAID = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'];
 
@@ -93,6 +145,39 @@ export interface DisbursementRow {
   channel_change_reason: string | null;
 }
 
+export interface DuplicateAttemptRow extends DisbursementRow {
+  provider_reference_attempted: string;
+  /** PAID_UNDER_ANOTHER_REFERENCE (then `paid_under_reference` says which) or PROVIDER_REFERENCE_IN_USE. */
+  reason: string;
+  paid_under_reference: string | null;
+  attempted_amount: number;
+  attempted_paid_at: string;
+  recorded_at: string;
+  position: string;
+}
+
+export interface CoverageItem {
+  unitCode: string;
+  program: string;
+  asOfPeriod: string;
+  activeBeneficiaries: number;
+  verifiedAccounts: number;
+  latestPeriod: string | null;
+  paidInLatestPeriod: number;
+  paidByBankInLatestPeriod: number;
+  bankShareInLatestPeriod: number | null;
+}
+
+export interface SummaryItem {
+  period: string;
+  program: string;
+  unitCode: string;
+  channel: string;
+  count: number;
+  totalAmount: number;
+  byStatus: Record<string, { count: number; totalAmount: number }>;
+}
+
 /** The read side's questions, in SQL both stores understand. */
 export class ReadModelQueries {
   constructor(private readonly store: ReadModelStore) {}
@@ -115,6 +200,33 @@ export class ReadModelQueries {
     return {
       items: page.map((row) => ({ ...row, enrollments: details.enrollments.get(row.beneficiary_id) ?? [], accounts: details.accounts.get(row.beneficiary_id) ?? [] })),
       next: rows.length > filter.limit ? page.at(-1)!.beneficiary_id : null,
+    };
+  }
+
+  /**
+   * People of the register by national id, or by name whatever its accents and case ('bui trung
+   * tai' finds 'Bùi Trung Tài'; 'bui trung' finds them too, 'bui trung ta' does not), in order of
+   * their folded name. Both are index lookups (national_id; folded_name, beneficiary_id).
+   */
+  async searchBeneficiaries(search: BeneficiarySearch): Promise<Page<BeneficiaryRow & { enrollments: EnrollmentRow[]; accounts: AccountRow[] }, readonly [string, string]>> {
+    const where = new Where().in('b.unit_code', search.units);
+    if (search.nationalId !== undefined) where.add('b.national_id = ?', search.nationalId);
+    if (search.name !== undefined) {
+      const folded = bankPrintedName(search.name);
+      where.add('b.folded_name >= ? AND b.folded_name < ?', folded, wholeWordsEnd(folded));
+    }
+    where.after(['b.folded_name', 'b.beneficiary_id'], search.after);
+    const rows = await this.store.query<BeneficiaryRow & { folded_name: string }>(
+      `SELECT b.beneficiary_id, b.national_id, b.full_name, b.date_of_birth, b.gender, b.unit_code, b.folded_name FROM beneficiaries b ${where}
+       ORDER BY b.folded_name, b.beneficiary_id LIMIT ?`,
+      [...where.parameters, search.limit + 1],
+    );
+    const page = rows.slice(0, search.limit);
+    const details = await this.detailsOf(page.map((row) => row.beneficiary_id));
+    const last = page.at(-1);
+    return {
+      items: page.map(({ folded_name: _, ...row }) => ({ ...row, enrollments: details.enrollments.get(row.beneficiary_id) ?? [], accounts: details.accounts.get(row.beneficiary_id) ?? [] })),
+      next: rows.length > search.limit && last ? [last.folded_name, last.beneficiary_id] : null,
     };
   }
 
@@ -180,7 +292,7 @@ export class ReadModelQueries {
    * recorded, and a person enrolled again after a termination counts from the new spell's month.
    * Verified accounts are counted as they stand now. Units are the ones people are registered in now.
    */
-  async coverage(filter: { units?: readonly string[]; program?: string; period?: string }, currentPeriod: string) {
+  async coverage(filter: ReportFilter, currentPeriod: string): Promise<Page<CoverageItem, ReportKey>> {
     const asOf = filter.period ?? currentPeriod;
     const where = new Where().in('e.unit_code', filter.units);
     if (filter.program) where.add('e.program = ?', filter.program);
@@ -195,17 +307,22 @@ export class ReadModelQueries {
                      AND u.suspended_from <= ? AND (u.resumed_from IS NULL OR u.resumed_from > ?))`,
         asOf,
         asOf,
-      );
-    const active = await this.store.query<{ unit_code: string; program: string; active_beneficiaries: number | string; verified_accounts: number | string }>(
+      )
+      .after(['e.unit_code', 'e.program'], filter.after);
+    const limit = limitOf(filter.limit);
+    const rows = await this.store.query<{ unit_code: string; program: string; active_beneficiaries: number | string; verified_accounts: number | string }>(
       `SELECT e.unit_code, e.program, COUNT(*) AS active_beneficiaries,
               SUM(CASE WHEN EXISTS (SELECT 1 FROM payment_accounts a WHERE a.beneficiary_id = e.beneficiary_id AND a.status = 'VERIFIED') THEN 1 ELSE 0 END) AS verified_accounts
        FROM enrollments e JOIN enrollment_spells s ON s.beneficiary_id = e.beneficiary_id AND s.program = e.program
-       ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program`,
-      where.parameters,
+       ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program ${limit.sql}`,
+      [...where.parameters, ...limit.parameters],
     );
+    const active = filter.limit === undefined ? rows : rows.slice(0, filter.limit);
     // Each unit's own latest period with a payment, per program: a unit whose payroll runs behind
-    // the others is measured on its own last month, not shown as having paid no one.
-    const latestWhere = new Where().add("status = 'PAID'").add('period <= ?', asOf).in('unit_code', filter.units);
+    // the others is measured on its own last month, not shown as having paid no one. For a page,
+    // only its units'.
+    const pageUnits = filter.limit === undefined ? undefined : [...new Set(active.map((row) => row.unit_code))];
+    const latestWhere = new Where().add("status = 'PAID'").add('period <= ?', asOf).in('unit_code', filter.units).in('unit_code', pageUnits);
     if (filter.program) latestWhere.add('program = ?', filter.program);
     const latest = await this.store.query<{ unit_code: string; program: string; period: string; paid: number | string; paid_by_bank: number | string }>(
       `SELECT d.unit_code, d.program, d.period, COUNT(*) AS paid, SUM(CASE WHEN d.channel = 'BANK' THEN 1 ELSE 0 END) AS paid_by_bank
@@ -217,7 +334,7 @@ export class ReadModelQueries {
       latestWhere.parameters,
     );
     const latestBy = new Map(latest.map((row) => [`${row.unit_code}/${row.program}`, row]));
-    return active.map((row) => {
+    return pageOf(rows, filter.limit, (row) => [row.unit_code, row.program], (row): CoverageItem => {
       const paid = latestBy.get(`${row.unit_code}/${row.program}`);
       const paidCount = Number(paid?.paid ?? 0);
       return {
@@ -236,55 +353,64 @@ export class ReadModelQueries {
   }
 
   /** Monthly summary per period × program × unit × channel: counts and VND totals by status. */
-  async summary(filter: { units?: readonly string[]; program?: string; period?: string }) {
-    const where = this.disbursementWhere(filter, '');
-    const rows = await this.store.query<{ period: string; program: string; unit_code: string; channel: string; status: string; count: number | string; total: number | string }>(
-      `SELECT period, program, unit_code, channel, status, COUNT(*) AS count, SUM(amount) AS total FROM disbursements ${where}
-       GROUP BY period, program, unit_code, channel, status ORDER BY period, program, unit_code, channel, status`,
-      where.parameters,
+  async summary(filter: ReportFilter): Promise<Page<SummaryItem, ReportKey>> {
+    const where = this.disbursementWhere(filter, '').after(['period', 'program', 'unit_code', 'channel'], filter.after);
+    const limit = limitOf(filter.limit);
+    // One row per group, its statuses side by side, so that a page of rows is a page of groups.
+    // (Aliases in lower case: PostgreSQL folds unquoted names to it.)
+    const alias = (status: string) => status.toLowerCase();
+    const byStatus = DISBURSEMENT_STATUSES.map(
+      (status) => `SUM(CASE WHEN status = '${status}' THEN 1 ELSE 0 END) AS count_${alias(status)}, SUM(CASE WHEN status = '${status}' THEN amount ELSE 0 END) AS total_${alias(status)}`,
     );
-    const groups = new Map<string, { period: string; program: string; unitCode: string; channel: string; count: number; totalAmount: number; byStatus: Record<string, { count: number; totalAmount: number }> }>();
-    for (const row of rows) {
-      const key = `${row.period}/${row.program}/${row.unit_code}/${row.channel}`;
-      const group = groups.get(key) ?? { period: row.period, program: row.program, unitCode: row.unit_code, channel: row.channel, count: 0, totalAmount: 0, byStatus: {} };
-      group.count += Number(row.count);
-      group.totalAmount += Number(row.total);
-      group.byStatus[row.status] = { count: Number(row.count), totalAmount: Number(row.total) };
-      groups.set(key, group);
-    }
-    return [...groups.values()];
+    const rows = await this.store.query<{ period: string; program: string; unit_code: string; channel: string; count: number | string; total: number | string } & Record<string, number | string>>(
+      `SELECT period, program, unit_code, channel, COUNT(*) AS count, SUM(amount) AS total, ${byStatus.join(', ')} FROM disbursements ${where}
+       GROUP BY period, program, unit_code, channel ORDER BY period, program, unit_code, channel ${limit.sql}`,
+      [...where.parameters, ...limit.parameters],
+    );
+    return pageOf(rows, filter.limit, (row) => [row.period, row.program, row.unit_code, row.channel], (row): SummaryItem => ({
+      period: row.period,
+      program: row.program,
+      unitCode: row.unit_code,
+      channel: row.channel,
+      count: Number(row.count),
+      totalAmount: Number(row.total),
+      byStatus: Object.fromEntries(
+        DISBURSEMENT_STATUSES.filter((status) => Number(row[`count_${alias(status)}`]) > 0).map((status) => [
+          status,
+          { count: Number(row[`count_${alias(status)}`]), totalAmount: Number(row[`total_${alias(status)}`]) },
+        ]),
+      ),
+    }));
   }
 
-  async latePayments(filter: { units?: readonly string[]; program?: string; period?: string }, today: string) {
-    const where = this.disbursementWhere({ ...filter, late: true }, today);
-    return this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY period, unit_code, disbursement_id`, where.parameters);
+  async latePayments(filter: ReportFilter, today: string): Promise<Page<DisbursementRow, ReportKey>> {
+    return this.disbursementReport(this.disbursementWhere({ ...filter, late: true }, today), filter);
   }
 
-  async duplicateAttempts(filter: { units?: readonly string[]; program?: string; period?: string }) {
+  async duplicateAttempts(filter: ReportFilter): Promise<Page<DuplicateAttemptRow, ReportKey>> {
     const where = new Where().in('d.unit_code', filter.units);
     if (filter.program) where.add('d.program = ?', filter.program);
     if (filter.period) where.add('d.period = ?', filter.period);
-    return this.store.query<
-      DisbursementRow & {
-        provider_reference_attempted: string;
-        /** PAID_UNDER_ANOTHER_REFERENCE (then `paid_under_reference` says which) or PROVIDER_REFERENCE_IN_USE. */
-        reason: string;
-        paid_under_reference: string | null;
-        attempted_amount: number;
-        attempted_paid_at: string;
-        recorded_at: string;
-        position: string;
-      }
-    >(
+    where.after(['a.position'], filter.after);
+    const limit = limitOf(filter.limit);
+    const rows = await this.store.query<DuplicateAttemptRow>(
       `SELECT a.position, a.disbursement_id, d.beneficiary_id, d.program, d.period, d.unit_code, d.amount, a.provider_reference AS provider_reference_attempted,
               a.reason, a.paid_under_reference, a.amount AS attempted_amount, a.paid_at AS attempted_paid_at, a.recorded_at
-       FROM duplicate_attempts a JOIN disbursements d ON d.disbursement_id = a.disbursement_id ${where} ORDER BY a.position`,
-      where.parameters,
+       FROM duplicate_attempts a JOIN disbursements d ON d.disbursement_id = a.disbursement_id ${where} ORDER BY a.position ${limit.sql}`,
+      [...where.parameters, ...limit.parameters],
     );
+    return pageOf(rows, filter.limit, (row) => [String(row.position)], (row) => row);
   }
 
-  async overpayments(filter: { units?: readonly string[]; program?: string; period?: string }) {
-    const where = this.disbursementWhere(filter, '').add('overpayment = ?', true);
-    return this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY period, unit_code, disbursement_id`, where.parameters);
+  async overpayments(filter: ReportFilter): Promise<Page<DisbursementRow, ReportKey>> {
+    return this.disbursementReport(this.disbursementWhere(filter, '').add('overpayment = ?', true), filter);
+  }
+
+  /** Disbursements in report order (period, unit, disbursement), paged on that key. */
+  private async disbursementReport(where: Where, filter: ReportFilter): Promise<Page<DisbursementRow, ReportKey>> {
+    where.after(['period', 'unit_code', 'disbursement_id'], filter.after);
+    const limit = limitOf(filter.limit);
+    const rows = await this.store.query<DisbursementRow>(`SELECT * FROM disbursements ${where} ORDER BY period, unit_code, disbursement_id ${limit.sql}`, [...where.parameters, ...limit.parameters]);
+    return pageOf(rows, filter.limit, (row) => [row.period, row.unit_code, row.disbursement_id], (row) => row);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  bankPrintedName,
   enrollmentSpellIn,
   enrollmentStatusOn,
   evolveBeneficiary,
@@ -10,7 +11,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
-import type { ListFilter } from '../queries/read-model-queries.js';
+import type { BeneficiarySearch, ListFilter } from '../queries/read-model-queries.js';
 import type { ReadModelStore } from '../read-model-store.js';
 
 /**
@@ -95,6 +96,7 @@ export class ExpectedReadModels {
           gender: data.gender as string,
           unit_code: data.unitCode as string,
           registered_position: position,
+          folded_name: bankPrintedName(data.fullName as string),
         });
         break;
       case 'EnrollmentStarted': {
@@ -372,13 +374,30 @@ export class ExpectedReadModels {
     };
   }
 
+  /** A search as a person reads its rule: the national id, or the name or its leading words, whatever the accents and case. */
+  searchBeneficiaries_(search: BeneficiarySearch) {
+    const folded = search.name === undefined ? undefined : bankPrintedName(search.name);
+    const rows = [...this.beneficiaries.values()]
+      .filter((b) => !search.units || search.units.includes(b.unit_code as string))
+      .filter((b) => search.nationalId === undefined || b.national_id === search.nationalId)
+      .filter((b) => folded === undefined || b.folded_name === folded || (b.folded_name as string).startsWith(`${folded} `))
+      .sort(byKeys((b) => b.folded_name as string, (b) => b.beneficiary_id as string))
+      .filter((b) => !search.after || `${b.folded_name}\u0000${b.beneficiary_id}` > `${search.after[0]}\u0000${search.after[1]}`);
+    const page = rows.slice(0, search.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((b) => this.beneficiaryWithDetails(b)),
+      next: rows.length > search.limit && last ? ([last.folded_name as string, last.beneficiary_id as string] as const) : null,
+    };
+  }
+
   beneficiary(beneficiaryId: string) {
     const row = this.beneficiaries.get(beneficiaryId);
     return row && this.beneficiaryWithDetails(row);
   }
 
   private beneficiaryWithDetails(b: ExpectedRow) {
-    const { registered_position: _, ...row } = b;
+    const { registered_position: _, folded_name: _folded, ...row } = b;
     return {
       ...row,
       enrollments: [...this.enrollments.values()].filter((e) => e.beneficiary_id === b.beneficiary_id).sort(byKeys((e) => e.program as string)),

@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { beneficiaryIdFor, beneficiaryStreamName, type NationalId } from '@ledger/domain';
-import { SqliteEventStore } from '@ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, legacyBeneficiaryIdFor, type Coefficient, type LocalDate, type NationalId, type Period } from '@ledger/domain';
+import { NO_STREAM, SqliteEventStore, toEventToAppend } from '@ledger/event-store';
+import { resolveBeneficiaryIds, StoreIdentityMismatch } from '../../ledger/beneficiary-ids.js';
+import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import type { CliIo } from '../cli-command.js';
 import { csvRows, importCommand } from './import.command.js';
 
@@ -11,25 +14,29 @@ const directory = mkdtempSync(join(tmpdir(), 'ledger-import-'));
 const HEADER = 'nationalId,fullName,dateOfBirth,gender,unitCode,program,coefficient,effectiveFrom,decisionNumber,decisionDate,bankCode,accountNumber,holderName,openedOn';
 
 /** Runs `npm run ledger -- import …` in-process, against a data directory of its own. */
-async function runImport(file: string, csv: string) {
-  const path = join(directory, file);
+async function runImport(file: string, csv: string, env: Record<string, string> = { LEDGER_DATA_DIR: directory }) {
+  const path = join(env.LEDGER_DATA_DIR!, file);
   writeFileSync(path, csv);
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { env: { LEDGER_DATA_DIR: directory }, out: (line) => out.push(line), err: (line) => err.push(line) };
+  const io: CliIo = { env, out: (line) => out.push(line), err: (line) => err.push(line) };
   const exitCode = await importCommand.run(['--file', path], io);
   return { exitCode, out: out.join('\n'), report: readFileSync(path.replace(/\.csv$/, '.errors.csv'), 'utf8') };
 }
 
-async function inTheLedger<T>(look: (store: SqliteEventStore) => Promise<T>): Promise<T> {
-  const store = SqliteEventStore.open(join(directory, 'ledger.sqlite'));
+async function inTheLedger<T>(look: (store: SqliteEventStore) => Promise<T>, dataDirectory = directory): Promise<T> {
+  const store = SqliteEventStore.open(join(dataDirectory, 'ledger.sqlite'));
   try {
     return await look(store);
   } finally {
     await store.close();
   }
 }
-const eventTypesOf = (nationalId: string) => inTheLedger(async (store) => (await store.readStream(beneficiaryStreamName(beneficiaryIdFor(nationalId as NationalId)))).map((event) => event.type));
+/** The person's beneficiary id as the store derives it (the record the import found or made, and the data directory's key). */
+const beneficiaryIdIn = (store: SqliteEventStore, nationalId: string, dataDirectory = directory) =>
+  resolveBeneficiaryIds(store, LedgerIdentifiers.fromConfig({ idKey: undefined, dataDirectory })).then((ids) => ids.beneficiaryIdFor(nationalId as NationalId));
+const eventTypesOf = (nationalId: string, dataDirectory = directory) =>
+  inTheLedger(async (store) => (await store.readStream(beneficiaryStreamName(await beneficiaryIdIn(store, nationalId, dataDirectory)))).map((event) => event.type), dataDirectory);
 const head = () => inTheLedger((store) => store.headPosition());
 
 const GOOD_WITH_ACCOUNT = '091052000001,Bùi Trung Tài,1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,1/QĐ-UBND,2023-12-20,VBA,7700205123456,BUI TRUNG TAI,2024-01-02';
@@ -113,6 +120,52 @@ describe('import --file beneficiaries.csv', () => {
       expect(fixed.exitCode).toBe(0);
       expect(fixed.out).toContain('Imported 0 of 1 rows (0 accounts opened); 1 already imported; 0 refused');
       expect(await head()).toBe(before);
+    });
+  });
+
+  describe('when the data directory is new', () => {
+    it('enrolls under keyed beneficiary ids, not the public-namespace ones anybody could recompute', async () => {
+      const fresh = mkdtempSync(join(directory, 'fresh-'));
+      expect((await runImport('people.csv', [HEADER, GOOD_CASH].join('\n'), { LEDGER_DATA_DIR: fresh })).exitCode).toBe(0);
+      await inTheLedger(async (store) => {
+        const beneficiaryId = await beneficiaryIdIn(store, '091152000002', fresh);
+        expect(beneficiaryId).not.toBe(legacyBeneficiaryIdFor('091152000002' as NationalId));
+        expect((await store.readStream(beneficiaryStreamName(beneficiaryId))).map((event) => event.type)).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted']);
+      }, fresh);
+    });
+
+    it('refuses to import with another LEDGER_ID_KEY than the one the store was recorded with, writing nothing', async () => {
+      const fresh = mkdtempSync(join(directory, 'other-key-'));
+      expect((await runImport('people.csv', [HEADER, GOOD_CASH].join('\n'), { LEDGER_DATA_DIR: fresh })).exitCode).toBe(0);
+      const before = await inTheLedger((store) => store.headPosition(), fresh);
+      await expect(runImport('more.csv', [HEADER, GOOD_WITH_ACCOUNT].join('\n'), { LEDGER_DATA_DIR: fresh, LEDGER_ID_KEY: 'x'.repeat(64) })).rejects.toThrow(StoreIdentityMismatch);
+      expect(await inTheLedger((store) => store.headPosition(), fresh)).toBe(before);
+    });
+  });
+
+  describe('when the data directory was written before beneficiary ids were keyed', () => {
+    it('keeps its public-namespace ids: the same person imported again lands on the stream they already have', async () => {
+      const legacy = mkdtempSync(join(directory, 'legacy-'));
+      const nationalId = '091052000001' as NationalId;
+      const beneficiaryId = legacyBeneficiaryIdFor(nationalId);
+      // Written as the earlier version did: an enrollment under the public-namespace id, and no record of the scheme.
+      await inTheLedger(async (store) => {
+        const enrolled = beneficiaryDecider.decide(
+          {
+            type: 'EnrollBeneficiary',
+            data: { beneficiaryId, nationalId, fullName: 'Bùi Trung Tài', dateOfBirth: '1952-03-14' as LocalDate, gender: 'MALE', unitCode: '899', program: 'MERITORIOUS', coefficient: 1000 as Coefficient, effectiveFrom: '2024-01' as Period, decision: { number: '1/QĐ-UBND', date: '2023-12-20' as LocalDate } },
+          },
+          beneficiaryDecider.initialState(),
+        );
+        const metadata = { actorId: 'earlier-version', actorRole: 'operator', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
+        await store.appendToStream(beneficiaryStreamName(beneficiaryId), eventsToRecord(enrolled).map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
+      }, legacy);
+
+      const imported = await runImport('second-program.csv', [HEADER, SECOND_PROGRAM].join('\n'), { LEDGER_DATA_DIR: legacy });
+      expect(imported.exitCode).toBe(0);
+      await inTheLedger(async (store) => {
+        expect((await store.readStream(beneficiaryStreamName(beneficiaryId))).map((event) => event.type)).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted', 'EnrollmentStarted', 'PaymentAccountOpened']);
+      }, legacy);
     });
   });
 

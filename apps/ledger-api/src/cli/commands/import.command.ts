@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  beneficiaryIdFor,
   DomainError,
   InvalidValue,
   maskAccountNumber,
@@ -28,6 +27,7 @@ import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryCha
 import { loadLedgerConfig } from '../../config/ledger-config.js';
 import { handWiredCommands } from '../../demo/hand-wired-commands.js';
 import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
+import { resolveBeneficiaryIds, type BeneficiaryIds } from '../../ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import type { Actor, CommandContext } from '../../platform/index.js';
 import { toCsv } from '../../read-side/views.js';
@@ -104,12 +104,14 @@ export const importCommand: CliCommand = {
     const config = loadLedgerConfig(io.env);
     const store = openEventStore(config);
     try {
+      const identifiers = LedgerIdentifiers.fromConfig(config);
+      const beneficiaryIds = await resolveBeneficiaryIds(store, identifiers);
       const rows = csvRows(text);
       io.err(`Importing ${rows.length.toLocaleString('en-US')} rows from ${values.file}…`);
       const bar = progressBar('import [{bar}] {percentage}% | {value}/{total} rows | {failed} refused | ETA {eta_formatted}', rows.length, { failed: 0 });
       let outcome: ImportOutcome;
       try {
-        outcome = await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), identifiers: LedgerIdentifiers.fromConfig(config), actor, onProgress: (done, failed) => bar.update(done, { failed }) });
+        outcome = await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), identifiers, beneficiaryIds, actor, onProgress: (done, failed) => bar.update(done, { failed }) });
       } finally {
         bar.stop();
       }
@@ -190,8 +192,16 @@ interface CheckedRow {
   readonly account?: { readonly opening: AccountOpening; readonly key: string };
 }
 
-/** Every field of a row, checked with the domain's own value objects; all its errors at once. */
-export function checkRow(row: CsvRow, catalogues: Catalogues, today: LocalDate = localDateInVietnam(new Date())): { checked: CheckedRow } | { errors: RowError[] } {
+/**
+ * Every field of a row, checked with the domain's own value objects; all its errors at once. The
+ * beneficiary id is the store's (`beneficiaryIds`), so a person imported into a store the API
+ * already enrolled them in lands on the same stream.
+ */
+export function checkRow(
+  row: CsvRow,
+  { catalogues, beneficiaryIds }: { catalogues: Catalogues; beneficiaryIds: Pick<BeneficiaryIds, 'beneficiaryIdFor'> },
+  today: LocalDate = localDateInVietnam(new Date()),
+): { checked: CheckedRow } | { errors: RowError[] } {
   const errors: RowError[] = [];
   const cells = row.cells;
   const field = <T>(name: Column, parse: (raw: string) => T): T | undefined => {
@@ -242,7 +252,7 @@ export function checkRow(row: CsvRow, catalogues: Catalogues, today: LocalDate =
   }
   if (errors.length > 0) return { errors: errors.map((error) => ({ ...error, message: withoutIdentifiers(error.message, cells) })) };
 
-  const beneficiaryId = beneficiaryIdFor(nationalId!);
+  const beneficiaryId = beneficiaryIds.beneficiaryIdFor(nationalId!);
   const enrollment: Enrollment = {
     type: 'EnrollBeneficiary',
     data: {
@@ -277,7 +287,14 @@ export function checkRow(row: CsvRow, catalogues: Catalogues, today: LocalDate =
 /** Runs the rows through the ledger's command handlers, a wave at a time; never stops at a bad row. */
 export async function importBeneficiaries(
   rows: readonly CsvRow[],
-  { store, catalogues, identifiers, actor, onProgress }: { store: EventStore; catalogues: Catalogues; identifiers: LedgerIdentifiers; actor: Actor; onProgress?: (done: number, failed: number) => void },
+  {
+    store,
+    catalogues,
+    identifiers,
+    beneficiaryIds,
+    actor,
+    onProgress,
+  }: { store: EventStore; catalogues: Catalogues; identifiers: LedgerIdentifiers; beneficiaryIds: BeneficiaryIds; actor: Actor; onProgress?: (done: number, failed: number) => void },
 ): Promise<ImportOutcome> {
   const commands = handWiredCommands(store, catalogues, identifiers);
   // Anything at or below the head before the run was written by an earlier run: a replay.
@@ -295,7 +312,7 @@ export async function importBeneficiaries(
   let done = 0;
 
   const importRow = async (row: CsvRow) => {
-    const result = checkRow(row, catalogues);
+    const result = checkRow(row, { catalogues, beneficiaryIds });
     if ('errors' in result) {
       errors.push(...result.errors);
       failedRows++;

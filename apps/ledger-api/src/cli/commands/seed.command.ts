@@ -7,6 +7,7 @@ import { SMALLEST_DEMO_SCALE } from '../../demo/demo-province.js';
 import { demoSeedStatus, seedDemo } from '../../demo/seed-demo.js';
 import { SeedProgressPrinter } from '../../demo/seed-progress.js';
 import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
+import { resolveBeneficiaryIds } from '../../ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import { resolveJwtSecret } from '../../platform/auth/jwt-secret.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
@@ -33,7 +34,10 @@ export const seedCommand: CliCommand = {
     const where = config.eventStoreConnectionString ? 'EventStoreDB' : join(config.dataDirectory, 'ledger.sqlite');
     const store = openEventStore(config);
     try {
-      const found = await demoSeedStatus(store);
+      const identifiers = LedgerIdentifiers.fromConfig(config);
+      // Recorded in an empty store before the first person is enrolled; the API started on it later reads the same record.
+      const beneficiaryIds = await resolveBeneficiaryIds(store, identifiers);
+      const found = await demoSeedStatus(store, beneficiaryIds);
       switch (found.status) {
         case 'OTHER_DATA':
           io.err(`${where} already holds events that are not the demo's. The demo is seeded only into an empty store: set LEDGER_DATA_DIR to a new directory.`);
@@ -49,7 +53,7 @@ export const seedCommand: CliCommand = {
       }
       // A terminal gets a bar redrawn in place; a pipe or a log gets one line per step.
       const progress = new SeedProgressPrinter(process.stderr.isTTY ? process.stderr : { write: (text: string) => io.err(text.replace(/\n$/, '')) });
-      const report = await seedDemo({ commands: handWiredCommands(store, loadCatalogues(), LedgerIdentifiers.fromConfig(config)), store, scale, onProgress: progress.update });
+      const report = await seedDemo({ commands: handWiredCommands(store, loadCatalogues(), identifiers), store, beneficiaryIds, scale, onProgress: progress.update });
       progress.finish();
 
       const { size } = report.province;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadLedgerConfig } from '../../config/ledger-config.js';
-import { AccessTokens } from '../../platform/auth/access-tokens.js';
+import { AccessTokens, TokenLifetimeTooLong } from '../../platform/auth/access-tokens.js';
 import { EVERY_UNIT, isRole, ROLES } from '../../platform/auth/actor.js';
 import { JWT_SECRET_FILE, resolveJwtSecret } from '../../platform/auth/jwt-secret.js';
 import { EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
@@ -15,7 +15,7 @@ export const tokenCommand: CliCommand = {
   usage: `token --role <${ROLES.join('|')}> [--units 899,900 | --units '*'] [--sub alice] [--ttl 8h]
     --units   unit codes the token covers; required for an operator, '*' (everywhere) for the other roles by default
     --sub     the user id recorded in every event the token's holder causes (default: cli-<role>)
-    --ttl     how long the token lives, e.g. 30m, 8h, 7d (default: 8h)`,
+    --ttl     how long the token lives, e.g. 30m or 8h; at most 12h, which the API enforces too (default: 8h)`,
 
   async run(args, io) {
     const { values } = parseArgs({
@@ -30,7 +30,7 @@ export const tokenCommand: CliCommand = {
     const units = (values.units ?? EVERY_UNIT).split(',').map((unit) => unit.trim()).filter(Boolean);
     if (units.length === 0) throw new UsageError('--units must name at least one unit code, or \'*\'.');
     const ttl = values.ttl!;
-    if (!/^\d+ ?[a-z]+$/i.test(ttl)) throw new UsageError('--ttl must be a duration such as 30m, 8h or 7d.');
+    if (!/^\d+ ?[a-z]+$/i.test(ttl)) throw new UsageError('--ttl must be a duration such as 30m or 8h.');
 
     const config = loadLedgerConfig(io.env);
     const { secret, created } = resolveJwtSecret(config);
@@ -38,6 +38,8 @@ export const tokenCommand: CliCommand = {
     try {
       io.out(await new AccessTokens(secret).mint({ userId: values.sub ?? `cli-${role}`, role, units }, { ttl }));
     } catch (error) {
+      // The API would refuse a longer token, so none is minted.
+      if (error instanceof TokenLifetimeTooLong) throw new UsageError(`--ttl: ${error.message}`);
       // jose refuses a duration it cannot read.
       if (error instanceof TypeError) throw new UsageError(`--ttl: ${error.message}`);
       throw error;

@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import { isRole, type Actor } from './actor.js';
 
 /** Why a bearer token was refused; the authentication guard turns it into a 401. */
@@ -30,9 +30,30 @@ export function whyUnusableSubject(sub: string): string | undefined {
 /** Enough for every user of a province at once; past it the oldest verification is forgotten. */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+/**
+ * The longest a token lives: a stolen token is worth a working day at most. Counted from its `iat`,
+ * or from the moment it is first presented when it has none, so a far-away `exp` is refused rather
+ * than honoured until the year it names.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+
+/**
+ * How far ahead of this server's clock an issuer's clock may run: an `iat` up to a minute in the
+ * future is the issuer's clock, not a token minted ahead of time to outlive the lifetime rule.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
 export interface MintOptions {
-  /** A jose duration (`8h`, `30m`, `-1m` for an already expired token in tests). Defaults to 8h. */
+  /** A jose duration (`8h`, `30m`, `-1m` for an already expired token in tests), at most 12h. Defaults to 8h. */
   readonly ttl?: string;
+}
+
+/** Asked to mint a token that would live longer than MAX_TOKEN_LIFETIME_SECONDS. */
+export class TokenLifetimeTooLong extends RangeError {
+  override readonly name = 'TokenLifetimeTooLong';
+  constructor(ttl: string) {
+    super(`A bearer token lives at most ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours; ${JSON.stringify(ttl)} is longer.`);
+  }
 }
 
 /**
@@ -48,13 +69,19 @@ export class AccessTokens {
     this.key.catch(() => undefined); // a key that cannot be imported fails each mint and verify, not the process
   }
 
+  /** Throws TokenLifetimeTooLong for a ttl over 12 hours, and jose's TypeError for one it cannot read. */
   async mint(actor: Actor, { ttl = '8h' }: MintOptions = {}): Promise<string> {
-    return new SignJWT({ role: actor.role, units: [...actor.units] })
+    const token = await new SignJWT({ role: actor.role, units: [...actor.units] })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(actor.userId)
-      .setIssuedAt()
+      // `iat` is read after jose has turned the ttl into `exp`, so that a second ticking over in
+      // between shortens the token rather than stretching a 12h token past the limit.
       .setExpirationTime(ttl)
+      .setIssuedAt()
       .sign(await this.key);
+    const { exp, iat } = decodeJwt(token);
+    if (exp! - iat! > MAX_TOKEN_LIFETIME_SECONDS) throw new TokenLifetimeTooLong(ttl);
+    return token;
   }
 
   /**
@@ -90,6 +117,8 @@ export class AccessTokens {
       throw new InvalidAccessToken('INVALID_TOKEN', `The bearer token is not valid: ${(error as Error).message}`);
     }
     const { sub, role, units } = payload;
+    const lifetime = whyLifetimeRefused(payload.iat, payload.exp!, Date.now() / 1000);
+    if (lifetime) throw new InvalidAccessToken('INVALID_TOKEN', `The bearer token ${lifetime}.`);
     if (typeof sub !== 'string' || !sub) throw new InvalidAccessToken('INVALID_TOKEN', 'The bearer token has an empty "sub" claim.');
     const unusable = whyUnusableSubject(sub);
     if (unusable) throw new InvalidAccessToken('INVALID_TOKEN', `The bearer token's "sub" claim ${unusable}.`);
@@ -99,4 +128,19 @@ export class AccessTokens {
     }
     return { actor: { userId: sub, role, units }, expiresAt: payload.exp! };
   }
+}
+
+/**
+ * Why a token's `iat` and `exp` break the lifetime rule, or undefined when they keep it. jose has
+ * already checked that both are numbers and that `exp` has not passed; JSON can still carry
+ * 1e400, which parses as Infinity and fails every comparison below as it should.
+ */
+export function whyLifetimeRefused(iat: number | undefined, exp: number, now: number): string | undefined {
+  if (iat !== undefined) {
+    if (!(iat <= now + CLOCK_SKEW_SECONDS)) return 'was issued in the future ("iat" is ahead of this server\'s clock)';
+    if (!(exp - iat <= MAX_TOKEN_LIFETIME_SECONDS)) return `lives longer than ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours ("exp" is too far after "iat")`;
+    return undefined;
+  }
+  if (!(exp - now <= MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS)) return `expires more than ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours from now`;
+  return undefined;
 }

@@ -27,9 +27,27 @@ export function assertActorMayActIn(actor: Actor, unitCode: string, units: UnitH
   }
 }
 
-/** May this actor see something that belongs to `unitCode`? Everyone but an operator reads everything. */
+/**
+ * May this actor change a record that exists and belongs to `unitCode`? Outside the actor's units
+ * the refusal is `unknown()`, the very error an unknown id gets: it must not tell the caller that
+ * the record exists elsewhere. Within them, the roles that only read are refused as ever (403).
+ */
+export function assertActorMayChangeRecordIn(actor: Actor, unitCode: string, units: UnitHierarchy, unknown: () => Error): void {
+  if (!mayReadUnit(actor, unitCode, units)) throw unknown();
+  assertActorMayActIn(actor, unitCode, units);
+}
+
+/**
+ * May this actor see something that belongs to `unitCode`? Every role reads only within the units
+ * of its token (`['*']` is every unit); admins read everything.
+ */
 export function mayReadUnit(actor: Actor, unitCode: string, units: UnitHierarchy): boolean {
-  return actor.role !== 'operator' || coversUnit(actor, unitCode, units);
+  return actor.role === 'admin' || coversUnit(actor, unitCode, units);
+}
+
+/** Whether the actor reads every unit, so a query needs no unit filter of its own. */
+export function readsEveryUnit(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.units.includes(EVERY_UNIT);
 }
 
 function coversUnit(actor: Actor, unitCode: string, units: UnitHierarchy): boolean {

@@ -1,5 +1,6 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +20,24 @@ export function ledgerHttpAdapter(config: Pick<LedgerConfig, 'bodyLimitBytes'>):
   return new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, frameworkErrors: answerRouterRefusal, clientErrorHandler: answerUnreadableRequest });
 }
 
+/**
+ * Every response of the /v1 API may carry personal data (a person's name, national id, payments, or
+ * a refusal that names them), and no cache between the ledger and its caller may keep one: it is
+ * simpler and safer to mark them all than to decide route by route, and the API's answers change
+ * with every write anyway. Health, metrics and the OpenAPI document carry none. Judged by the route
+ * the router matched as well as by the path as sent: `/%761/beneficiaries` is routed to
+ * `/v1/beneficiaries`.
+ */
+export function carriesPersonalData(request: Pick<FastifyRequest, 'url' | 'routeOptions'>): boolean {
+  return [pathOf(request.url), request.routeOptions.url ?? ''].some((path) => path === '/v1' || path.startsWith('/v1/'));
+}
+
+/**
+ * The headers helmet would set, for the few answers written before any hook runs (helmet's
+ * onRequest hook included): the router's refusals and a request Node cannot parse.
+ */
+const HEADERS_BEFORE_ANY_HOOK = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
 /** The router refuses a path whose percent-encoding does not decode (400) or a parameter over 100 characters (414) before any hook or filter runs. */
 function answerRouterRefusal(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const instance = pathOf(request.url);
@@ -28,7 +47,7 @@ function answerRouterRefusal(error: FastifyError, request: FastifyRequest, reply
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? { ...problem(414, 'PATH_PARAMETER_TOO_LONG', 'A path parameter is longer than 100 characters; no id the ledger issues is.'), instance }
         : toProblem(error, instance).problem;
-  void reply.status(refusal.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
+  void reply.status(refusal.status).headers(HEADERS_BEFORE_ANY_HOOK).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
 }
 
 /**
@@ -47,7 +66,8 @@ function answerUnreadableRequest(error: Error & { code?: string }, socket: Socke
         : problem(400, 'MALFORMED_HTTP_REQUEST', 'The request is not well-formed HTTP/1.1.');
   const body = JSON.stringify(refusal);
   if (socket.writable && socket.bytesWritten === 0) {
-    socket.write(`HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const headers = Object.entries(HEADERS_BEFORE_ANY_HOOK).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.write(`HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
 }
@@ -57,7 +77,8 @@ export const LEDGER_APP_OPTIONS = { bodyParser: false } as const satisfies NestA
 
 /**
  * What has to be set on the Fastify instance itself, before the app listens: JSON-object bodies
- * only, the arrival stamp, and the per-user rate limit. Shared by main.ts and the e2e harness.
+ * only, the arrival stamp, the security headers, and the per-user rate limit. Shared by main.ts
+ * and the e2e harness.
  */
 export async function configureLedgerHttp(app: NestFastifyApplication, config: LedgerConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -76,9 +97,18 @@ export async function configureLedgerHttp(app: NestFastifyApplication, config: L
     });
   });
 
-  fastify.addHook('onRequest', async (request: FastifyRequest) => {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     (request as LedgerRequest).receivedAt = new Date();
+    // Set on arrival, so that refusals (a 401, a 429, a problem from the filter) carry it too.
+    if (carriesPersonalData(request)) void reply.header('cache-control', 'no-store');
   });
+
+  // `X-Content-Type-Options: nosniff` and the rest of helmet's defaults, on every response. Its
+  // Content-Security-Policy suits Swagger UI at /docs as it is (scripts and styles from 'self',
+  // inline styles, data: images), except `upgrade-insecure-requests`: the API is served over plain
+  // HTTP on 127.0.0.1 outside production, where a browser told to upgrade would fetch
+  // https://127.0.0.1/docs/swagger-ui.css and show nothing. TLS, where there is some, ends in front of it.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
 
   const authenticator = app.get(RequestAuthenticator);
   await app.register(rateLimit, {

@@ -5,7 +5,7 @@ import { catchError, finalize, from, mergeMap, of, throwError, type Observable }
 import type { LedgerRequest } from '../http/ledger-request.js';
 import { pathOf, PROBLEM_CONTENT_TYPE, problemException } from '../problems/problem-details.js';
 import { toProblem } from '../problems/problem-mapping.js';
-import { IDEMPOTENCY_STORE, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './idempotency.store.js';
+import { IDEMPOTENCY_STORE, sameGrant, type AccessGrant, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
 export interface IdempotentOptions {
@@ -25,6 +25,15 @@ const VISIBLE_ASCII_KEY = /^[\x21-\x7e]{1,200}$/;
 /**
  * Global; acts only on @Idempotent() routes. Runs after the guards, so keys are scoped to the
  * authenticated user, and around the pipes, so a validation refusal is remembered like any other.
+ *
+ * A replay is answered only to a caller who may still make the request. The guards run on every
+ * request, a replayed one too, so a role that may no longer call the route is refused before the
+ * key is looked up. What they cannot see is the unit scope, which the handler checks against the
+ * record it loads: so each response is stored with the grant (role and units) it was made under,
+ * and a retry under another grant is not replayed but decided again, by the handler, as if made
+ * now. A record outside the caller's units is then refused like any other request for it, and one
+ * still inside is answered again without being applied twice, because the handler derives its event
+ * ids from the key and finds the events the first attempt wrote.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -59,12 +68,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
       release();
       throw error;
     }
+    const grant = grantOf(request);
     if (previous) {
-      release();
-      return of(replay(previous, fingerprint, reply));
+      if (previous.fingerprint !== fingerprint) {
+        release();
+        throw problemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
+      }
+      if (sameGrant(previous.grant, grant)) {
+        release();
+        return of(replay(previous, reply));
+      }
+      // Made under another grant: decided again below, and the first response stays the one kept.
     }
 
-    const remember = (response: StoredResponse) => this.store.save(scope, key, { fingerprint, response, createdAt: new Date() });
+    const remember = async (response: StoredResponse) => {
+      if (!previous) await this.store.save(scope, key, { fingerprint, response, ...(grant ? { grant } : {}), createdAt: new Date() });
+    };
     return next.handle().pipe(
       mergeMap(async (body) => {
         await remember(responseOf(reply.statusCode, body));
@@ -102,10 +121,11 @@ function idempotencyKeyOf(request: LedgerRequest, { required }: IdempotentOption
   return header;
 }
 
-function replay(previous: IdempotencyRecord, fingerprint: string, reply: FastifyReply): string {
-  if (previous.fingerprint !== fingerprint) {
-    throw problemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
-  }
+function grantOf(request: LedgerRequest): AccessGrant | undefined {
+  return request.actor ? { role: request.actor.role, units: request.actor.units } : undefined;
+}
+
+function replay(previous: IdempotencyRecord, reply: FastifyReply): string {
   const { statusCode, contentType, body } = previous.response;
   void reply.status(statusCode).header('content-type', contentType).header(IDEMPOTENCY_REPLAYED_HEADER, 'true');
   return body;

@@ -8,11 +8,30 @@ export interface StoredResponse {
   readonly body: string;
 }
 
+/** What the caller was allowed when a response was made: their token's role and units. */
+export interface AccessGrant {
+  readonly role: string;
+  readonly units: readonly string[];
+}
+
 export interface IdempotencyRecord {
   /** SHA-256 of method, path and canonical body: a retry must match it to be replayed. */
   readonly fingerprint: string;
   readonly response: StoredResponse;
+  /**
+   * The grant the response was made under; a retry under another is decided again instead of
+   * replayed. Absent for a record kept from before grants were recorded, which is never replayed.
+   */
+  readonly grant?: AccessGrant;
   readonly createdAt: Date;
+}
+
+/** Same role and the same units (in any order): a response made under one may be replayed under the other. */
+export function sameGrant(a: AccessGrant | undefined, b: AccessGrant | undefined): boolean {
+  if (!a || !b || a.role !== b.role) return false;
+  const units = new Set(a.units);
+  const others = new Set(b.units);
+  return units.size === others.size && [...units].every((unit) => others.has(unit));
 }
 
 /**
@@ -39,10 +58,17 @@ export const IDEMPOTENCY_SCHEMA = `
     content_type TEXT    NOT NULL,
     body         TEXT    NOT NULL,
     created_at   INTEGER NOT NULL,
+    actor_grant  TEXT,
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
 `;
+
+/** A table created before grants were recorded gets the column; its rows keep NULL (never replayed). */
+function addGrantColumnIfMissing(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('idempotency_keys')").all();
+  if (!columns.some((column) => column.name === 'actor_grant')) db.exec('ALTER TABLE idempotency_keys ADD COLUMN actor_grant TEXT');
+}
 
 interface PendingSave {
   readonly scope: string;
@@ -58,6 +84,7 @@ interface Row {
   content_type: string;
   body: string;
   created_at: number;
+  actor_grant: string | null;
 }
 
 /**
@@ -86,18 +113,20 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     private readonly options: { readonly ownsDatabase: boolean } = { ownsDatabase: false },
   ) {
     db.exec(IDEMPOTENCY_SCHEMA);
+    addGrantColumnIfMissing(db);
     this.statements = {
-      find: db.prepare<[string, string], Row>('SELECT fingerprint, status_code, content_type, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?'),
+      find: db.prepare<[string, string], Row>('SELECT fingerprint, status_code, content_type, body, created_at, actor_grant FROM idempotency_keys WHERE scope = ? AND key = ?'),
       save: db.prepare(
-        `INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, content_type, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, content_type, body, created_at, actor_grant)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
       ),
       purge: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
     };
     this.saveBatch = db.transaction((batch: readonly PendingSave[]) => {
       for (const { scope, key, record } of batch) {
-        const { fingerprint, response, createdAt } = record;
-        this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime());
+        const { fingerprint, response, createdAt, grant } = record;
+        const storedGrant = grant ? JSON.stringify({ role: grant.role, units: [...grant.units] }) : null;
+        this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime(), storedGrant);
       }
     });
   }
@@ -108,6 +137,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return {
       fingerprint: row.fingerprint,
       response: { statusCode: row.status_code, contentType: row.content_type, body: row.body },
+      ...(row.actor_grant === null ? {} : { grant: JSON.parse(row.actor_grant) as AccessGrant }),
       createdAt: new Date(row.created_at),
     };
   }

@@ -20,13 +20,41 @@ export class LedgerValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A body whose every field is optional may be left out altogether (`POST …/approve` with no body).
+    if (metadata.type === 'body' && value === undefined && bodyMayBeAbsent(metadata.metatype)) value = {};
     // A DTO-typed body must be an object: an absent body would otherwise reach class-validator as
     // `undefined` and come back as one nameless error.
     if (metadata.type === 'body' && metadata.data === undefined && isDtoClass(metadata.metatype) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw bodyMustBeAnObject();
     }
+    if (metadata.type === 'query') assertEachQueryParameterOnce(value, metadata.data);
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * Fastify reads `?limit=1&limit=2` as `limit: ['1', '2']`. No query parameter of the API is a
+ * list, so one given twice is refused here, for every route, rather than reaching a DTO (or a
+ * handler reading `@Query('name')` as a string) as an array it was not written for.
+ */
+function assertEachQueryParameterOnce(value: unknown, name: string | undefined): void {
+  const repeated = name !== undefined ? (Array.isArray(value) ? [name] : []) : typeof value === 'object' && value !== null ? Object.keys(value).filter((key) => Array.isArray((value as Record<string, unknown>)[key])) : [];
+  if (repeated.length === 0) return;
+  const errors: FieldError[] = repeated.map((field) => ({ field, message: `${field} is given more than once; give it once` }));
+  throw problemException(400, 'VALIDATION_FAILED', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, { errors });
+}
+
+const BODY_MAY_BE_ABSENT = Symbol('body may be absent');
+
+/** On a DTO whose fields are all optional: a request without a body is read as `{}`. */
+export function BodyMayBeAbsent(): ClassDecorator {
+  return (target) => {
+    Object.defineProperty(target, BODY_MAY_BE_ABSENT, { value: true });
+  };
+}
+
+function bodyMayBeAbsent(metatype: ArgumentMetadata['metatype']): boolean {
+  return typeof metatype === 'function' && (metatype as unknown as Record<symbol, unknown>)[BODY_MAY_BE_ABSENT] === true;
 }
 
 export function bodyMustBeAnObject() {

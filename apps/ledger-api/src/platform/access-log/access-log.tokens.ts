@@ -1,0 +1,1 @@
+export const ACCESS_LOG = Symbol('AccessLog');
