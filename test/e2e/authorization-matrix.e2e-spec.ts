@@ -171,6 +171,8 @@ interface RouteRequest {
   readonly namingTheUnit?: { readonly path: string; readonly body?: unknown };
   /** For a list or report: does the answer show the unit-899 record it was aimed at? */
   readonly shows?: (response: TestResponse) => boolean;
+  /** The whole log, or a replay of every read model: asked by an auditor of every unit (one of fewer units is refused, 403). */
+  readonly spansEveryUnit?: true;
 }
 
 /** A version 5 UUID no record has. */
@@ -261,7 +263,7 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'GET /v1/reports/overpayments': (f) => listed('/v1/reports/overpayments?limit=1000', listsDisbursement(f.disbursements.overpaid)),
 
   'GET /v1/audit/streams/{id}': (f) => ({ path: `/v1/audit/streams/${f.disbursements.read}`, shows: (response) => items(response).some((event) => event.type === 'DisbursementScheduled') }),
-  'GET /v1/audit/log': () => ({ path: '/v1/audit/log?limit=50', shows: (response) => items(response).length === 50 }),
+  'GET /v1/audit/log': () => ({ path: '/v1/audit/log?limit=50', shows: (response) => items(response).length === 50, spansEveryUnit: true }),
   'GET /v1/audit/beneficiaries/{beneficiaryId}': (f) => ({
     path: `/v1/audit/beneficiaries/${f.readerBeneficiaryId}?asOf=${encodeURIComponent(new Date().toISOString())}`,
     shows: (response) => response.body?.beneficiary?.beneficiaryId === f.readerBeneficiaryId,
@@ -269,7 +271,7 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'GET /v1/audit/access-log': (f) => ({ path: `/v1/audit/access-log?beneficiaryId=${f.readerBeneficiaryId}`, shows: (response) => Array.isArray(response.body?.items) }),
   'GET /v1/audit/digest': () => ({ path: '/v1/audit/digest', shows: (response) => /^[0-9a-f]{64}$/.test(response.body?.hash) }),
   'POST /v1/audit/verify': (f) => ({ path: '/v1/audit/verify', body: f.digest, shows: (response) => response.body?.ok === true }),
-  'POST /v1/audit/replay-check': () => ({ path: '/v1/audit/replay-check', shows: (response) => Array.isArray(response.body?.differences) && response.body.differences.length === 0 }),
+  'POST /v1/audit/replay-check': () => ({ path: '/v1/audit/replay-check', shows: (response) => Array.isArray(response.body?.differences) && response.body.differences.length === 0, spansEveryUnit: true }),
 };
 
 async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixtures, 'digest'>> {
@@ -359,7 +361,7 @@ afterAll(() => ledger.close());
 
 describe('authorization matrix: every served route × role × unit scope', () => {
   let fixtures: Fixtures;
-  const callers = {} as Record<'auditor' | 'reporter' | 'admin' | 'inScope' | 'auditorOf900' | 'reporterOf900' | 'outOfScope', LedgerActor>;
+  const callers = {} as Record<'auditor' | 'auditorOfEveryUnit' | 'reporter' | 'admin' | 'inScope' | 'auditorOf900' | 'reporterOf900' | 'outOfScope', LedgerActor>;
   /** For each role bound by units: its caller of unit 899, and its caller of unit 900. */
   const SCOPED = {
     operator: { insider: 'inScope', outsider: 'outOfScope' },
@@ -379,6 +381,7 @@ describe('authorization matrix: every served route × role × unit scope', () =>
     // Both operators work in 902, so that a relocation of a unit-899 person to 902 is refused for the person alone.
     callers.outOfScope = await actor(ledger, 'operator', ['900', '902']);
     callers.auditorOf900 = await actor(ledger, 'auditor', ['900']);
+    callers.auditorOfEveryUnit = await actor(ledger, 'auditor', ['*']);
     callers.reporterOf900 = await actor(ledger, 'reporter', ['900']);
   });
 
@@ -512,7 +515,12 @@ describe('authorization matrix: every served route × role × unit scope', () =>
     for (const role of ['auditor', 'reporter', 'admin'] as const) {
       if (access[role] === 'allowed') {
         it(`lets the ${role} role through`, async () => {
-          const response = await send(callers[role], route);
+          if (role === 'auditor' && requestFor(route).spansEveryUnit) {
+            // Of fewer units than all: refused, the whole ledger is not theirs to read.
+            expectProblem(await refusedRequest(() => send(callers.auditor, route)), 403);
+          }
+          const caller = role === 'auditor' && requestFor(route).spansEveryUnit ? callers.auditorOfEveryUnit : callers[role];
+          const response = await send(caller, route);
           expectLetThrough(response);
           if (methodOf(route) === 'GET') {
             expectStatus(response, 200);

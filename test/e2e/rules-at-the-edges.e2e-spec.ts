@@ -293,3 +293,34 @@ describe('rules at the edges, over HTTP', () => {
     });
   });
 });
+
+describe('auditors bound by their units', () => {
+  let ledger: TestLedger;
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+  });
+  afterAll(() => ledger.close());
+
+  it('read the history of their own units only; another unit’s person or payment is answered as unknown; the whole log needs every unit', async () => {
+    const maker = await actor(ledger, 'operator', ['91'], 'lan.operator');
+    const checker = await actor(ledger, 'operator', ['91'], 'minh.operator');
+    const person = await enroll(maker, 777, { unitCode: '899' });
+    await runPayroll(maker, checker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '899' });
+    const { disbursementId } = await disbursementOf(maker, person, '2024-04');
+    const asOf = encodeURIComponent(new Date().toISOString());
+
+    const own = await actor(ledger, 'auditor', ['899']);
+    expectStatus(await own.get(`/v1/audit/streams/${disbursementId}`), 200);
+    expectStatus(await own.get(`/v1/audit/beneficiaries/${person}?asOf=${asOf}`), 200);
+
+    const other = await actor(ledger, 'auditor', ['900']);
+    const unknown = await other.get(`/v1/audit/streams/${disbursementId}`);
+    expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 404, code: 'STREAM_NOT_FOUND' });
+    const asOfElsewhere = await other.get(`/v1/audit/beneficiaries/${person}?asOf=${asOf}`);
+    expect({ status: asOfElsewhere.status, code: asOfElsewhere.body.code }).toEqual({ status: 404, code: 'BENEFICIARY_NOT_FOUND' });
+    expect((await other.get('/v1/audit/log?limit=10')).status).toBe(403);
+    expect((await other.post('/v1/audit/replay-check')).status).toBe(403);
+    expectStatus(await (await actor(ledger, 'auditor', ['*'])).get('/v1/audit/log?limit=10'), 200);
+  });
+});

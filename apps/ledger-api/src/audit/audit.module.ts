@@ -3,6 +3,7 @@ import type { EventStore } from '@ledger/event-store';
 import type { Projector, ReadModelStore } from '@ledger/read-models';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
+import { CataloguesModule } from '../ledger/catalogues.module.js';
 import { AccessLogModule } from '../platform/access-log/access-log.module.js';
 import { ReadSideModule } from '../read-side/read-side.module.js';
 import { PROJECTOR, READ_MODEL_STORE } from '../read-side/read-side.tokens.js';
@@ -17,7 +18,7 @@ import { TamperEvidence } from './tamper-evidence.js';
  * replay check, and the access log (global: every feature's routes record into it).
  */
 @Module({
-  imports: [ReadSideModule, AccessLogModule],
+  imports: [ReadSideModule, AccessLogModule, CataloguesModule],
   controllers: [AuditController],
   providers: [
     // Resolved at start: a fresh embedded data directory gets its key before the first digest is asked for.

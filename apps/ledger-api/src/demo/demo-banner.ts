@@ -6,7 +6,7 @@ import { OPENAPI_JSON_PATH, OPENAPI_PATH } from '../platform/openapi/openapi.js'
 import { DEMO_PROVINCE_UNIT, NEXT_PERIOD, demoProvinceSize, featuredPersons, type BeneficiaryIdDerivation } from './demo-province.js';
 import { DEMO_OPERATORS, type DemoSeedStatus } from './seed-demo.js';
 
-/** The longest a token may live (the API refuses longer ones): a working day of trying things; `npm run ledger -- token` mints more. */
+/** The longest a token may live (the API refuses longer ones): a working day of trying things; `npm run ledger -- token` mints others. */
 export const DEMO_TOKEN_TTL = '12h';
 
 /** The people the banner hands tokens to: both demo operators (so maker-checker can be tried), and one of each other role. */

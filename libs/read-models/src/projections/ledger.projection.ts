@@ -1,5 +1,6 @@
 import {
   aggregateOfStream,
+  ENROLLMENT_STATUS,
   bankPrintedName,
   AccountNumberEventType as A,
   BeneficiaryEventType as B,
@@ -69,7 +70,7 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
             beneficiary_id: beneficiaryId,
             program,
             unit_code: unitCode,
-            status: 'ACTIVE',
+            status: ENROLLMENT_STATUS.ACTIVE,
             coefficient,
             effective_from: effectiveFrom,
             suspended_from: null,
@@ -97,7 +98,7 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
     case B.EnrollmentSuspended: {
       const { beneficiaryId, program, effectiveFrom, reason } = event.data;
       return [
-        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'SUSPENDED', suspended_from: effectiveFrom } },
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: ENROLLMENT_STATUS.SUSPENDED, suspended_from: effectiveFrom } },
         {
           // Whole, not insert-if-absent: see "matched by what they hold" above projectLedgerEvent.
           kind: 'upsert',
@@ -109,7 +110,7 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
     case B.EnrollmentResumed: {
       const { beneficiaryId, program, effectiveFrom } = event.data;
       return [
-        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'ACTIVE', suspended_from: null } },
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: ENROLLMENT_STATUS.ACTIVE, suspended_from: null } },
         { kind: 'update', table: 'enrollment_suspensions', where: openSuspensionOf(beneficiaryId, program), set: { resumed_from: effectiveFrom } },
       ];
     }
@@ -117,7 +118,7 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       // Ends the latest spell, the only one not terminated yet; an open suspension ends with it.
       const { beneficiaryId, program, effectiveDate, reason } = event.data;
       return [
-        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: 'TERMINATED', terminated_on: effectiveDate, termination_reason: reason } },
+        { kind: 'update', table: 'enrollments', where: { beneficiary_id: beneficiaryId, program }, set: { status: ENROLLMENT_STATUS.TERMINATED, terminated_on: effectiveDate, termination_reason: reason } },
         { kind: 'update', table: 'enrollment_spells', where: { beneficiary_id: beneficiaryId, program, terminated_on: null }, set: { terminated_on: effectiveDate, termination_reason: reason } },
         { kind: 'update', table: 'enrollment_suspensions', where: openSuspensionOf(beneficiaryId, program), set: { ended_by_termination_on: effectiveDate } },
       ];
@@ -141,8 +142,8 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       const { beneficiaryId, program, revokedEffectiveDate } = event.data;
       const enrollment = { beneficiary_id: beneficiaryId, program };
       return [
-        { kind: 'update', table: 'enrollments', where: enrollment, set: { status: 'SUSPENDED', terminated_on: null, termination_reason: null } },
-        { kind: 'update', table: 'enrollments', where: { ...enrollment, suspended_from: null }, set: { status: 'ACTIVE' } },
+        { kind: 'update', table: 'enrollments', where: enrollment, set: { status: ENROLLMENT_STATUS.SUSPENDED, terminated_on: null, termination_reason: null } },
+        { kind: 'update', table: 'enrollments', where: { ...enrollment, suspended_from: null }, set: { status: ENROLLMENT_STATUS.ACTIVE } },
         { kind: 'update', table: 'enrollment_spells', where: { ...enrollment, terminated_on: revokedEffectiveDate }, set: { terminated_on: null, termination_reason: null } },
         { kind: 'update', table: 'enrollment_suspensions', where: { ...enrollment, ended_by_termination_on: revokedEffectiveDate }, set: { ended_by_termination_on: null } },
       ];
