@@ -18,7 +18,6 @@ import {
   upcast,
   type BeneficiaryEvent,
   type DisbursementEvent,
-  type Enrollment,
   type LocalDate,
 } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
