@@ -64,6 +64,7 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /v1/payroll-runs/{runId}/approve': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/reject': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/payroll-runs/{runId}/send': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'GET /v1/payroll-runs': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
   'GET /v1/payroll-runs/{runId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
   'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
 
@@ -106,6 +107,7 @@ const SPEC_ROUTES = [
   'POST /v1/payroll-runs/{}/approve',
   'POST /v1/payroll-runs/{}/reject',
   'POST /v1/payroll-runs/{}/send',
+  'GET /v1/payroll-runs',
   'GET /v1/payroll-runs/{}',
   'GET /v1/payroll-runs/{}/payment-files/{}',
   'POST /v1/disbursements/{}/settle',
@@ -235,6 +237,12 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'POST /v1/payroll-runs/{runId}/approve': (f) => onRecord(f.scheduledRunId, (id) => `/v1/payroll-runs/${id}/approve`),
   'POST /v1/payroll-runs/{runId}/reject': (f) => onRecord(f.runToReject, (id) => `/v1/payroll-runs/${id}/reject`, { reason: 'The unit list is not signed yet' }),
   'POST /v1/payroll-runs/{runId}/send': (f) => onRecord(f.approvedRunId, (id) => `/v1/payroll-runs/${id}/send`),
+  'GET /v1/payroll-runs': (f) => ({
+    path: '/v1/payroll-runs?period=2024-04',
+    outOfScope: 'not-listed',
+    shows: (response) => items(response).some((run) => run.runId === f.sentRunId),
+    namingTheUnit: { path: '/v1/payroll-runs?period=2024-04&unitCode=899' },
+  }),
   'GET /v1/payroll-runs/{runId}': (f) => onRecord(f.sentRunId, (id) => `/v1/payroll-runs/${id}`),
   'GET /v1/payroll-runs/{runId}/payment-files/{paymentFile}': (f) => onRecord(f.sentRunId, (id) => `/v1/payroll-runs/${id}/payment-files/POST_OFFICE`),
 

@@ -324,3 +324,34 @@ describe('auditors bound by their units', () => {
     expectStatus(await (await actor(ledger, 'auditor', ['*'])).get('/v1/audit/log?limit=10'), 200);
   });
 });
+
+describe('the list of payroll runs', () => {
+  let ledger: TestLedger;
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+  });
+  afterAll(() => ledger.close());
+
+  it('shows a checker the runs awaiting approval in their units, newest period first, paged', async () => {
+    const maker = await actor(ledger, 'operator', ['91'], 'lan.operator');
+    const checker = await actor(ledger, 'operator', ['91'], 'minh.operator');
+    await enroll(maker, 901, { unitCode: '905' });
+    const sent = await runPayroll(maker, checker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '905' });
+    const waiting = await schedulePayroll(maker, { period: '2024-05', program: 'MERITORIOUS', unitCode: '905' });
+
+    const awaiting = await checker.getFresh('/v1/payroll-runs?status=SCHEDULED&unitCode=905');
+    expectStatus(awaiting, 200);
+    expect(awaiting.body.items).toEqual([expect.objectContaining({ runId: waiting.runId, period: '2024-05', status: 'SCHEDULED', createdBy: 'lan.operator', approvedBy: null })]);
+
+    const first = await checker.getFresh('/v1/payroll-runs?unitCode=905&limit=1');
+    expect(first.body.items.map((run: { runId: string }) => run.runId)).toEqual([waiting.runId]);
+    const second = await checker.getFresh(`/v1/payroll-runs?unitCode=905&limit=1&cursor=${first.body.next}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ runId: sent.runId, status: 'SENT', sent: 1 })], next: null });
+
+    const elsewhere = await actor(ledger, 'operator', ['900']);
+    expect((await elsewhere.getFresh('/v1/payroll-runs')).body.items).toEqual([]);
+    const badCursor = await checker.get('/v1/payroll-runs?cursor=bm90LWEtY3Vyc29y');
+    expect({ status: badCursor.status, field: badCursor.body.errors?.[0]?.field ?? badCursor.body.field }).toEqual({ status: 400, field: 'cursor' });
+  });
+});

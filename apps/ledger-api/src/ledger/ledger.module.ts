@@ -6,13 +6,14 @@ import { DisbursementsController } from '../disbursements/disbursements.controll
 import { LEDGER_CONFIG } from '../ledger.tokens.js';
 import { PayrollRunsController } from '../payroll-runs/payroll-runs.controller.js';
 import { GetPaymentFileHandler, GetPayrollRunHandler } from '../payroll-runs/payroll-run.queries.js';
+import { ReadSideModule } from '../read-side/read-side.module.js';
 import { CataloguesModule } from './catalogues.module.js';
 import { COMMAND_HANDLERS } from './command-handlers.js';
 import { LedgerIdentifiers } from './ledger-identifiers.js';
 
 /** The command side: routes, their command handlers (one list, shared with the CLI), and the queries of payroll runs. */
 @Module({
-  imports: [CqrsModule.forRoot(), CataloguesModule],
+  imports: [CqrsModule.forRoot(), CataloguesModule, ReadSideModule],
   controllers: [BeneficiariesController, DisbursementsController, PayrollRunsController],
   providers: [
     { provide: LedgerIdentifiers, useFactory: (config: LedgerConfig) => LedgerIdentifiers.fromConfig(config), inject: [LEDGER_CONFIG] },

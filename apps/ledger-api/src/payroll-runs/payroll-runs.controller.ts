@@ -1,7 +1,13 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { parsePeriod } from '@ledger/domain';
+import { parsePeriod, type Catalogues } from '@ledger/domain';
+import type { ReadModelQueries } from '@ledger/read-models';
+import { CATALOGUES } from '../ledger/ledger.tokens.js';
+import { MinPositionInterceptor } from '../read-side/min-position.interceptor.js';
+import { unitsToRead } from '../read-side/query-scope.js';
+import { READ_MODEL_QUERIES } from '../read-side/read-side.tokens.js';
+import { decodeRunCursor, encodeRunCursor, PayrollRunListQueryDto, payrollRunListView } from './payroll-run-list.js';
 import { CommandCtx, CurrentActor, Idempotent, Roles, type Actor, type CommandContext } from '../platform/index.js';
 import { RecordsPersonalDataAccess } from '../platform/access-log/records-personal-data-access.js';
 import { BodyMayBeAbsent } from '../platform/validation/validation.pipe.js';
@@ -31,6 +37,8 @@ export class PayrollRunsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(READ_MODEL_QUERIES) private readonly readModels: ReadModelQueries,
+    @Inject(CATALOGUES) private readonly catalogues: Catalogues,
   ) {}
 
   @Post()
@@ -63,6 +71,21 @@ export class PayrollRunsController {
   @Idempotent({ required: true })
   send(@Param('runId', runIdParam) runId: string, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new SendPayrollRunCommand(runId, context));
+  }
+
+  /** The runs of the caller's units, newest period first: `?status=SCHEDULED` lists those awaiting a checker. */
+  @Get()
+  @Roles('operator', 'auditor')
+  @UseInterceptors(MinPositionInterceptor)
+  async list(@Query() query: PayrollRunListQueryDto, @CurrentActor() actor: Actor) {
+    const page = await this.readModels.payrollRuns({
+      units: unitsToRead(actor, query.unitCode, this.catalogues),
+      ...(query.period ? { period: query.period } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.cursor === undefined ? {} : { after: decodeRunCursor(query.cursor) }),
+      limit: query.limit ?? 100,
+    });
+    return { items: page.items.map(payrollRunListView), next: encodeRunCursor(page.next) };
   }
 
   @Get(':runId')

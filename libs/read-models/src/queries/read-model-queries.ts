@@ -145,6 +145,35 @@ export interface DisbursementRow {
   channel_change_reason: string | null;
 }
 
+export interface PayrollRunRow {
+  run_id: string;
+  period: string;
+  program: string | null;
+  unit_code: string | null;
+  status: string;
+  created_by: string;
+  approved_by: string | null;
+  scheduled: number | null;
+  already_scheduled: number | null;
+  arrears: number | null;
+  total_amount: number | string | null;
+  sent: number | null;
+  cancelled: number | null;
+  large_arrears: number | null;
+  rejected_by: string | null;
+  rejection_reason: string | null;
+}
+
+export interface PayrollRunFilter {
+  /** The caller's units; a run for every unit (no unit) is listed only to a caller of every unit (undefined). */
+  readonly units?: readonly string[];
+  readonly period?: string;
+  readonly status?: string;
+  /** The `next` of the page before: its last run's period and id. */
+  readonly after?: readonly [period: string, runId: string];
+  readonly limit: number;
+}
+
 export interface DuplicateAttemptRow extends DisbursementRow {
   provider_reference_attempted: string;
   /** PAID_UNDER_ANOTHER_REFERENCE (then `paid_under_reference` says which) or PROVIDER_REFERENCE_IN_USE. */
@@ -252,6 +281,21 @@ export class ReadModelQueries {
       accounts.set(row.beneficiary_id, [...(accounts.get(row.beneficiary_id) ?? []), row]);
     }
     return { enrollments, accounts };
+  }
+
+  /** Payroll runs, e.g. those awaiting approval (`status=SCHEDULED`), newest period first. */
+  async payrollRuns(filter: PayrollRunFilter): Promise<Page<PayrollRunRow, readonly [string, string]>> {
+    const where = new Where().in('unit_code', filter.units);
+    if (filter.period) where.add('period = ?', filter.period);
+    if (filter.status) where.add('status = ?', filter.status);
+    if (filter.after) {
+      const [period, runId] = filter.after;
+      where.add('(period < ? OR (period = ? AND run_id > ?))', period, period, runId);
+    }
+    const rows = await this.store.query<PayrollRunRow>(`SELECT * FROM payroll_runs ${where} ORDER BY period DESC, run_id LIMIT ?`, [...where.parameters, filter.limit + 1]);
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    return { items: page, next: rows.length > filter.limit && last ? [last.period, last.run_id] : null };
   }
 
   async disbursements(filter: ListFilter, today: string): Promise<Page<DisbursementRow>> {
