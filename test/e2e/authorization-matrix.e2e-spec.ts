@@ -32,7 +32,7 @@ type AccessRow = Readonly<Record<Role, Access>>;
 const PUBLIC: AccessRow = { operator: 'public', auditor: 'public', reporter: 'public', admin: 'public' };
 
 /**
- * Who may call each route the server answers (SPEC 5 and 6): every role is bound by the units of
+ * Who may call each route the server answers: every role is bound by the units of
  * its token — operators act and read only within theirs; auditors read within theirs and change
  * nothing; reporters read reports and lists (masked) within theirs; admins do all; probes, metrics
  * and the OpenAPI document are public. A served route missing here, or a route named here that is
@@ -45,7 +45,7 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /health/ready': PUBLIC,
   'GET /metrics': PUBLIC,
 
-  // SPEC 5's table opens the lists, the search and single records to every role, each within its units.
+  // The route table opens the lists, the search and single records to every role, each within its units.
   'GET /v1/beneficiaries': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'GET /v1/beneficiaries/{beneficiaryId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'POST /v1/beneficiaries/search': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
@@ -558,7 +558,7 @@ function asSeen(response: TestResponse) {
   return { status: response.status, contentType: response.headers.get('content-type'), body };
 }
 
-/** SPEC 6: reporters see national ids and account numbers masked, and a birth year, wherever they read. */
+/** Reporters see national ids and account numbers masked, and a birth year, wherever they read. */
 function expectMasked(response: TestResponse) {
   expect(response.text).not.toMatch(/\b091052\d{6}\b/);
   expect(response.text).not.toContain('7700205123456');

@@ -6,7 +6,7 @@
 // 2^63, negative, non-numeric, very long, repeated). Whatever it is, the answer is never a 5xx;
 // every refusal is application/problem+json with its type, title and status; and a refusal
 // appends nothing to the event store (its head is read before and after), except the duplicate
-// payment attempt SPEC 2 says is recorded. Every answer carries X-Content-Type-Options: nosniff, and
+// payment attempt the ledger records. Every answer carries X-Content-Type-Options: nosniff, and
 // every /v1 answer Cache-Control: no-store.
 //
 //   HOSTILE_RUNS   cases in total, shared out over the POST routes (default 2,200)

@@ -205,7 +205,7 @@ export interface RecordTableDefinition extends Omit<TableDefinition, 'name' | 's
   readonly since: number;
 }
 
-/** Who read whose personal data (SPEC 4, Access log): one row per person (or payment file) per read. */
+/** Who read whose personal data, as personal-data law expects a controller to know: one row per person (or payment file) per read. */
 export const ACCESS_LOG_TABLE: RecordTableDefinition = {
   name: 'access_log',
   description:

@@ -11,7 +11,7 @@ import {
   type Catalogues,
   type DisbursementState,
 } from '@ledger/domain';
-import { executeStreamCommand, readAggregate, type EventStore } from '@ledger/event-store';
+import { executeStreamCommand, readAggregate, type EventStore, type ReadStream } from '@ledger/event-store';
 import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
@@ -45,7 +45,7 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
 
     switch (change.type) {
       case 'SettleDisbursement':
-        return this.settle(current, change.data, context, options);
+        return this.settle(current, read, change.data, context, options);
       case 'RescheduleDisbursement': {
         const { state: beneficiary } = await readAggregate(this.store, 'beneficiary', current.beneficiaryId);
         const outcome = await executeStreamCommand(this.store, reschedulePayment(beneficiary, current, change.data.reason), { ...options, alreadyRead: read });
@@ -60,14 +60,16 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
 
   private async settle(
     disbursement: DisbursementState,
+    read: ReadStream,
     settlement: Extract<DisbursementLifecycleChange, { type: 'SettleDisbursement' }>['data'],
     context: CommandContext,
     options: { metadata: ReturnType<typeof metadataPerCommand>; eventIdSeed: string | undefined; guard: (state: DisbursementState) => void },
   ): Promise<DisbursementChanged> {
     const referenceId = providerReferenceIdFor(payingAgentOfPayment(disbursement), settlement.providerReference);
     for (let attempt = 1; ; attempt++) {
-      const [{ state: current }, { state: beneficiary }, { state: reference }] = await Promise.all([
-        readAggregate(this.store, 'disbursement', disbursement.disbursementId),
+      // The disbursement as the caller just read it; after a lost race for the reference, as it stands now.
+      const [current, { state: beneficiary }, { state: reference }] = await Promise.all([
+        attempt === 1 ? disbursement : readAggregate(this.store, 'disbursement', disbursement.disbursementId).then(({ state }) => state),
         readAggregate(this.store, 'beneficiary', disbursement.beneficiaryId),
         readAggregate(this.store, 'providerReference', referenceId),
       ]);
@@ -77,7 +79,8 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
         let state = current;
         for (const command of commands) {
           if (command.aggregate === 'disbursement') {
-            const outcome = await executeStreamCommand(this.store, command, options);
+            // Decided on the read it was planned on; a race with another writer re-reads it (handleCommand).
+            const outcome = await executeStreamCommand(this.store, command, attempt === 1 ? { ...options, alreadyRead: read } : options);
             position = latestPosition(position, outcome.position);
             state = outcome.state;
           } else {

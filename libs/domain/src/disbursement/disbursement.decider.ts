@@ -3,7 +3,7 @@ import { unreachable, type Decider, type Decision } from '../decider.js';
 import { Conflict, InvalidValue, NotFound, parseVnd, RuleViolation, type Period } from '../shared/index.js';
 import type { DisbursementCommand } from './disbursement.commands.js';
 import { DisbursementEventType, type CancellationReason, type DisbursementEvent, type PayeeAccount, type PaymentChannel } from './disbursement.events.js';
-import { evolveDisbursement, initialDisbursementState, type DisbursementState, type DisbursementStatus } from './disbursement.state.js';
+import { evolveDisbursement, initialDisbursementState, mayBeCancelled, movesWithTheBeneficiary, type DisbursementState, type DisbursementStatus } from './disbursement.state.js';
 import { isWithinSettlementWindow, settlementWindowOf } from './settlement-window.js';
 
 type Command<Type extends DisbursementCommand['type']> = Extract<DisbursementCommand, { type: Type }>;
@@ -59,7 +59,7 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       return [{ type: DisbursementEventType.AssignedToRun, data: { payrollRunId: command.data.payrollRunId, attempt: state.attempt } }];
     case 'CancelDisbursement':
       // A month no longer owed is not owed late either: a failed or returned payment is cancelled too.
-      if (!MAY_BE_CANCELLED.includes(state.status) || command.data.enrollment.active) return [];
+      if (!mayBeCancelled(state.status) || command.data.enrollment.active) return [];
       return [cancellation(state, command.data.enrollment.reason)];
     case 'FlagOverpayment':
       if (state.status !== 'PAID' || state.overpaymentFlagged) return [];
@@ -81,7 +81,7 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       return [{ type: DisbursementEventType.OverpaymentWithdrawn, data: { amount: state.payment!.amount, reason: command.data.reason } }];
     case 'RelocateDisbursement':
       // Unpaid ones move with the beneficiary; one that is out with the paying agent stays with the run that sent it.
-      if (!MOVES_WITH_THE_BENEFICIARY.includes(state.status) || state.unitCode === command.data.toUnitCode) return [];
+      if (!movesWithTheBeneficiary(state.status) || state.unitCode === command.data.toUnitCode) return [];
       return [{ type: DisbursementEventType.Relocated, data: { attempt: state.attempt, fromUnitCode: state.unitCode, toUnitCode: command.data.toUnitCode } }];
     case 'ReleaseFromRun':
       if (state.status !== 'SCHEDULED' || state.payrollRunId !== command.data.payrollRunId) return [];
@@ -92,19 +92,7 @@ export function decideForDisbursement(command: DisbursementCommand, state: Disbu
       const amount = parseVnd(command.data.amount, 'amount');
       if (Number.isNaN(paidAt.getTime())) throw new InvalidValue('paidAt', 'paidAt must be a point in time');
       return {
-        record: [
-          {
-            type: DisbursementEventType.DuplicatePaymentRejected,
-            data: {
-              disbursementId: state.disbursementId,
-              providerReference,
-              paidAt: paidAt.toISOString(),
-              amount,
-              reason: 'PROVIDER_REFERENCE_IN_USE',
-              usedByDisbursementId,
-            },
-          },
-        ],
+        record: [duplicateAttempt(state, { providerReference, paidAt, amount }, { reason: 'PROVIDER_REFERENCE_IN_USE', usedByDisbursementId })],
         // Whose payment the reference settled is not this caller's business: the refusal does not say.
         thenRefuse: new Conflict('PROVIDER_REFERENCE_IN_USE', 'The provider reference already paid another disbursement at this paying agent', {
           disbursementId: state.disbursementId,
@@ -123,9 +111,6 @@ export const disbursementDecider: Decider<DisbursementCommand, DisbursementEvent
   initialState: initialDisbursementState,
 };
 
-/** Not yet paid: whatever has not reached the payee can still be stopped. */
-const MAY_BE_CANCELLED: readonly DisbursementStatus[] = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'];
-const MOVES_WITH_THE_BENEFICIARY: readonly DisbursementStatus[] = ['SCHEDULED', 'FAILED', 'RETURNED'];
 
 function settle(command: Command<'SettleDisbursement'>, state: DisbursementState): Decision<DisbursementEvent> {
   const { providerReference, paidAt, daysLate, enrollment, recordedAt } = command.data;
@@ -144,19 +129,7 @@ function settle(command: Command<'SettleDisbursement'>, state: DisbursementState
       });
     }
     return {
-      record: [
-        {
-          type: DisbursementEventType.DuplicatePaymentRejected,
-          data: {
-            disbursementId: state.disbursementId,
-            providerReference,
-            paidAt: paidAt.toISOString(),
-            amount,
-            reason: 'PAID_UNDER_ANOTHER_REFERENCE',
-            paidUnderReference: payment.providerReference,
-          },
-        },
-      ],
+      record: [duplicateAttempt(state, { providerReference, paidAt, amount }, { reason: 'PAID_UNDER_ANOTHER_REFERENCE', paidUnderReference: payment.providerReference })],
       thenRefuse: new Conflict('DUPLICATE_PAYMENT', 'The disbursement was already paid under another provider reference', {
         disbursementId: state.disbursementId,
         paidAt: payment.paidAt,
@@ -177,6 +150,18 @@ function settle(command: Command<'SettleDisbursement'>, state: DisbursementState
     return [paid, paidAfterCancellationFlag(amount, `Paid for ${state.period}, a month the enrollment no longer covers (${enrollment.reason})`)];
   }
   return [paid];
+}
+
+/** A payment that was not one, kept for the duplicate-attempts report: what was presented, and why it was refused. */
+function duplicateAttempt(
+  state: DisbursementState,
+  attempt: { providerReference: string; paidAt: Date; amount: number },
+  why: { reason: 'PROVIDER_REFERENCE_IN_USE'; usedByDisbursementId: string } | { reason: 'PAID_UNDER_ANOTHER_REFERENCE'; paidUnderReference: string },
+): DisbursementEvent {
+  return {
+    type: DisbursementEventType.DuplicatePaymentRejected,
+    data: { disbursementId: state.disbursementId, providerReference: attempt.providerReference, paidAt: attempt.paidAt.toISOString(), amount: attempt.amount, ...why },
+  };
 }
 
 function paidAfterCancellationFlag(amount: number, reason: string): DisbursementEvent {

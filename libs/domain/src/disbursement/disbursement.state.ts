@@ -51,6 +51,16 @@ export const initialDisbursementState = (): DisbursementState => ({
   overpaymentReasonCode: null,
 });
 
+/** Not yet paid: whatever has not reached the payee can still be stopped. */
+export function mayBeCancelled(status: DisbursementStatus): boolean {
+  return status === 'SCHEDULED' || status === 'SENT' || status === 'FAILED' || status === 'RETURNED';
+}
+
+/** Unpaid and not on its way: it belongs to the beneficiary's unit, wherever they move. A sent one stays with its run. */
+export function movesWithTheBeneficiary(status: DisbursementStatus): boolean {
+  return status === 'SCHEDULED' || status === 'FAILED' || status === 'RETURNED';
+}
+
 /**
  * The event types after which a disbursement may be SCHEDULED (waiting to be sent). Whatever else
  * comes last (sent, paid, failed, returned, cancelled, a rejected duplicate, an overpayment flag)

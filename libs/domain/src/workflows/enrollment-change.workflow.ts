@@ -1,5 +1,5 @@
 import { enrollmentActivityIn, terminationEndingBefore, type BeneficiaryState } from '../beneficiary/beneficiary.state.js';
-import type { DisbursementState } from '../disbursement/disbursement.state.js';
+import { mayBeCancelled, type DisbursementState } from '../disbursement/disbursement.state.js';
 import type { Period } from '../shared/index.js';
 import { payeeChoiceFor } from './payee-choice.js';
 import { to, type StreamCommand } from './stream-command.js';
@@ -33,7 +33,7 @@ export function followEnrollmentChange({ beneficiary, program, disbursements, re
     const activity = enrollmentActivityIn(enrollment, disbursement.period as Period);
     const { disbursementId } = disbursement;
     if (!activity.active) {
-      if (MAY_BE_CANCELLED.has(disbursement.status)) commands.push(to.disbursement(disbursementId, { type: 'CancelDisbursement', data: { enrollment: activity } }));
+      if (mayBeCancelled(disbursement.status)) commands.push(to.disbursement(disbursementId, { type: 'CancelDisbursement', data: { enrollment: activity } }));
       const termination = terminationEndingBefore(enrollment, disbursement.period as Period);
       if (disbursement.status === 'PAID' && activity.reason === 'TERMINATED' && !disbursement.overpaymentFlagged && termination) {
         commands.push(to.disbursement(disbursementId, { type: 'FlagOverpayment', data: { terminationEffectiveDate: termination.effectiveDate } }));
@@ -50,6 +50,3 @@ export function followEnrollmentChange({ beneficiary, program, disbursements, re
   }
   return commands;
 }
-
-/** Not yet paid: whatever has not reached the payee can still be stopped. */
-const MAY_BE_CANCELLED: ReadonlySet<string> = new Set(['SCHEDULED', 'SENT', 'FAILED', 'RETURNED']);

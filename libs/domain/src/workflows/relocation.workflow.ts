@@ -1,5 +1,5 @@
 import type { BeneficiaryState } from '../beneficiary/beneficiary.state.js';
-import type { DisbursementState } from '../disbursement/disbursement.state.js';
+import { movesWithTheBeneficiary, type DisbursementState } from '../disbursement/disbursement.state.js';
 import { to, type StreamCommand } from './stream-command.js';
 
 export interface Relocation {
@@ -17,8 +17,6 @@ export interface Relocation {
  */
 export function followRelocation({ beneficiary, disbursements }: Relocation): StreamCommand[] {
   return disbursements
-    .filter((disbursement) => MOVES_WITH_THE_PERSON.has(disbursement.status) && disbursement.unitCode !== beneficiary.unitCode)
+    .filter((disbursement) => movesWithTheBeneficiary(disbursement.status) && disbursement.unitCode !== beneficiary.unitCode)
     .map((disbursement) => to.disbursement(disbursement.disbursementId, { type: 'RelocateDisbursement', data: { toUnitCode: beneficiary.unitCode } }));
 }
-
-const MOVES_WITH_THE_PERSON: ReadonlySet<string> = new Set(['SCHEDULED', 'FAILED', 'RETURNED']);

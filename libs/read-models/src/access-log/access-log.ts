@@ -15,19 +15,8 @@ export interface AccessRecord {
   readonly correlationId: string | null;
 }
 
-/** A record as auditors read it back. */
-export interface AccessLogEntry {
-  /** Its number in the log, as a string (the page cursor). */
-  readonly id: string;
-  readonly recordedAt: string;
-  readonly actor: string;
-  readonly actorRole: string;
-  readonly route: string;
-  readonly beneficiaryId: string | null;
-  readonly payrollRunId: string | null;
-  readonly payingAgent: string | null;
-  readonly correlationId: string | null;
-}
+/** A record as auditors read it back: its number in the log, as a string (the page cursor), and its time as ISO text. */
+export type AccessLogEntry = Omit<AccessRecord, 'recordedAt'> & { readonly id: string; readonly recordedAt: string };
 
 export interface AccessLogFilter {
   readonly beneficiaryId?: string;
