@@ -15,7 +15,8 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@ledger/event-store/testing$': '<rootDir>/libs/event-store/src/testing/index.ts',
-    '^@ledger/(domain|event-store|read-models)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ledger/(domain|event-store|read-models|api-client)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ledger/payment-files$': '<rootDir>/libs/payment-files/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

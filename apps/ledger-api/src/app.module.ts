@@ -17,6 +17,7 @@ import { RolesGuard } from './platform/auth/roles.guard.js';
 import { IdempotencyInterceptor } from './platform/idempotency/idempotency.interceptor.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from './platform/idempotency/idempotency.store.js';
 import { openIdempotencyStore } from './platform/idempotency/open-idempotency-store.js';
+import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './platform/problems/problem-details.filter.js';
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
@@ -53,7 +54,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [...FEATURE_MODULES, ...imports],
+      imports: [MetricsModule, ...FEATURE_MODULES, ...imports],
       controllers: [HealthController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -13,12 +13,15 @@ import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
 import { EVENT_STORE } from './ledger.tokens.js';
 import { AccessTokens } from './platform/auth/access-tokens.js';
 import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from './platform/http/configure-http.js';
+import { logLevelFrom, prettyDestination, type LogLevel } from './platform/logging/ledger-logger.js';
 import { setupOpenApi } from './platform/openapi/openapi.js';
 import { ReadModelFreshness } from './read-side/read-model-freshness.js';
 
 let config: LedgerConfig;
+let logLevel: LogLevel;
 try {
   config = loadLedgerConfig();
+  logLevel = logLevelFrom();
 } catch (error) {
   if (!(error instanceof ConfigurationError)) throw error;
   console.error(error.message);
@@ -38,7 +41,13 @@ try {
   process.exit(1);
 }
 
-const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, { eventStore, beneficiaryIds }), ledgerHttpAdapter(config), LEDGER_APP_OPTIONS);
+// JSON lines on standard output; readable ones on a developer's terminal.
+const logging = { level: logLevel, destination: await prettyDestination({ production: config.production }) };
+// Nest's start-up lines wait for the pino logger that configureLedgerHttp installs.
+const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, { eventStore, beneficiaryIds }), ledgerHttpAdapter(config, logging), {
+  ...LEDGER_APP_OPTIONS,
+  bufferLogs: true,
+});
 await configureLedgerHttp(app, config);
 setupOpenApi(app);
 app.enableShutdownHooks();
@@ -56,7 +65,7 @@ if (config.projector === 'embedded') await readModelsCaughtUp();
 await app.listen(config.port, config.host);
 
 const url = await app.getUrl();
-if (config.production || !demo) console.log(`Ledger API listening on ${url}`);
+if (config.production || !demo) app.getHttpAdapter().getInstance().log.info({ url }, 'Ledger API listening');
 else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), demo, beneficiaryIds }));
 
 /** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress. */

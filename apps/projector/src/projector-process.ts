@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
-import { Counter, Gauge, Registry } from 'prom-client';
-import { openEventStore, type EventStore } from '@ledger/event-store';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { openEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { openReadModelStore, Projector, type ProjectionHalted, type ReadModelStore } from '@ledger/read-models';
 import type { ProjectorConfig } from './projector-config.js';
 
@@ -26,6 +26,7 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
   const eventStore: EventStore = openEventStore(config);
   const readModels: ReadModelStore = await openReadModelStore(config, eventStore);
   const registry = new Registry();
+  collectStandardProcessMetrics(registry);
   const events = new Counter({ name: 'ledger_projector_events_total', help: 'Events projected by this process', registers: [registry] });
   const failures = new Counter({
     name: 'ledger_projector_failures_total',
@@ -60,6 +61,11 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
   gauge('ledger_projector_halted', '1 once the read models refused an event and the projector stopped (see /health/ready), else 0', () => (projector.halted ? 1 : 0));
   gauge('ledger_read_models_checkpoint_position', 'Global position the read models have reached', () => Number(projector.checkpoint));
   gauge('ledger_event_store_head_position', 'Global position of the last event in the log', async () => Number(await eventStore.headPosition()));
+  gauge('ledger_projection_lag_events', 'Events in the log not yet in the read models', async () => {
+    // SQLite positions are dense, so their difference counts events; EventStoreDB's are byte offsets.
+    if (eventStore instanceof SqliteEventStore) return Math.max(0, Number((await eventStore.headPosition()) - (projector.checkpoint < 0n ? 0n : projector.checkpoint)));
+    return (await eventStore.readAll({ after: projector.checkpoint, maxCount: 10_000 })).length;
+  });
   gauge('ledger_projection_lag_seconds', 'Age of the oldest event not yet in the read models', async () => {
     const [oldest] = await eventStore.readAll({ after: projector.checkpoint, maxCount: 1 });
     return oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0;
@@ -100,4 +106,17 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
       await eventStore.close();
     },
   };
+}
+
+/**
+ * prom-client's default process and Node.js metrics, unprefixed, under the names dashboards expect,
+ * less three gauges named like counters (`nodejs_active_{handles,requests,resources}_total`):
+ * `sum(nodejs_active_handles)` says the same without breaking the `_total` convention. The API
+ * does the same (an app does not import another app's files).
+ */
+function collectStandardProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const gaugeNamedLikeACounter of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(gaugeNamedLikeACounter);
+  }
 }

@@ -7,6 +7,8 @@ export * from './beneficiary/beneficiary.commands.js';
 export * from './beneficiary/beneficiary.state.js';
 export * from './beneficiary/beneficiary.decider.js';
 export * from './beneficiary/beneficiary.stream.js';
+export * from './beneficiary/identity-check.js';
+export * from './beneficiary/payment-hold.js';
 export * from './disbursement/disbursement.events.js';
 export * from './disbursement/disbursement.commands.js';
 export * from './disbursement/disbursement.state.js';

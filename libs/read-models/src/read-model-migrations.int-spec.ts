@@ -67,6 +67,33 @@ const projectedUnderVersion3 = [
   `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
 ];
 
+const projectedUnderVersion5 = [
+  "INSERT INTO beneficiaries (beneficiary_id, full_name, unit_code, folded_name) VALUES ('b-1', 'Bùi Trung Tài', '899', 'BUI TRUNG TAI')",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+/**
+ * Version 6's death reports and identity-check columns come only from events it introduced: the
+ * read models projected before stay as they are, at their checkpoint, and take the new rows.
+ */
+async function expectVersion6KeepsWhatWasProjected(store: ReadModelStore) {
+  expect(await store.checkpoint()).toBe(41n);
+  expect(await store.query('SELECT beneficiary_id, identity_check, identity_check_fields, identity_checked_at FROM beneficiaries')).toEqual([
+    { beneficiary_id: 'b-1', identity_check: null, identity_check_fields: null, identity_checked_at: null },
+  ]);
+  await store.apply(
+    [
+      { kind: 'update', table: 'beneficiaries', where: { beneficiary_id: 'b-1' }, set: { identity_check: 'DECEASED', identity_checked_at: '2024-06-05T02:00:00.000Z' } },
+      { kind: 'upsert', table: 'death_reports', row: { beneficiary_id: 'b-1', import_id: 'import-1', line: 3, unit_code: '899', date_of_death: '2024-05-20', reported_position: 42, status: 'OPEN' } },
+    ],
+    42n,
+  );
+  expect(await store.query("SELECT beneficiary_id, line, status FROM death_reports WHERE status = 'OPEN'")).toEqual([{ beneficiary_id: 'b-1', line: 3, status: 'OPEN' }]);
+  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual(
+    schemaMigrations(store.kind).map((migration) => migration.version),
+  );
+}
+
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
   const store = await open();
   await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-2', unit_code: '900' } }], 7n);
@@ -112,6 +139,21 @@ describe('read-model schema migrations on SQLite', () => {
     await expectVersion4ReplayFromZero(new SqliteReadModelStore(db));
     const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'beneficiaries'").all().map((row) => row.name);
     expect(indexes).toEqual(expect.arrayContaining(['beneficiaries_by_folded_name_beneficiary_id', 'beneficiaries_by_national_id']));
+    db.close();
+  });
+
+  it('version 6 adds the death reports and identity-check columns, keeping what was projected under version 5', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 5)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion5) db.exec(statement);
+
+    await expectVersion6KeepsWhatWasProjected(new SqliteReadModelStore(db));
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'death_reports'").all().map((row) => row.name);
+    expect(indexes).toEqual(expect.arrayContaining(['death_reports_by_status_reported_position']));
     db.close();
   });
 
@@ -200,6 +242,31 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
     } finally {
       await store.close();
       await dropSchema(version3);
+    }
+  });
+
+  it('version 6 adds the death reports and identity-check columns, keeping what was projected under version 5', async () => {
+    const version5 = `${schema}_v5`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version5}`);
+      await client.query(`SET search_path = ${version5}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 5)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion5) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version5, maxConnections: 2 });
+    try {
+      await expectVersion6KeepsWhatWasProjected(store);
+    } finally {
+      await store.close();
+      await dropSchema(version5);
     }
   });
 

@@ -125,9 +125,19 @@ describe('the generated history', () => {
       'ProviderReferenceClaimed',
       'AccountNumberClaimed',
       'AccountNumberReleased',
+      'IdentityCheckAnswerRecorded',
+      'DeathReported',
+      'DeathReportConfirmed',
+      'DeathReportRejected',
     ]) {
       expect([type, count(type) > 0]).toEqual([type, true]);
     }
+    // Deaths reported: held (runs skip them), some still waiting for review when the history ends, and
+    // some answered for people already terminated for death (recorded, nothing held).
+    expect(new Set(tables.death_reports!.map((report) => report.status))).toEqual(new Set(['OPEN', 'CONFIRMED', 'REJECTED']));
+    expect(world.recorded.some((event) => event.type === 'PayrollRunScheduled' && ((event.data as { skipped: Record<string, number> }).skipped.DEATH_REPORTED ?? 0) > 0)).toBe(true);
+    expect(count('IdentityCheckAnswerRecorded')).toBeGreaterThan(count('DeathReported') + 50);
+    expect(new Set([...world.expected.beneficiaries.values()].map((b) => b.identity_check))).toEqual(new Set([null, 'MATCHED', 'MISMATCHED', 'DECEASED']));
   });
 });
 
@@ -257,6 +267,13 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
     (e) => e.duplicateAttempts(filter),
   ]),
   ...reportFilters.map((filter): (typeof queryCases)[number] => [`overpayments ${JSON.stringify(filter)}`, async (q) => (await q.overpayments(filter)).items, (e) => e.overpayments(filter)]),
+  ...[{}, { units: UNITS }, { units: [] }].flatMap((filter) =>
+    [2, 100].map((limit): (typeof queryCases)[number] => [
+      `deathReportsToReview ${JSON.stringify(filter)}, every page of ${limit}`,
+      (q) => allPages((cursor) => q.deathReportsToReview({ ...filter, cursor, limit })),
+      (e) => allPages((cursor) => e.deathReportsToReview_({ ...filter, cursor, limit })),
+    ]),
+  ),
   // Paged, a report is the whole report cut where each page's key says: nothing lost, nothing twice.
   ...[1, 7].flatMap((limit) =>
     reportFilters.flatMap((filter): Array<(typeof queryCases)[number]> => [

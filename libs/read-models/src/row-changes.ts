@@ -19,4 +19,5 @@ export type TableName =
   | 'disbursements'
   | 'duplicate_attempts'
   | 'payroll_runs'
+  | 'death_reports'
   | 'audit_chain';

@@ -45,6 +45,13 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // read models stay as they are.
       statements: recordTableStatements(dialect, 5),
     },
+    {
+      version: 6,
+      // The population database's answers: the register's identity-check columns and the death
+      // reports. Both come only from events this version introduced, so there is nothing earlier to
+      // replay; the read models stay as they are.
+      statements: [...tableStatements(dialect, 6), ...addedColumnStatements(dialect, 6)],
+    },
   ];
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import {
   InvalidValue,
   localDateInVietnam,
@@ -8,6 +9,7 @@ import {
   parseBankCode,
   parseDateOfBirth,
   parseFullName,
+  parseHolderName,
   parseLocalDate,
   parseNationalId,
   parsePeriod,
@@ -19,12 +21,17 @@ import { BeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { eventIdSeedFor } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { CommandCtx, Idempotent, Roles, type CommandContext } from '../platform/index.js';
+import { ApiCommand, ApiIdParam, ApiProgramParam } from '../platform/openapi/api-route.decorators.js';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from './beneficiary.commands.js';
 import {
   AccountReasonDto,
+  BeneficiaryEnrolledDto,
+  BeneficiaryRelocatedDto,
   CorrectTerminationDto,
+  EnrollmentChangedDto,
   EnrollBeneficiaryDto,
   OpenPaymentAccountDto,
+  PaymentAccountChangedDto,
   RelocateBeneficiaryDto,
   ResumeEnrollmentDto,
   RevokeTerminationDto,
@@ -36,6 +43,12 @@ const ACCOUNT_NAMESPACE = '9d1f3c2b-7a6e-5f40-8b1d-0e2c4a6b8d10';
 // Version 5 in stores created before ids were keyed, version 8 (an HMAC in the UUID layout) since.
 const beneficiaryIdParam = new ParseUUIDPipe();
 
+const BENEFICIARY = 'The beneficiary’s id, as enrollment answered it.';
+const UNKNOWN_BENEFICIARY = 'BENEFICIARY_NOT_FOUND: no beneficiary with this id in the caller’s units.';
+const UNKNOWN_ENROLLMENT = `${UNKNOWN_BENEFICIARY} ENROLLMENT_NOT_FOUND: the beneficiary is not enrolled in this program.`;
+const ENROLLMENT_RULES = 'The enrollment’s rules refuse the change: ALREADY_SUSPENDED, NOT_SUSPENDED, ENROLLMENT_TERMINATED, ENROLLMENT_NOT_ACTIVE, EFFECTIVE_PERIOD_TOO_EARLY, RESUMPTION_BEFORE_SUSPENSION, TERMINATION_BEFORE_ENROLLMENT, TERMINATION_IN_FUTURE…';
+
+@ApiTags('Beneficiaries')
 @Controller('v1/beneficiaries')
 @Roles('operator')
 export class BeneficiariesController {
@@ -47,6 +60,18 @@ export class BeneficiariesController {
 
   @Post()
   @Idempotent({ required: false })
+  @ApiCommand({
+    operationId: 'enrollBeneficiary',
+    summary: 'Enroll a person in a program',
+    description: 'Registers the person on their first enrollment; the beneficiary id derives from the national id, so the same person always has the same id.',
+    idempotencyKey: 'optional',
+    created: true,
+    response: { description: 'Enrolled.', json: BeneficiaryEnrolledDto },
+    problems: {
+      409: 'ALREADY_ENROLLED: the person is enrolled in this program already. IDENTITY_CONFLICT: the national id is registered with other details or in another unit (relocate the person first).',
+      422: 'The rules refuse the enrollment (a unit that registers no one, a coefficient outside the program’s range…).',
+    },
+  })
   enroll(@Body() body: EnrollBeneficiaryDto, @CommandCtx() context: CommandContext) {
     const dateOfBirth = parseDateOfBirth(body.dateOfBirth, localDateInVietnam(context.receivedAt));
     const nationalId = parseNationalId(body.nationalId, { dateOfBirth, gender: body.gender });
@@ -73,6 +98,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/enrollments/:program/suspend')
   @HttpCode(200)
   @Idempotent({ required: true })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiProgramParam()
+  @ApiCommand({
+    operationId: 'suspendEnrollment',
+    summary: 'Suspend an enrollment',
+    description: 'No month from `effectiveFrom` on is paid until the enrollment resumes; scheduled or unsent payments of those months are cancelled.',
+    idempotencyKey: 'required',
+    response: { description: 'Suspended.', json: EnrollmentChangedDto },
+    problems: { 404: UNKNOWN_ENROLLMENT, 422: ENROLLMENT_RULES },
+  })
   suspend(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('program') program: string,
@@ -85,6 +120,15 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/enrollments/:program/resume')
   @HttpCode(200)
   @Idempotent({ required: true })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiProgramParam()
+  @ApiCommand({
+    operationId: 'resumeEnrollment',
+    summary: 'Resume a suspended enrollment',
+    idempotencyKey: 'required',
+    response: { description: 'Resumed.', json: EnrollmentChangedDto },
+    problems: { 404: UNKNOWN_ENROLLMENT, 422: ENROLLMENT_RULES },
+  })
   resume(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('program') program: string,
@@ -97,6 +141,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/enrollments/:program/terminate')
   @HttpCode(200)
   @Idempotent({ required: true })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiProgramParam()
+  @ApiCommand({
+    operationId: 'terminateEnrollment',
+    summary: 'Terminate an enrollment',
+    description: 'The month of `effectiveDate` is still paid; later months are cancelled, or flagged as overpayments when already paid.',
+    idempotencyKey: 'required',
+    response: { description: 'Terminated.', json: EnrollmentChangedDto },
+    problems: { 404: UNKNOWN_ENROLLMENT, 422: ENROLLMENT_RULES },
+  })
   terminate(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('program') program: string,
@@ -113,6 +167,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/enrollments/:program/correct-termination')
   @HttpCode(200)
   @Idempotent({ required: true })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiProgramParam()
+  @ApiCommand({
+    operationId: 'correctTermination',
+    summary: 'Correct a termination’s date',
+    description: 'Months the new date makes owed again are reinstated (and their overpayments withdrawn); months it ends earlier are cancelled or flagged.',
+    idempotencyKey: 'required',
+    response: { description: 'Corrected.', json: EnrollmentChangedDto },
+    problems: { 404: UNKNOWN_ENROLLMENT, 422: `${ENROLLMENT_RULES} TERMINATION_UNCHANGED when the date is the same.` },
+  })
   correctTermination(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('program') program: string,
@@ -129,6 +193,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/enrollments/:program/revoke-termination')
   @HttpCode(200)
   @Idempotent({ required: true })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiProgramParam()
+  @ApiCommand({
+    operationId: 'revokeTermination',
+    summary: 'Revoke a termination made by mistake',
+    description: 'The enrollment is active again as if never terminated: every month since is owed.',
+    idempotencyKey: 'required',
+    response: { description: 'Revoked.', json: EnrollmentChangedDto },
+    problems: { 404: UNKNOWN_ENROLLMENT, 422: ENROLLMENT_RULES },
+  })
   revokeTermination(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('program') program: string,
@@ -141,6 +215,15 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/relocate')
   @HttpCode(200)
   @Idempotent({ required: false })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiCommand({
+    operationId: 'relocateBeneficiary',
+    summary: 'Move a beneficiary to another unit',
+    description: 'Their unpaid payments move with them.',
+    idempotencyKey: 'optional',
+    response: { description: 'Relocated.', json: BeneficiaryRelocatedDto },
+    problems: { 404: UNKNOWN_BENEFICIARY, 422: 'ALREADY_IN_UNIT, or a unit that registers no one.' },
+  })
   relocate(@Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string, @Body() body: RelocateBeneficiaryDto, @CommandCtx() context: CommandContext) {
     this.catalogues.units.assertRegistrable(body.unitCode);
     return this.change(beneficiaryId, { type: 'RelocateBeneficiary', data: { unitCode: body.unitCode } }, context);
@@ -148,6 +231,16 @@ export class BeneficiariesController {
 
   @Post(':beneficiaryId/accounts')
   @Idempotent({ required: false })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiCommand({
+    operationId: 'openPaymentAccount',
+    summary: 'Open a payment account',
+    description: 'VERIFIED when the holder name matches the beneficiary and no other beneficiary is paid into the account; UNVERIFIED otherwise (paid in cash until verified).',
+    idempotencyKey: 'optional',
+    created: true,
+    response: { description: 'Opened.', json: PaymentAccountChangedDto },
+    problems: { 404: UNKNOWN_BENEFICIARY, 409: 'ACCOUNT_ALREADY_OPEN: this account is recorded for the beneficiary already.', 422: 'The rules refuse the account.' },
+  })
   openAccount(@Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string, @Body() body: OpenPaymentAccountDto, @CommandCtx() context: CommandContext) {
     // The account id never derives from the account number, which must not appear in URLs.
     const seed = eventIdSeedFor(context, 'OpenPaymentAccount');
@@ -160,7 +253,7 @@ export class BeneficiariesController {
           accountId,
           bankCode: parseBankCode(body.bankCode),
           accountNumber: parseAccountNumber(body.accountNumber),
-          holderName: parseFullName(body.holderName, 'holderName'),
+          holderName: parseHolderName(body.holderName),
           openedOn: parseLocalDate(body.openedOn, 'openedOn'),
         },
       },
@@ -171,6 +264,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/accounts/:accountId/verify')
   @HttpCode(200)
   @Idempotent({ required: false })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiIdParam('accountId', 'The account’s id, as opening it answered.')
+  @ApiCommand({
+    operationId: 'verifyPaymentAccount',
+    summary: 'Verify an UNVERIFIED account',
+    description: 'An operator confirmed the account with the bank; payments go to it from the next run.',
+    idempotencyKey: 'optional',
+    response: { description: 'Verified.', json: PaymentAccountChangedDto },
+    problems: { 404: `${UNKNOWN_BENEFICIARY} ACCOUNT_NOT_FOUND.`, 409: 'ACCOUNT_ALREADY_VERIFIED.', 422: 'VERIFICATION_BY_OPENER: the operator who opened the account may not verify it; ACCOUNT_CLOSED.' },
+  })
   verifyAccount(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('accountId', ParseUUIDPipe) accountId: string,
@@ -183,6 +286,16 @@ export class BeneficiariesController {
   @Post(':beneficiaryId/accounts/:accountId/close')
   @HttpCode(200)
   @Idempotent({ required: false })
+  @ApiIdParam('beneficiaryId', BENEFICIARY)
+  @ApiIdParam('accountId', 'The account’s id, as opening it answered.')
+  @ApiCommand({
+    operationId: 'closePaymentAccount',
+    summary: 'Close an account',
+    description: 'Payments not yet sent go to the Post Office (cash) unless another verified account remains.',
+    idempotencyKey: 'optional',
+    response: { description: 'Closed.', json: PaymentAccountChangedDto },
+    problems: { 404: `${UNKNOWN_BENEFICIARY} ACCOUNT_NOT_FOUND.`, 422: 'ACCOUNT_CLOSED: the account is closed already.' },
+  })
   closeAccount(
     @Param('beneficiaryId', beneficiaryIdParam) beneficiaryId: string,
     @Param('accountId', ParseUUIDPipe) accountId: string,

@@ -8,10 +8,14 @@ import { seedCommand } from './commands/seed.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 
-// `npm run ledger -- <command>`. Runs under tsx, which emits no decorator metadata, so no command
-// may bootstrap Nest's dependency injection: each one wires the plain classes it needs itself.
+// `npm run ledger -- <command>` in a checkout runs this file under tsx; the production image runs the
+// compiled file with plain node (its `ledger` wrapper). tsx emits no decorator metadata, so no
+// command may bootstrap Nest's dependency injection: each one wires the plain classes it needs itself.
 // Add a command (seed, import, digest, verify, rebuild) as a file in commands/ and list it here.
 const COMMANDS: readonly CliCommand[] = [seedCommand, tokenCommand, importCommand, digestCommand, verifyCommand, rebuildCommand];
+
+/** How the usage lines name the program: npm names the script it runs; elsewhere it is the image's `ledger`. */
+const PROGRAM = process.env.npm_lifecycle_event === 'ledger' ? 'npm run ledger --' : 'ledger';
 
 const io: CliIo = {
   env: process.env,
@@ -22,12 +26,12 @@ const io: CliIo = {
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
-    'usage: npm run ledger -- <command> [options]',
+    `usage: ${PROGRAM} <command> [options]`,
     '',
     'commands:',
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'npm run ledger -- <command> --help shows a command\'s options.',
+    `${PROGRAM} <command> --help shows a command's options.`,
   ].join('\n');
 }
 
@@ -43,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.err(`usage: npm run ledger -- ${command.usage}`);
+    io.err(`usage: ${PROGRAM} ${command.usage}`);
     return 0;
   }
   try {
@@ -52,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS_* code.
     const badArguments = error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
     if (badArguments) {
-      io.err(`${(error as Error).message}\n\nusage: npm run ledger -- ${command.usage}`);
+      io.err(`${(error as Error).message}\n\nusage: ${PROGRAM} ${command.usage}`);
       return EXIT_USAGE;
     }
     if (error instanceof ConfigurationError || error instanceof StoreIdentityMismatch) {

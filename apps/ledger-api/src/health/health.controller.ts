@@ -1,14 +1,18 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@ledger/event-store';
 import type { Projector, ReadModelStore } from '@ledger/read-models';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { problemException, Public } from '../platform/index.js';
+import { ApiPublic } from '../platform/openapi/api-route.decorators.js';
+import { LivenessDto, ReadinessDto } from './health.dto.js';
 import { PROJECTOR, READ_MODEL_STORE } from '../read-side/read-side.tokens.js';
 
 type Check = { status: 'up'; [detail: string]: unknown } | { status: 'down'; reason: string };
 
 /** Probes answer without a token. Ready means every store the API depends on answers. */
 @Public()
+@ApiTags('Operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,11 +22,26 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiPublic({
+    operationId: 'getLiveness',
+    summary: 'Liveness probe',
+    description: 'The process answers. Never rate-limited.',
+    rateLimited: false,
+    response: { description: 'Alive.', json: LivenessDto },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiPublic({
+    operationId: 'getReadiness',
+    summary: 'Readiness probe',
+    description: 'Every store the API depends on answers (the event store, the read models, the embedded projector). Never rate-limited.',
+    rateLimited: false,
+    response: { description: 'Ready.', json: ReadinessDto },
+    problems: { 503: 'NOT_READY: a store is not answering; `checks` says which and why.' },
+  })
   async ready() {
     const checks: Record<string, Check> = {
       eventStore: await check(async () => ({ headPosition: (await this.eventStore.headPosition()).toString() })),

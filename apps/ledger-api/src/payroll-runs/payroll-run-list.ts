@@ -1,5 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PAYROLL_RUN_STATUSES, wire } from '../platform/openapi/wire-formats.js';
 import { InvalidValue } from '@ledger/domain';
 import type { PayrollRunRow } from '@ledger/read-models';
 
@@ -7,10 +9,15 @@ const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' 
 
 /** `GET /v1/payroll-runs?status=SCHEDULED` is "the runs awaiting a checker". */
 export class PayrollRunListQueryDto {
+  @ApiPropertyOptional({ ...wire.period, description: 'Runs paying this month.' })
   @IsOptional() @Matches(/^\d{4}-\d{2}$/, { message: 'period must be a period YYYY-MM' }) period?: string;
+  @ApiPropertyOptional({ enum: PAYROLL_RUN_STATUSES, example: 'SCHEDULED', description: 'SCHEDULED: runs awaiting a checker.' })
   @IsOptional() @IsIn(['SCHEDULING', 'SCHEDULED', 'APPROVED', 'SENT', 'REJECTED', 'ABANDONED']) status?: string;
+  @ApiPropertyOptional({ ...wire.unitCode, description: 'Runs of this unit (one of the caller’s).' })
   @IsOptional() @IsString() @MaxLength(20) unitCode?: string;
+  @ApiPropertyOptional({ ...wire.cursor, maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional(wire.limit)
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 

@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { disbursementDecider, DisbursementEventType, NotFound, payingAgentOf, POST_OFFICE, type Catalogues, type DisbursementState, type PayrollRunState } from '@ledger/domain';
 import { readAggregate, type EventStore } from '@ledger/event-store';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
+import { csvForBanks, csvForPeople } from '../files/write-csv.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { mayReadUnit, type Actor } from '../platform/index.js';
 import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
@@ -50,10 +51,15 @@ export class GetPayrollRunHandler implements IQueryHandler<GetPayrollRunQuery> {
   }
 }
 
-const BANK_FILE_HEADER = ['disbursement_id', 'beneficiary_id', 'program', 'period', 'amount_vnd', 'bank_code', 'account_number', 'holder_name', 'payment_reference'];
-const CASH_LIST_HEADER = ['disbursement_id', 'beneficiary_id', 'full_name', 'national_id', 'unit_code', 'program', 'period', 'amount_vnd'];
+const BANK_FILE_COLUMNS = ['disbursement_id', 'beneficiary_id', 'program', 'period', 'amount_vnd', 'bank_code', 'account_number', 'holder_name', 'payment_reference'] as const;
+const CASH_LIST_COLUMNS = ['disbursement_id', 'beneficiary_id', 'full_name', 'national_id', 'unit_code', 'program', 'period', 'amount_vnd'] as const;
 
-/** The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent them. */
+/**
+ * The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent
+ * them. A bank file is read by the bank's system, which matches the holder name character for
+ * character: no byte-order mark, every value as recorded. The cash list is read by people, in a
+ * spreadsheet: byte-order mark, formulas defused (see write-csv).
+ */
 @QueryHandler(GetPaymentFileQuery)
 export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery> {
   constructor(
@@ -70,18 +76,20 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
     }
     const cash = paymentFile === POST_OFFICE;
     const beneficiaryOf = beneficiaryCache(this.store);
-    const lines = [(cash ? CASH_LIST_HEADER : BANK_FILE_HEADER).join(',')];
+    const records: Array<Record<string, string | number>> = [];
     for (const disbursementId of run.disbursementIds) {
       const d = await this.asSentBy(disbursementId, runId);
       if (!d || payingAgentOf(d.channel, d.account) !== paymentFile) continue;
+      const sent = { disbursement_id: d.disbursementId, beneficiary_id: d.beneficiaryId, program: d.program, period: d.period, amount_vnd: d.amount };
       if (cash) {
         const beneficiary = await beneficiaryOf(d.beneficiaryId);
-        lines.push(csv([d.disbursementId, d.beneficiaryId, beneficiary.fullName, beneficiary.nationalId, d.unitCode, d.program, d.period, d.amount]));
+        records.push({ ...sent, full_name: beneficiary.fullName, national_id: beneficiary.nationalId, unit_code: d.unitCode });
       } else {
-        lines.push(csv([d.disbursementId, d.beneficiaryId, d.program, d.period, d.amount, d.account!.bankCode, d.account!.accountNumber, d.account!.holderName, `${d.program} ${d.period}`]));
+        const { bankCode, accountNumber, holderName } = d.account!;
+        records.push({ ...sent, bank_code: bankCode, account_number: accountNumber, holder_name: holderName, payment_reference: `${d.program} ${d.period}` });
       }
     }
-    return `${lines.join('\r\n')}\r\n`;
+    return cash ? csvForPeople(CASH_LIST_COLUMNS, records) : csvForBanks(BANK_FILE_COLUMNS, records);
   }
 
   /**
@@ -104,15 +112,4 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
 /** A run outside the caller's units (every unit, for a run of every unit) is answered as an unknown one: the refusal does not tell them it exists. */
 function assertMayReadRun(actor: Actor, run: PayrollRunState, catalogues: Catalogues): void {
   if (!unitsOfRun(run, catalogues).every((code) => mayReadUnit(actor, code, catalogues.units))) throw new NotFound('PAYROLL_RUN_NOT_FOUND', 'No payroll run with this id');
-}
-
-/** RFC 4180: quote a field holding a comma, quote or line break. A leading = + - @ is defused against spreadsheet formulas. */
-function csv(fields: Array<string | number>): string {
-  return fields
-    .map((field) => {
-      let text = String(field);
-      if (/^[=+\-@]/.test(text) && typeof field === 'string') text = `'${text}`;
-      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-    })
-    .join(',');
 }

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { InvalidValue, localDateInVietnam, NotFound, parseFullName, type Catalogues } from '@ledger/domain';
 import type { ReadModelQueries } from '@ledger/read-models';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { RecordsPersonalDataAccess } from '../platform/access-log/records-personal-data-access.js';
 import { CurrentActor, mayReadUnit, Roles, type Actor } from '../platform/index.js';
-import { BeneficiarySearchDto, ListQueryDto } from './query.dto.js';
+import { ApiIdParam, ApiRead } from '../platform/openapi/api-route.decorators.js';
+import { BeneficiaryListQueryDto, BeneficiarySearchDto, DisbursementListQueryDto } from './query.dto.js';
+import { BeneficiaryPageDto, BeneficiaryViewDto, DisbursementPageDto, DisbursementViewDto } from './view.dto.js';
 import { decodeCursor, decodeKeyCursor, encodeCursor, encodeKeyCursor, programFilter, SEARCH_KEY, unitsToRead } from './query-scope.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
 import { READ_MODEL_QUERIES } from './read-side.tokens.js';
@@ -30,7 +33,15 @@ export class QueriesController {
   ) {}
 
   @Get('beneficiaries')
-  async beneficiaries(@Query() query: ListQueryDto, @CurrentActor() actor: Actor) {
+  @ApiTags('Beneficiaries')
+  @ApiRead({
+    operationId: 'listBeneficiaries',
+    summary: 'List beneficiaries',
+    description: 'Within the caller’s units, by beneficiary id.',
+    minPosition: true,
+    response: { description: 'A page of beneficiaries.', json: BeneficiaryPageDto },
+  })
+  async beneficiaries(@Query() query: BeneficiaryListQueryDto, @CurrentActor() actor: Actor) {
     const page = await this.queries.beneficiaries({
       units: unitsToRead(actor, query.unitCode, this.catalogues),
       program: programFilter(query.program, this.catalogues),
@@ -44,6 +55,17 @@ export class QueriesController {
   /** By national id, or by name whatever its accents; within the caller's units, like the list. Each person found is recorded as read. */
   @Post('beneficiaries/search')
   @HttpCode(200)
+  @ApiTags('Beneficiaries')
+  @ApiRead({
+    operationId: 'searchBeneficiaries',
+    recordsAccess: true,
+    summary: 'Search beneficiaries by national id or by name',
+    description: 'A POST, so that a national id or a name never travels in a URL. Within the caller’s units; each person found is recorded in the access log.',
+    minPosition: true,
+    body: true,
+    response: { description: 'A page of the people found.', json: BeneficiaryPageDto },
+    problems: { 400: 'INVALID_VALUE when neither or both of `nationalId` and `name` are given.' },
+  })
   @RecordsPersonalDataAccess({ beneficiaryFrom: 'response', field: 'items[].beneficiaryId' })
   async searchBeneficiaries(@Body() body: BeneficiarySearchDto, @CurrentActor() actor: Actor) {
     if ((body.nationalId === undefined) === (body.name === undefined)) {
@@ -61,6 +83,17 @@ export class QueriesController {
 
   @Get('beneficiaries/:beneficiaryId')
   @RecordsPersonalDataAccess({ beneficiaryFrom: 'param' })
+  @ApiTags('Beneficiaries')
+  @ApiIdParam('beneficiaryId', 'The beneficiary’s id.')
+  @ApiRead({
+    operationId: 'getBeneficiary',
+    recordsAccess: true,
+    summary: 'Read a beneficiary',
+    description: 'Their enrollments and accounts, from the read models. Recorded in the access log.',
+    minPosition: true,
+    response: { description: 'The beneficiary.', json: BeneficiaryViewDto },
+    problems: { 404: 'BENEFICIARY_NOT_FOUND: no beneficiary with this id in the caller’s units.' },
+  })
   async beneficiary(@Param('beneficiaryId', uuid) beneficiaryId: string, @CurrentActor() actor: Actor) {
     const row = await this.queries.beneficiary(beneficiaryId);
     if (!row || !mayReadUnit(actor, row.unit_code, this.catalogues.units)) throw unknownBeneficiary();
@@ -68,7 +101,15 @@ export class QueriesController {
   }
 
   @Get('disbursements')
-  async disbursements(@Query() query: ListQueryDto, @CurrentActor() actor: Actor) {
+  @ApiTags('Disbursements')
+  @ApiRead({
+    operationId: 'listDisbursements',
+    summary: 'List disbursements',
+    description: 'Within the caller’s units: one beneficiary’s payments, a period’s, the late ones…',
+    minPosition: true,
+    response: { description: 'A page of disbursements.', json: DisbursementPageDto },
+  })
+  async disbursements(@Query() query: DisbursementListQueryDto, @CurrentActor() actor: Actor) {
     const today = localDateInVietnam(new Date());
     const page = await this.queries.disbursements(
       {
@@ -87,6 +128,15 @@ export class QueriesController {
   }
 
   @Get('disbursements/:disbursementId')
+  @ApiTags('Disbursements')
+  @ApiIdParam('disbursementId', 'The disbursement’s id.')
+  @ApiRead({
+    operationId: 'getDisbursement',
+    summary: 'Read a disbursement',
+    minPosition: true,
+    response: { description: 'The disbursement.', json: DisbursementViewDto },
+    problems: { 404: 'DISBURSEMENT_NOT_FOUND: no disbursement with this id in the caller’s units.' },
+  })
   async disbursement(@Param('disbursementId', uuid) disbursementId: string, @CurrentActor() actor: Actor) {
     const row = await this.queries.disbursement(disbursementId);
     if (!row || !mayReadUnit(actor, row.unit_code, this.catalogues.units)) throw unknownDisbursement();

@@ -4,6 +4,7 @@ import { openReadModelStore, Projector, ReadModelQueries, type ReadModelStore } 
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { CataloguesModule } from '../ledger/catalogues.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
+import { LedgerMetrics } from '../platform/metrics/ledger-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MinPositionInterceptor } from './min-position.interceptor.js';
 import { QueriesController } from './queries.controller.js';
@@ -35,15 +36,21 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     {
       provide: PROJECTOR,
       // In the production topology apps/projector does this work in its own process.
-      useFactory: (config: LedgerConfig, eventStore: EventStore, store: ReadModelStore) =>
+      useFactory: (config: LedgerConfig, eventStore: EventStore, store: ReadModelStore, metrics: LedgerMetrics) =>
         config.projector === 'embedded'
           ? new Projector(eventStore, store, {
-              onError: (error) => console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`),
+              onError: (error) => {
+                metrics.projectorFailures.inc({ reason: 'connection_lost' });
+                console.error(`read models: a batch failed and will be tried again: ${(error as Error).message ?? String(error)}`);
+              },
               // Loud, and for good: /health/ready answers 503 with the position until someone looks at the refused event.
-              onHalt: (halt) => console.error(`PROJECTION HALTED: ${halt.message}`),
+              onHalt: (halt) => {
+                metrics.projectorFailures.inc({ reason: 'refused' });
+                console.error(`PROJECTION HALTED: ${halt.message}`);
+              },
             })
           : undefined,
-      inject: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL_STORE],
+      inject: [LEDGER_CONFIG, EVENT_STORE, READ_MODEL_STORE, LedgerMetrics],
     },
     ReadModelFreshness,
     MinPositionInterceptor,

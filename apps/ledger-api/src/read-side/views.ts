@@ -1,5 +1,5 @@
 import { daysLateOnDate, maskAccountNumber, maskNationalId, type LocalDate } from '@ledger/domain';
-import type { AccountRow, BeneficiaryRow, DisbursementRow, EnrollmentRow } from '@ledger/read-models';
+import type { AccountRow, BeneficiaryRow, CoverageItem, DisbursementRow, DuplicateAttemptRow, EnrollmentRow, SummaryItem } from '@ledger/read-models';
 import type { Actor } from '../platform/index.js';
 
 /**
@@ -69,20 +69,96 @@ export function beneficiaryView(row: BeneficiaryRow & { enrollments: EnrollmentR
   };
 }
 
-/** RFC 4180 CSV of flat records; nested values are JSON, formula-looking text is defused. */
-export function toCsv(records: ReadonlyArray<Record<string, unknown>>): string {
-  if (records.length === 0) return '';
-  const columns = Object.keys(records[0]!);
-  return csvLine(columns) + csvLines(columns, records);
+const SUMMARY_STATUSES = ['SCHEDULED', 'SENT', 'PAID', 'FAILED', 'RETURNED', 'CANCELLED'] as const;
+
+/** The summary's groups with their statuses side by side, as a file's columns: `paidCount`, `paidAmount`… */
+export function flatSummary({ byStatus, ...group }: SummaryItem) {
+  return {
+    ...group,
+    ...Object.fromEntries(
+      SUMMARY_STATUSES.flatMap((status) => [
+        [`${status.toLowerCase()}Count`, byStatus[status]?.count ?? 0],
+        [`${status.toLowerCase()}Amount`, byStatus[status]?.totalAmount ?? 0],
+      ]),
+    ),
+  };
 }
 
-export const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
-
-/** The records' lines under a header of `columns` (every record of a report has the same keys). */
-export const csvLines = (columns: readonly string[], records: ReadonlyArray<Record<string, unknown>>) => records.map((record) => csvLine(columns.map((column) => record[column]))).join('');
-
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export function duplicateAttemptView(row: DuplicateAttemptRow) {
+  return {
+    position: String(row.position),
+    disbursementId: row.disbursement_id,
+    beneficiaryId: row.beneficiary_id,
+    program: row.program,
+    period: row.period,
+    unitCode: row.unit_code,
+    amount: Number(row.amount),
+    attemptedReference: row.provider_reference_attempted,
+    paidUnderReference: row.paid_under_reference,
+    attemptedAmount: Number(row.attempted_amount),
+    attemptedPaidAt: row.attempted_paid_at,
+    recordedAt: row.recorded_at,
+  };
 }
+
+/**
+ * A view's keys as a file's columns, in order. A file has its header even when it has no row, so the
+ * columns cannot come from the first row; the compiler checks that none of the view's keys is left out.
+ */
+const columnsOf =
+  <View>() =>
+  <const Columns extends ReadonlyArray<keyof View & string>>(columns: Columns & ([Exclude<keyof View, Columns[number]>] extends [never] ? unknown : { missing: Exclude<keyof View, Columns[number]> })) =>
+    columns;
+
+export const COVERAGE_COLUMNS = columnsOf<CoverageItem>()([
+  'unitCode',
+  'program',
+  'asOfPeriod',
+  'activeBeneficiaries',
+  'verifiedAccounts',
+  'latestPeriod',
+  'paidInLatestPeriod',
+  'paidByBankInLatestPeriod',
+  'bankShareInLatestPeriod',
+]);
+
+export const SUMMARY_COLUMNS = [
+  ...columnsOf<Omit<SummaryItem, 'byStatus'>>()(['period', 'program', 'unitCode', 'channel', 'count', 'totalAmount']),
+  ...SUMMARY_STATUSES.flatMap((status) => [`${status.toLowerCase()}Count`, `${status.toLowerCase()}Amount`]),
+] as const;
+
+export const DISBURSEMENT_COLUMNS = columnsOf<ReturnType<typeof disbursementView>>()([
+  'disbursementId',
+  'beneficiaryId',
+  'program',
+  'period',
+  'unitCode',
+  'amount',
+  'channel',
+  'bankCode',
+  'status',
+  'dueDate',
+  'daysLate',
+  'arrears',
+  'attempt',
+  'payrollRunId',
+  'paidAt',
+  'providerReference',
+  'overpayment',
+  'terminationDate',
+]);
+
+export const DUPLICATE_ATTEMPT_COLUMNS = columnsOf<ReturnType<typeof duplicateAttemptView>>()([
+  'position',
+  'disbursementId',
+  'beneficiaryId',
+  'program',
+  'period',
+  'unitCode',
+  'amount',
+  'attemptedReference',
+  'paidUnderReference',
+  'attemptedAmount',
+  'attemptedPaidAt',
+  'recordedAt',
+]);

@@ -1,5 +1,6 @@
 import type { Coefficient, LocalDate, Period } from '../shared/index.js';
 import type { Gender, TerminationReason } from './beneficiary.events.js';
+import type { IdentityCheckAnswer } from './identity-check.js';
 
 /** Commands arrive already parsed: every value object is valid by construction. */
 export type BeneficiaryCommand =
@@ -51,4 +52,24 @@ export type BeneficiaryCommand =
       };
     }
   | { readonly type: 'VerifyPaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string; readonly verifiedBy: string } }
-  | { readonly type: 'ClosePaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } };
+  | { readonly type: 'ClosePaymentAccount'; readonly data: { readonly accountId: string; readonly reason: string } }
+  | {
+      readonly type: 'RecordIdentityCheckAnswer';
+      readonly data: {
+        /** The import of the population database's answer file (its id or hash) and the line the answer is on. */
+        readonly importId: string;
+        readonly line: number;
+        readonly answer: IdentityCheckAnswer;
+        /** Today in Asia/Ho_Chi_Minh, supplied by the caller: a date of death cannot lie after it. */
+        readonly recordedOn: LocalDate;
+      };
+    }
+  /** Any operator of the person's unit; a second operator is not required. */
+  | { readonly type: 'ConfirmDeathReport'; readonly data: { readonly confirmedBy: string; readonly recordedOn: LocalDate } }
+  | { readonly type: 'RejectDeathReport'; readonly data: { readonly reason: string; readonly rejectedBy: string; readonly recordedOn: LocalDate } };
+
+/**
+ * The population database's answers and their review: each has its own follow-ups (a confirmed
+ * death terminates and flags what was paid after it), so they are not plain changes of a beneficiary.
+ */
+export type IdentityCheckCommand = Extract<BeneficiaryCommand, { type: 'RecordIdentityCheckAnswer' | 'ConfirmDeathReport' | 'RejectDeathReport' }>;

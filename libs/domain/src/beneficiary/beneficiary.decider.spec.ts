@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../testing/decider-spec.js';
-import { Conflict, NotFound, RuleViolation, type Coefficient, type LocalDate, type Period } from '../shared/index.js';
+import { Conflict, InvalidValue, NotFound, RuleViolation, type Coefficient, type LocalDate, type Period } from '../shared/index.js';
 import type { BeneficiaryCommand } from './beneficiary.commands.js';
 import { beneficiaryDecider } from './beneficiary.decider.js';
 import { BeneficiaryEventType as T, type BeneficiaryEvent } from './beneficiary.events.js';
@@ -260,6 +260,11 @@ describe('beneficiary', () => {
             },
           },
         ]));
+
+    it.each(['=1+1', '+84912345678', '-x', '@SUM(A1:A9)', ' =1', 'BUI\tTRUNG TAI'])(
+      'refuses a holder name %j that a spreadsheet could read as a formula: the bank file carries it as written',
+      (holderName) => spec.given([registered]).when(open(holderName)).thenRefuses(InvalidValue, 'HOLDER_NAME_READS_AS_FORMULA'),
+    );
 
     it('refuses the same open account twice', () =>
       spec.given([registered, accountOpened('a-1', 'VERIFIED')]).when(open('BUI TRUNG TAI')).thenRefuses(Conflict, 'ACCOUNT_ALREADY_OPEN'));

@@ -1,8 +1,10 @@
 import { unreachable, type Decider } from '../decider.js';
 import {
   Conflict,
+  InvalidValue,
   NotFound,
   RuleViolation,
+  assertHolderNameCannotReadAsFormula,
   bankPrintedName,
   compareLocalDates,
   comparePeriods,
@@ -22,7 +24,18 @@ import {
   type Enrollment,
   type PaymentAccount,
   type Termination,
+  terminatedAsDeceased,
 } from './beneficiary.state.js';
+import {
+  fingerprintOf,
+  identityCheckSourceKey,
+  parseIdentityCheckAnswer,
+  parseImportId,
+  parseLineNumber,
+  type IdentityCheckAnswer,
+  type IdentityCheckSource,
+} from './identity-check.js';
+import type { DeathReportedHold } from './payment-hold.js';
 
 export function decideForBeneficiary(command: BeneficiaryCommand, state: BeneficiaryState): readonly BeneficiaryEvent[] {
   switch (command.type) {
@@ -104,6 +117,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
     case 'OpenPaymentAccount': {
       assertRegistered(state);
       const { accountId, bankCode, accountNumber, holderName, openedOn, openedBy, sharedWithAnotherBeneficiary } = command.data;
+      assertHolderNameCannotReadAsFormula(holderName);
       const sameAccount = state.accounts.find((account) => account.bankCode === bankCode && account.accountNumber === accountNumber && account.status !== 'CLOSED');
       if (sameAccount) {
         throw new Conflict('ACCOUNT_ALREADY_OPEN', `This account is already recorded for the beneficiary`, { accountId: sameAccount.accountId });
@@ -136,6 +150,60 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
     case 'ClosePaymentAccount': {
       openAccount(state, command.data.accountId);
       return [{ type: BeneficiaryEventType.PaymentAccountClosed, data: { beneficiaryId: state.beneficiaryId, ...command.data } }];
+    }
+    case 'RecordIdentityCheckAnswer': {
+      assertRegistered(state);
+      const source = { importId: parseImportId(command.data.importId), line: parseLineNumber(command.data.line) };
+      const answer = parseIdentityCheckAnswer(command.data.answer);
+      const { recordedOn } = command.data;
+      if (answer.outcome === 'DECEASED') assertPossibleDateOfDeath(state, answer.dateOfDeath, recordedOn);
+      if (alreadyRecorded(state, source, answer)) return [];
+      const recorded: BeneficiaryEvent = {
+        type: BeneficiaryEventType.IdentityCheckAnswerRecorded,
+        data: {
+          beneficiaryId: state.beneficiaryId,
+          ...source,
+          outcome: answer.outcome,
+          ...(answer.outcome === 'MISMATCHED' ? { mismatchedFields: [...answer.mismatchedFields] } : {}),
+          ...(answer.outcome === 'DECEASED' ? { dateOfDeath: answer.dateOfDeath } : {}),
+          recordedOn,
+        },
+      };
+      if (answer.outcome !== 'DECEASED' || !deathReportHoldsPayments(state)) return [recorded];
+      return [
+        recorded,
+        { type: BeneficiaryEventType.DeathReported, data: { beneficiaryId: state.beneficiaryId, unitCode: state.unitCode, dateOfDeath: answer.dateOfDeath, ...source, recordedOn } },
+      ];
+    }
+    case 'ConfirmDeathReport': {
+      const report = openDeathReportOf(state);
+      const { confirmedBy, recordedOn } = command.data;
+      // The termination's own rules decide each one: not after the day recorded, not before the enrollment's first month.
+      const terminations = Object.values(state.enrollments)
+        .filter((enrollment) => !enrollment.termination)
+        .flatMap((enrollment) =>
+          decideForBeneficiary({ type: 'TerminateEnrollment', data: { program: enrollment.program, reason: 'DECEASED', effectiveDate: report.dateOfDeath, recordedOn } }, state),
+        );
+      return [
+        {
+          type: BeneficiaryEventType.DeathReportConfirmed,
+          data: { beneficiaryId: state.beneficiaryId, dateOfDeath: report.dateOfDeath, ...report.source, confirmedBy, recordedOn },
+        },
+        ...terminations,
+      ];
+    }
+    case 'RejectDeathReport': {
+      assertRegistered(state);
+      const reason = command.data.reason.trim();
+      if (reason.length === 0) throw new InvalidValue('reason', 'A death report is rejected with a reason');
+      const report = openDeathReportOf(state);
+      const { rejectedBy, recordedOn } = command.data;
+      return [
+        {
+          type: BeneficiaryEventType.DeathReportRejected,
+          data: { beneficiaryId: state.beneficiaryId, dateOfDeath: report.dateOfDeath, ...report.source, rejectedBy, reason, recordedOn },
+        },
+      ];
     }
     default:
       return unreachable(command);
@@ -278,6 +346,46 @@ function assertVerifiedBySomeoneOtherThanTheOpener(account: PaymentAccount, veri
   if (account.openedBy !== undefined && account.openedBy === verifiedBy) {
     throw new RuleViolation('VERIFICATION_BY_OPENER', 'The operator who opened the account cannot also verify it', { accountId: account.accountId });
   }
+}
+
+/**
+ * A date of death the ledger can act on: not after the day it is recorded (in Vietnam), not before
+ * the person was born. The refusal does not repeat the date of birth: it is personal data.
+ */
+function assertPossibleDateOfDeath(state: BeneficiaryState, dateOfDeath: LocalDate, recordedOn: LocalDate): void {
+  if (compareLocalDates(dateOfDeath, recordedOn) > 0) {
+    throw new RuleViolation('DATE_OF_DEATH_IN_FUTURE', `A date of death cannot lie after the day it is recorded (${recordedOn})`, { recordedOn });
+  }
+  if (compareLocalDates(dateOfDeath, state.dateOfBirth as LocalDate) < 0) {
+    throw new RuleViolation('DATE_OF_DEATH_BEFORE_BIRTH', "The date of death lies before the person's date of birth");
+  }
+}
+
+/**
+ * The same answer from the same line of the same import is a repeat: nothing new. The same line
+ * saying something else is not a repeat (an import id names one file's content).
+ */
+function alreadyRecorded(state: BeneficiaryState, source: IdentityCheckSource, answer: IdentityCheckAnswer): boolean {
+  const recorded = state.identityCheckAnswers[identityCheckSourceKey(source)];
+  if (recorded === undefined) return false;
+  if (recorded === fingerprintOf(answer)) return true;
+  throw new Conflict('IDENTITY_CHECK_LINE_ALREADY_ANSWERED', 'This line of the import already recorded another answer for the beneficiary', { ...source });
+}
+
+/**
+ * DeathReportHoldsPayments: a reported death holds the person's payments and waits for an operator,
+ * unless a report already waits (the later answer is recorded beside it) or every enrollment is
+ * already terminated for death (recorded, nothing left to hold).
+ */
+function deathReportHoldsPayments(state: BeneficiaryState): boolean {
+  return state.paymentHolds.DEATH_REPORTED === undefined && !terminatedAsDeceased(state);
+}
+
+function openDeathReportOf(state: BeneficiaryState): DeathReportedHold {
+  assertRegistered(state);
+  const report = state.paymentHolds.DEATH_REPORTED;
+  if (!report) throw new NotFound('DEATH_REPORT_NOT_FOUND', 'No reported death of this beneficiary awaits review');
+  return report;
 }
 
 function openAccount(state: BeneficiaryState, accountId: string): PaymentAccount {

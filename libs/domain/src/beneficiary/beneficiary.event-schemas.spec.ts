@@ -14,6 +14,19 @@ describe('stored beneficiary events', () => {
     expect(schemaVersionOf(T.EnrollmentTerminationRevoked)).toBe(1);
   });
 
+  it('registers the identity-check answers and the death reports at v1, read as written', () => {
+    const stored = [
+      { type: T.IdentityCheckAnswerRecorded, data: { beneficiaryId: 'b-1', importId: 'import-1', line: 4, outcome: 'MISMATCHED', mismatchedFields: ['fullName'], recordedOn: '2024-06-05' } },
+      { type: T.DeathReported, data: { beneficiaryId: 'b-1', unitCode: '899', dateOfDeath: '2024-05-20', importId: 'import-1', line: 5, recordedOn: '2024-06-05' } },
+      { type: T.DeathReportConfirmed, data: { beneficiaryId: 'b-1', dateOfDeath: '2024-05-20', importId: 'import-1', line: 5, confirmedBy: 'hoa', recordedOn: '2024-06-10' } },
+      { type: T.DeathReportRejected, data: { beneficiaryId: 'b-1', dateOfDeath: '2024-05-20', importId: 'import-1', line: 5, rejectedBy: 'hoa', reason: 'Alive', recordedOn: '2024-06-10' } },
+    ];
+    for (const event of stored) {
+      expect([event.type, schemaVersionOf(event.type)]).toEqual([event.type, 1]);
+      expect(upcast({ ...event, schemaVersion: 1 })).toEqual(event);
+    }
+  });
+
   describe('when reading an account opened under schema v1', () => {
     it('writes PaymentAccountOpened as v2', () => expect(schemaVersionOf(T.PaymentAccountOpened)).toBe(2));
 

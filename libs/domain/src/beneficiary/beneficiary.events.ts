@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { Gender } from '../shared/national-id.js';
+import type { IdentityCheckField, IdentityCheckOutcome } from './identity-check.js';
 
 export type { Gender };
 
@@ -16,6 +17,10 @@ export const BeneficiaryEventType = {
   PaymentAccountOpened: 'PaymentAccountOpened',
   PaymentAccountVerified: 'PaymentAccountVerified',
   PaymentAccountClosed: 'PaymentAccountClosed',
+  IdentityCheckAnswerRecorded: 'IdentityCheckAnswerRecorded',
+  DeathReported: 'DeathReported',
+  DeathReportConfirmed: 'DeathReportConfirmed',
+  DeathReportRejected: 'DeathReportRejected',
 } as const;
 
 export type TerminationReason = 'DECEASED' | 'NO_LONGER_ELIGIBLE' | 'MOVED_OUT';
@@ -104,6 +109,47 @@ export type PaymentAccountClosed = DomainEvent<
   { beneficiaryId: string; accountId: string; reason: string }
 >;
 
+/**
+ * The population database's answer about the person, from one line of an imported answer file.
+ * `importId` and `line` say where it came from; nothing else of the line is kept.
+ */
+export type IdentityCheckAnswerRecorded = DomainEvent<
+  typeof BeneficiaryEventType.IdentityCheckAnswerRecorded,
+  {
+    beneficiaryId: string;
+    importId: string;
+    line: number;
+    outcome: IdentityCheckOutcome;
+    /** Present exactly when MISMATCHED: the fields the population database holds otherwise, in request-file order. */
+    mismatchedFields?: IdentityCheckField[];
+    /** Present exactly when DECEASED. */
+    dateOfDeath?: string;
+    /** The day in Vietnam it was recorded. */
+    recordedOn: string;
+  }
+>;
+/**
+ * A DECEASED answer put the person's payments on hold (kind DEATH_REPORTED) and on the review list
+ * of `unitCode`, the unit they are registered in, until an operator confirms or rejects it.
+ */
+export type DeathReported = DomainEvent<
+  typeof BeneficiaryEventType.DeathReported,
+  { beneficiaryId: string; unitCode: string; dateOfDeath: string; importId: string; line: number; recordedOn: string }
+>;
+/**
+ * An operator confirmed the reported death: the hold is lifted, and the same decision terminates
+ * every enrollment not terminated yet (DECEASED, effective the date of death).
+ */
+export type DeathReportConfirmed = DomainEvent<
+  typeof BeneficiaryEventType.DeathReportConfirmed,
+  { beneficiaryId: string; dateOfDeath: string; importId: string; line: number; confirmedBy: string; recordedOn: string }
+>;
+/** An operator found the report wrong: the hold is lifted and the person is paid again, nothing else changes. */
+export type DeathReportRejected = DomainEvent<
+  typeof BeneficiaryEventType.DeathReportRejected,
+  { beneficiaryId: string; dateOfDeath: string; importId: string; line: number; rejectedBy: string; reason: string; recordedOn: string }
+>;
+
 export type BeneficiaryEvent =
   | BeneficiaryRegistered
   | EnrollmentStarted
@@ -115,4 +161,8 @@ export type BeneficiaryEvent =
   | BeneficiaryRelocated
   | PaymentAccountOpened
   | PaymentAccountVerified
-  | PaymentAccountClosed;
+  | PaymentAccountClosed
+  | IdentityCheckAnswerRecorded
+  | DeathReported
+  | DeathReportConfirmed
+  | DeathReportRejected;

@@ -9,6 +9,8 @@ import {
   type TerminationReason,
   type UnverifiedReason,
 } from './beneficiary.events.js';
+import { fingerprintOf, identityCheckSourceKey, type IdentityCheckAnswer, type IdentityCheckSource } from './identity-check.js';
+import type { PaymentHolds } from './payment-hold.js';
 
 export interface Suspension {
   readonly from: Period;
@@ -71,6 +73,13 @@ export interface PaymentAccount {
   readonly verifiedBy?: string;
 }
 
+/** An answer of the population database as recorded: what it said, where it came from, and when. */
+export interface IdentityCheck {
+  readonly answer: IdentityCheckAnswer;
+  readonly source: IdentityCheckSource;
+  readonly recordedOn: LocalDate;
+}
+
 export interface BeneficiaryState {
   readonly registered: boolean;
   readonly beneficiaryId: string;
@@ -82,6 +91,12 @@ export interface BeneficiaryState {
   readonly enrollments: Readonly<Record<string, Enrollment>>;
   readonly accounts: readonly PaymentAccount[];
   readonly verifications: number;
+  /** The population database's latest answer about the person, if it was ever asked. */
+  readonly identityCheck?: IdentityCheck;
+  /** Every answer recorded, by import and line (see `identityCheckSourceKey`): the same line again is a repeat. */
+  readonly identityCheckAnswers: Readonly<Record<string, string>>;
+  /** What holds the person's payments, by kind; empty while they are paid as usual. */
+  readonly paymentHolds: PaymentHolds;
 }
 
 export const initialBeneficiaryState = (): BeneficiaryState => ({
@@ -95,6 +110,8 @@ export const initialBeneficiaryState = (): BeneficiaryState => ({
   enrollments: {},
   accounts: [],
   verifications: 0,
+  identityCheckAnswers: {},
+  paymentHolds: {},
 });
 
 export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEvent): BeneficiaryState {
@@ -184,8 +201,39 @@ export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEve
         ...state,
         accounts: state.accounts.map((account) => (account.accountId === event.data.accountId ? { ...account, status: 'CLOSED' } : account)),
       };
+    case BeneficiaryEventType.IdentityCheckAnswerRecorded: {
+      const { importId, line, recordedOn } = event.data;
+      const answer = identityCheckAnswerOf(event.data);
+      const source = { importId, line };
+      return {
+        ...state,
+        identityCheck: { answer, source, recordedOn: recordedOn as LocalDate },
+        identityCheckAnswers: { ...state.identityCheckAnswers, [identityCheckSourceKey(source)]: fingerprintOf(answer) },
+      };
+    }
+    case BeneficiaryEventType.DeathReported: {
+      const { dateOfDeath, importId, line, recordedOn } = event.data;
+      const hold = { kind: 'DEATH_REPORTED', dateOfDeath: dateOfDeath as LocalDate, source: { importId, line }, since: recordedOn as LocalDate } as const;
+      return { ...state, paymentHolds: { ...state.paymentHolds, DEATH_REPORTED: hold } };
+    }
+    case BeneficiaryEventType.DeathReportConfirmed:
+    case BeneficiaryEventType.DeathReportRejected: {
+      const { DEATH_REPORTED: _lifted, ...otherHolds } = state.paymentHolds;
+      return { ...state, paymentHolds: otherHolds };
+    }
     default:
       return unreachable(event);
+  }
+}
+
+function identityCheckAnswerOf(data: { outcome: IdentityCheckAnswer['outcome']; mismatchedFields?: readonly string[]; dateOfDeath?: string }): IdentityCheckAnswer {
+  switch (data.outcome) {
+    case 'MATCHED':
+      return { outcome: 'MATCHED' };
+    case 'MISMATCHED':
+      return { outcome: 'MISMATCHED', mismatchedFields: (data.mismatchedFields ?? []) as Extract<IdentityCheckAnswer, { outcome: 'MISMATCHED' }>['mismatchedFields'] };
+    case 'DECEASED':
+      return { outcome: 'DECEASED', dateOfDeath: data.dateOfDeath as LocalDate };
   }
 }
 
@@ -281,6 +329,15 @@ export function enrollmentStatusOn(enrollment: Enrollment, period: Period): Enro
   const spell = enrollmentSpellIn(enrollment, period) ?? enrollment.spells[0]!;
   if (spell.termination && comparePeriods(periodOfDate(spell.termination.effectiveDate), period) <= 0) return ENROLLMENT_STATUS.TERMINATED;
   return suspendedIn(spell, period) ? ENROLLMENT_STATUS.SUSPENDED : ENROLLMENT_STATUS.ACTIVE;
+}
+
+/**
+ * Whether the ledger already records the person dead: enrolled, and every enrollment's latest spell
+ * terminated for death. A death reported again then has nothing left to hold.
+ */
+export function terminatedAsDeceased(state: BeneficiaryState): boolean {
+  const enrollments = Object.values(state.enrollments);
+  return enrollments.length > 0 && enrollments.every((enrollment) => enrollment.termination?.reason === 'DECEASED');
 }
 
 /** The account a bank payment goes to: the most recently verified one that is still open. */

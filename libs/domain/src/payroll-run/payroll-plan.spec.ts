@@ -225,6 +225,52 @@ describe('payroll plan', () => {
   });
 });
 
+describe('payroll plan of a person whose death was reported', () => {
+  const reportedDead: BeneficiaryEvent[] = [
+    {
+      type: B.IdentityCheckAnswerRecorded,
+      data: { beneficiaryId, importId: 'import-2024-06', line: 3, outcome: 'DECEASED', dateOfDeath: '2024-04-20', recordedOn: '2024-06-05' },
+    },
+    { type: B.DeathReported, data: { beneficiaryId, unitCode: '899', dateOfDeath: '2024-04-20', importId: 'import-2024-06', line: 3, recordedOn: '2024-06-05' } },
+  ];
+  const decided = (type: typeof B.DeathReportConfirmed | typeof B.DeathReportRejected): BeneficiaryEvent =>
+    type === B.DeathReportConfirmed
+      ? { type, data: { beneficiaryId, dateOfDeath: '2024-04-20', importId: 'import-2024-06', line: 3, confirmedBy: 'hoa', recordedOn: '2024-06-10' } }
+      : { type, data: { beneficiaryId, dateOfDeath: '2024-04-20', importId: 'import-2024-06', line: 3, rejectedBy: 'hoa', reason: 'Alive', recordedOn: '2024-06-10' } };
+
+  describe('while the report waits for review', () => {
+    it('plans nothing for any program, arrears included, and skips each month it holds as DEATH_REPORTED', () => {
+      const person = beneficiary(enrolled('MERITORIOUS', '2024-03'), enrolled('SOCIAL_ASSISTANCE', '2024-06'), ...reportedDead);
+      expect(planPayrollFor(person, scope('2024-06'), catalogues)).toEqual({ planned: [], skipped: ['DEATH_REPORTED', 'DEATH_REPORTED'] });
+    });
+
+    it('skips a month the enrollment does not pay anyway for that reason, not the hold', () => {
+      const suspended: BeneficiaryEvent = { type: B.EnrollmentSuspended, data: { beneficiaryId, program: 'MERITORIOUS', reason: 'r', effectiveFrom: '2024-05' } };
+      expect(planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-03'), suspended, ...reportedDead), scope('2024-06'), catalogues).skipped).toEqual(['SUSPENDED']);
+    });
+  });
+
+  describe('when the report is rejected', () => {
+    it('plans the person again, the months held back as arrears', () => {
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-05'), ...reportedDead, decided(B.DeathReportRejected)), scope('2024-07'), catalogues);
+      expect(plan.planned.map((d) => [d.period, d.arrears])).toEqual([
+        ['2024-07', false],
+        ['2024-05', true],
+        ['2024-06', true],
+      ]);
+    });
+  });
+
+  describe('when the death is confirmed', () => {
+    it('owes the months up to the month of death and none after it', () => {
+      const terminated: BeneficiaryEvent = { type: B.EnrollmentTerminated, data: { beneficiaryId, program: 'MERITORIOUS', reason: 'DECEASED', effectiveDate: '2024-04-20', recordedOn: '2024-06-10' } };
+      const plan = planPayrollFor(beneficiary(enrolled('MERITORIOUS', '2024-03'), ...reportedDead, decided(B.DeathReportConfirmed), terminated), scope('2024-06'), catalogues);
+      expect(plan).toMatchObject({ skipped: ['TERMINATED'] });
+      expect(plan.planned.map((d) => d.period)).toEqual(['2024-03', '2024-04']);
+    });
+  });
+});
+
 describe('large arrears', () => {
   const month = (period: string, amount: number, arrears = true, who = beneficiaryId): PlannedDisbursement => ({
     disbursementId: `${who}/${period}`,

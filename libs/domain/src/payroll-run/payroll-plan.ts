@@ -8,6 +8,7 @@ import {
   type BeneficiaryState,
   type Inactivity,
 } from '../beneficiary/beneficiary.state.js';
+import { paymentHoldOn, type PaymentHoldKind } from '../beneficiary/payment-hold.js';
 import type { AdministrativeUnitCatalogue, ProgramCatalogue } from '../catalogue/index.js';
 import type { PayeeAccount, PaymentChannel } from '../disbursement/disbursement.events.js';
 import { disbursementIdFor } from '../disbursement/disbursement.stream.js';
@@ -36,7 +37,8 @@ export interface PlannedDisbursement {
   readonly arrears: boolean;
 }
 
-export type SkipReason = Inactivity | 'NO_STANDARD_LEVEL' | 'ZERO_ENTITLEMENT';
+/** Why a run does not pay a person's month: the enrollment does not cover it, nothing is owed, or a hold (DEATH_REPORTED…) stops it. */
+export type SkipReason = Inactivity | 'NO_STANDARD_LEVEL' | 'ZERO_ENTITLEMENT' | PaymentHoldKind;
 
 export interface BeneficiaryPayrollPlan {
   readonly planned: readonly PlannedDisbursement[];
@@ -55,7 +57,9 @@ export interface Catalogues {
  * ONE_OFF program's single period too, when the run for it came and went without this person. The
  * amount is always the entitlement in force in that period, at the coefficient of the enrollment
  * decision covering it — operators never type an amount. The run's own period is due on its due
- * date; an arrears month from the decision that made it owed.
+ * date; an arrears month from the decision that made it owed. A program whose payments are held
+ * (a reported death…) is planned nothing, arrears included: its own period, if the enrollment
+ * would have paid it, is skipped with the hold's kind as the reason.
  */
 export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScope, { programs, units }: Catalogues): BeneficiaryPayrollPlan {
   if (!beneficiary.registered) return { planned: [], skipped: [] };
@@ -89,6 +93,16 @@ export function planPayrollFor(beneficiary: BeneficiaryState, scope: PayrollScop
         arrears,
       };
     };
+
+    const hold = paymentHoldOn(beneficiary, enrollment.program);
+    if (hold) {
+      if (programs.paysIn(enrollment.program, scope.period)) {
+        const current = enrollmentActivityIn(enrollment, scope.period);
+        // A month the enrollment does not pay anyway is skipped for that reason; the hold counts only what it stops.
+        skipped.push(current.active ? hold : current.reason);
+      }
+      continue;
+    }
 
     // A ONE_OFF program pays in one period only: a run for any other period has nothing current to
     // pay (and nothing to report as skipped), though it may still owe that period as arrears.

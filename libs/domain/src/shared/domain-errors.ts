@@ -17,10 +17,11 @@ export abstract class DomainError extends Error {
 
 /** Input that is well-formed JSON but not a valid value (bad national id, bad period…): 400. */
 export class InvalidValue extends DomainError {
-  readonly code = 'INVALID_VALUE';
   constructor(
     readonly field: string,
     message: string,
+    /** A reason of its own where a caller may want to tell it from other bad values. */
+    readonly code: string = 'INVALID_VALUE',
   ) {
     super(message, { field });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidValue } from './domain-errors.js';
-import { bankPrintedName, holderNameMatches, parseFullName } from './holder-name.js';
+import { assertHolderNameCannotReadAsFormula, bankPrintedName, holderNameMatches, parseFullName, parseHolderName } from './holder-name.js';
 
 describe('when printing a name the way banks do', () => {
   it('removes diacritics and upper-cases', () => {
@@ -90,5 +90,27 @@ describe('when parsing a full name', () => {
     expect(() => parseFullName('Tài 2', 'holderName')).toThrow(
       expect.objectContaining({ field: 'holderName', message: expect.not.stringContaining('Tài') }),
     );
+  });
+});
+
+describe('when parsing an account holder name', () => {
+  it('accepts a Vietnamese name with its diacritics, an apostrophe or a hyphen inside', () => {
+    expect(parseHolderName('Nguyễn Thị Ánh Đào')).toBe('Nguyễn Thị Ánh Đào');
+    expect(parseHolderName('BUI TRUNG TAI')).toBe('BUI TRUNG TAI');
+    expect(parseHolderName('H’Hen Niê')).toBe('H’Hen Niê');
+    expect(parseHolderName('Thạch Thị Sa-Ra')).toBe('Thạch Thị Sa-Ra');
+  });
+
+  it.each(['=1+1', '+84912345678', '-x', '@SUM(A1:A9)', '  =HYPERLINK("x")', '-Bùi Trung Tài', '\u0301=1', 'Bùi\tTrung Tài', '\tBUI', 'BUI\r\nTAI', 'BUI\u0000TAI', 'BUI\u0085TAI'])(
+    'refuses %j, which a spreadsheet could read as a formula, naming the field and the reason',
+    (raw) => {
+      expect(() => parseHolderName(raw)).toThrow(expect.objectContaining({ field: 'holderName', code: 'HOLDER_NAME_READS_AS_FORMULA' }));
+      expect(() => assertHolderNameCannotReadAsFormula(raw)).toThrow(InvalidValue);
+    },
+  );
+
+  it('still refuses what is not a name, as a full name is refused', () => {
+    expect(() => parseHolderName('BUI 2')).toThrow(expect.objectContaining({ field: 'holderName', code: 'INVALID_VALUE' }));
+    expect(() => parseHolderName(42)).toThrow(InvalidValue);
   });
 });

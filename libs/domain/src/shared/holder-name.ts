@@ -25,6 +25,33 @@ export function bankPrintedName(name: string): string {
   );
 }
 
+/** A spreadsheet runs a cell starting with = + - or @ as a formula. */
+const READS_AS_FORMULA = /^[=+\-@]/;
+/** Tab, carriage return, line feed and the other C0/C1 controls: some spreadsheets skip them before reading a formula, and no printed name holds one. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * An account holder's name goes into the bank's payment file exactly as recorded, because the bank
+ * matches it character for character: it cannot be defused there (a leading `'` fails the match). So
+ * the ledger never records one that a spreadsheet opening that file would read as a formula. Both
+ * the name as given and as the bank prints it are checked: removing marks could expose a leading =.
+ */
+export function assertHolderNameCannotReadAsFormula(holderName: string, field = 'holderName'): void {
+  if (CONTROL_CHARACTER.test(holderName) || READS_AS_FORMULA.test(holderName.trimStart()) || READS_AS_FORMULA.test(bankPrintedName(holderName))) {
+    throw new InvalidValue(
+      field,
+      `${field} must not start with =, +, - or @ nor hold a tab, line break or other control character: a bank file carries it as written, and a spreadsheet would read it as a formula`,
+      'HOLDER_NAME_READS_AS_FORMULA',
+    );
+  }
+}
+
+/** An account holder's name as entered: a full name (see `parseFullName`) that no spreadsheet could read as a formula. */
+export function parseHolderName(raw: unknown, field = 'holderName'): string {
+  if (typeof raw === 'string') assertHolderNameCannotReadAsFormula(raw, field);
+  return parseFullName(raw, field);
+}
+
 /** Whether an account holder's name is the beneficiary's name as the bank would print it. */
 export function holderNameMatches(holderName: string, beneficiaryFullName: string): boolean {
   const printed = bankPrintedName(holderName);

@@ -50,6 +50,22 @@ export const accountOpened = (accountId: string, status: 'VERIFIED' | 'UNVERIFIE
 });
 export const accountClosed = (accountId: string): BeneficiaryEvent => ({ type: B.PaymentAccountClosed, data: { beneficiaryId, accountId, reason: 'Closed by the bank' } });
 
+/** The import of the population database's answer file the identity-check fixtures come from. */
+export const ANSWER_IMPORT = 'import-2024-06-a1b2c3';
+export const deathReported = (dateOfDeath: string, line = 7): BeneficiaryEvent => ({
+  type: B.DeathReported,
+  data: { beneficiaryId, unitCode: '899', dateOfDeath, importId: ANSWER_IMPORT, line, recordedOn: '2024-06-05' },
+});
+/** An operator confirms: the report closes and the enrollment ends as of the date of death, as the decider records it. */
+export const deathReportConfirmed = (dateOfDeath: string, line = 7): BeneficiaryEvent[] => [
+  { type: B.DeathReportConfirmed, data: { beneficiaryId, dateOfDeath, importId: ANSWER_IMPORT, line, confirmedBy: 'hoa.operator', recordedOn: '2024-06-10' } },
+  { type: B.EnrollmentTerminated, data: { beneficiaryId, program: PROGRAM, reason: 'DECEASED', effectiveDate: dateOfDeath, recordedOn: '2024-06-10' } },
+];
+export const deathReportRejected = (dateOfDeath: string, line = 7): BeneficiaryEvent => ({
+  type: B.DeathReportRejected,
+  data: { beneficiaryId, dateOfDeath, importId: ANSWER_IMPORT, line, rejectedBy: 'hoa.operator', reason: 'Seen alive at the commune office', recordedOn: '2024-06-10' },
+});
+
 export const beneficiaryAfter = (...events: BeneficiaryEvent[]): BeneficiaryState => fold(beneficiaryDecider, events);
 
 export const payee = (accountId: string, bankCode = 'VBA'): PayeeAccount => ({ accountId, bankCode, accountNumber: `77002051${accountId.length}`, holderName: 'BUI TRUNG TAI' });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { accountClosed, accountOpened, beneficiaryAfter, disbursement, enrolledFrom, payee, registered, suspendedFrom } from '../testing/workflow-fixtures.js';
+import { accountClosed, accountOpened, beneficiaryAfter, deathReported, deathReportRejected, disbursement, enrolledFrom, payee, registered, suspendedFrom } from '../testing/workflow-fixtures.js';
+import { disbursementDecider } from '../disbursement/disbursement.decider.js';
+import { eventsToRecord } from '../decider.js';
 import { initialPayrollRunState } from '../payroll-run/payroll-run.decider.js';
 import { emptySendingTally, recordRunSent, sendDisbursement, tallySent } from './send-payroll-run.workflow.js';
 
@@ -19,6 +21,38 @@ describe('sending a payroll run', () => {
   it('checks the enrollment again: a month suspended since approval is not sent', () => {
     const suspended = beneficiaryAfter(registered, enrolledFrom('2024-01'), suspendedFrom('2024-04'));
     expect(sendDisbursement('run-1', disbursement('2024-04', []), suspended)?.command.data).toMatchObject({ enrollment: { active: false, reason: 'SUSPENDED' } });
+  });
+
+  describe('when the person was reported dead since approval', () => {
+    const held = beneficiaryAfter(registered, enrolledFrom('2024-01'), accountOpened('a-1'), deathReported('2024-03-20'));
+
+    it('sends none of their payments, before the death or after it: each leaves the run, unsent and not cancelled', () => {
+      for (const period of ['2024-03', '2024-04']) {
+        const waiting = disbursement(period, [], { account: payee('a-1') });
+        const command = sendDisbursement('run-1', waiting, held);
+        expect(command).toEqual({ aggregate: 'disbursement', id: waiting.disbursementId, command: { type: 'ReleaseFromRun', data: { payrollRunId: 'run-1' } } });
+        const released = eventsToRecord(disbursementDecider.decide(command!.command, waiting)).reduce(disbursementDecider.evolve, waiting);
+        expect(released).toMatchObject({ status: 'SCHEDULED', payrollRunId: null });
+        // Not counted as sent or cancelled: it waits for a run after the report is decided.
+        expect(tallySent(emptySendingTally(), released)).toEqual(emptySendingTally());
+      }
+    });
+
+    it('still cancels a month the enrollment no longer covers: that is not the hold’s doing', () => {
+      const suspendedAndHeld = beneficiaryAfter(registered, enrolledFrom('2024-01'), suspendedFrom('2024-04'), deathReported('2024-03-20'));
+      expect(sendDisbursement('run-1', disbursement('2024-04', []), suspendedAndHeld)?.command).toMatchObject({ type: 'SendDisbursement', data: { enrollment: { active: false, reason: 'SUSPENDED' } } });
+    });
+
+    it('leaves a payment already sent as it is', () => {
+      const sent = disbursement('2024-03', ['sent'], { account: payee('a-1') });
+      const command = sendDisbursement('run-1', sent, held);
+      expect(eventsToRecord(disbursementDecider.decide(command!.command, sent))).toEqual([]);
+    });
+
+    it('sends them again once the report is rejected', () => {
+      const alive = beneficiaryAfter(registered, enrolledFrom('2024-01'), accountOpened('a-1'), deathReported('2024-03-20'), deathReportRejected('2024-03-20'));
+      expect(sendDisbursement('run-1', disbursement('2024-04', [], { account: payee('a-1') }), alive)?.command.type).toBe('SendDisbursement');
+    });
   });
 
   it('sends nothing the run no longer holds (taken over, released or moved with its beneficiary)', () => {

@@ -1,4 +1,5 @@
 import { enrollmentActivityIn, isOpenAndVerified, type BeneficiaryState } from '../beneficiary/beneficiary.state.js';
+import { paymentHoldOn } from '../beneficiary/payment-hold.js';
 import { payingAgentOf } from '../disbursement/disbursement.events.js';
 import type { DisbursementState } from '../disbursement/disbursement.state.js';
 import type { PayrollRunCommand, PayrollRunState } from '../payroll-run/payroll-run.decider.js';
@@ -11,11 +12,17 @@ import { to, type StreamCommand } from './stream-command.js';
  * over by a later run, released, or moved with its beneficiary to another unit since). The
  * enrollment is checked again (a month suspended or terminated since approval is cancelled, not
  * sent), and so is the account: a transfer approved into an account closed since goes into the
- * Post Office's cash list instead — never into another account the checker did not see.
+ * Post Office's cash list instead — never into another account the checker did not see. A month
+ * still owed whose payments are held since approval (a reported death…) is not sent either: it
+ * leaves the run, unsent and uncancelled, and waits for whichever run comes after the hold is lifted
+ * (confirmed, its months after the death are cancelled then; rejected, it is paid as usual).
  */
 export function sendDisbursement(runId: string, disbursement: DisbursementState, beneficiary: BeneficiaryState): StreamCommand<'disbursement'> | undefined {
   if (disbursement.payrollRunId !== runId) return undefined;
   const enrollment = enrollmentActivityIn(beneficiary.enrollments[disbursement.program], disbursement.period as Period);
+  if (enrollment.active && disbursement.status === 'SCHEDULED' && paymentHoldOn(beneficiary, disbursement.program)) {
+    return to.disbursement(disbursement.disbursementId, { type: 'ReleaseFromRun', data: { payrollRunId: runId } });
+  }
   const scheduledAccountOpen = disbursement.channel !== 'BANK' || (disbursement.account !== null && isOpenAndVerified(beneficiary, disbursement.account.accountId));
   return to.disbursement(disbursement.disbursementId, { type: 'SendDisbursement', data: { payrollRunId: runId, enrollment, scheduledAccountOpen } });
 }

@@ -129,6 +129,32 @@ beforeAll(async () => {
     usedByDisbursementId: 'd-someone-else',
   });
 
+  // The population database's answers: a name mistyped then put right, a date of birth mistyped,
+  // deaths reported — one confirmed after the person moved, one rejected, three waiting in two units.
+  ledger.at('2024-06-05T02:00:00Z');
+  await e.register('checked', '899');
+  await e.answerIdentityCheck('checked', 'import-1', 1, { outcome: 'MISMATCHED', mismatchedFields: ['fullName', 'gender'] });
+  await e.answerIdentityCheck('checked', 'import-2', 1, { outcome: 'MATCHED' });
+  await e.register('mistyped', '899');
+  await e.answerIdentityCheck('mistyped', 'import-1', 6, { outcome: 'MISMATCHED', mismatchedFields: ['dateOfBirth'] });
+  await e.register('dead-confirmed', '899');
+  await e.enroll('dead-confirmed', SA, '899', '2024-01');
+  await e.reportDeath('dead-confirmed', '899', 'import-1', 2, '2024-05-20');
+  await e.register('dead-rejected', '899');
+  await e.reportDeath('dead-rejected', '899', 'import-1', 3, '2024-05-21');
+  await e.register('dead-open-1', '899');
+  await e.reportDeath('dead-open-1', '899', 'import-1', 4, '2024-05-22');
+  await e.register('dead-open-2', '903');
+  await e.reportDeath('dead-open-2', '903', 'import-1', 5, '2024-05-23');
+  ledger.at('2024-06-06T02:00:00Z');
+  await e.register('dead-open-3', '899');
+  await e.reportDeath('dead-open-3', '899', 'import-2', 7, '2024-05-24');
+  await e.relocate('dead-confirmed', '899', '900');
+  ledger.at('2024-06-10T03:00:00Z');
+  await e.confirmDeath('dead-confirmed', 'import-1', 2, '2024-05-20');
+  await e.terminate('dead-confirmed', SA, '2024-05-20', '2024-06-10');
+  await e.rejectDeath('dead-rejected', 'import-1', 3, '2024-05-21', 'Seen alive at the commune office');
+
   // The write side's reservations, and an event of a kind this ledger does not know: no rows, no halt.
   positions.beforeReservations = await ledger.events.headPosition();
   await ledger.append('provider-reference-0b5e1c8e-1111-5aaa-9bbb-000000000001', 'ProviderReferenceClaimed', { payingAgent: 'VBA', providerReference: 'FT-FIRST', disbursementId: 'd-duplicates' });
@@ -257,6 +283,69 @@ function describeProjection(name: 'SQLite' | 'PostgreSQL') {
         ['FT-SECOND', 'PAID_UNDER_ANOTHER_REFERENCE', 'FT-FIRST'],
         ['FT-OF-ANOTHER', 'PROVIDER_REFERENCE_IN_USE', null],
       ]);
+    });
+  });
+
+  describe('when the population database answers', () => {
+    it('shows the latest answer on the register, and which fields a mismatch names', async () => {
+      expect(await rows("SELECT beneficiary_id, identity_check, identity_check_fields, identity_checked_at FROM beneficiaries WHERE beneficiary_id IN ('checked', 'mistyped', 'holder') ORDER BY beneficiary_id")).toEqual([
+        { beneficiary_id: 'checked', identity_check: 'MATCHED', identity_check_fields: null, identity_checked_at: '2024-06-05T02:00:00.000Z' },
+        { beneficiary_id: 'holder', identity_check: null, identity_check_fields: null, identity_checked_at: null },
+        { beneficiary_id: 'mistyped', identity_check: 'MISMATCHED', identity_check_fields: 'dateOfBirth', identity_checked_at: '2024-06-05T02:00:00.000Z' },
+      ]);
+      expect((await queries().beneficiary('mistyped'))).toMatchObject({ identity_check: 'MISMATCHED', identity_check_fields: 'dateOfBirth' });
+    });
+
+    it('keeps each reported death with its import line; a decided one says by whom, when and why, and follows a move', async () => {
+      expect(await rows("SELECT * FROM death_reports WHERE beneficiary_id IN ('dead-confirmed', 'dead-rejected') ORDER BY beneficiary_id")).toEqual([
+        {
+          beneficiary_id: 'dead-confirmed',
+          import_id: 'import-1',
+          line: 2,
+          unit_code: '900',
+          date_of_death: '2024-05-20',
+          reported_at: '2024-06-05T02:00:00.000Z',
+          reported_position: expect.anything(),
+          status: 'CONFIRMED',
+          decided_by: 'officer-2',
+          decided_at: '2024-06-10T03:00:00.000Z',
+          rejection_reason: null,
+        },
+        {
+          beneficiary_id: 'dead-rejected',
+          import_id: 'import-1',
+          line: 3,
+          unit_code: '899',
+          date_of_death: '2024-05-21',
+          reported_at: '2024-06-05T02:00:00.000Z',
+          reported_position: expect.anything(),
+          status: 'REJECTED',
+          decided_by: 'officer-2',
+          decided_at: '2024-06-10T03:00:00.000Z',
+          rejection_reason: 'Seen alive at the commune office',
+        },
+      ]);
+      expect(await rows("SELECT status, terminated_on, termination_reason FROM enrollments WHERE beneficiary_id = 'dead-confirmed'")).toEqual([
+        { status: 'TERMINATED', terminated_on: '2024-05-20', termination_reason: 'DECEASED' },
+      ]);
+    });
+
+    it('lists the reports still open for review, oldest first, in the units asked for, page after page', async () => {
+      const review = await queries().deathReportsToReview({ limit: 10 });
+      expect(review.items.map((row) => [row.beneficiary_id, row.unit_code, row.date_of_death, row.reported_at, row.import_id, row.line])).toEqual([
+        ['dead-open-1', '899', '2024-05-22', '2024-06-05T02:00:00.000Z', 'import-1', 4],
+        ['dead-open-2', '903', '2024-05-23', '2024-06-05T02:00:00.000Z', 'import-1', 5],
+        ['dead-open-3', '899', '2024-05-24', '2024-06-06T02:00:00.000Z', 'import-2', 7],
+      ]);
+      expect(review.next).toBeNull();
+      expect((await queries().deathReportsToReview({ units: ['899'], limit: 10 })).items.map((row) => row.beneficiary_id)).toEqual(['dead-open-1', 'dead-open-3']);
+      expect((await queries().deathReportsToReview({ units: [], limit: 10 })).items).toEqual([]);
+      const first = await queries().deathReportsToReview({ units: ['899', '903'], limit: 1 });
+      const second = await queries().deathReportsToReview({ units: ['899', '903'], cursor: first.next!, limit: 1 });
+      const third = await queries().deathReportsToReview({ units: ['899', '903'], cursor: second.next!, limit: 1 });
+      expect([first, second, third].map((page) => page.items.map((row) => row.beneficiary_id))).toEqual([['dead-open-1'], ['dead-open-2'], ['dead-open-3']]);
+      expect(third.next).toBeNull();
+      expect(first.next).toBe(first.items[0]!.reported_position);
     });
   });
 

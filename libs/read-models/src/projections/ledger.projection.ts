@@ -152,6 +152,8 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       return [
         { kind: 'update', table: 'beneficiaries', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
         { kind: 'update', table: 'enrollments', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
+        // A report waiting for review moves to the operators of the new unit.
+        { kind: 'update', table: 'death_reports', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
       ];
     case B.PaymentAccountOpened: {
       const { accountId, beneficiaryId, bankCode, accountNumber, holderName, openedOn, status, unverifiedReason, openedBy } = event.data;
@@ -186,6 +188,60 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       ];
     case B.PaymentAccountClosed:
       return [{ kind: 'update', table: 'payment_accounts', where: { account_id: event.data.accountId }, set: { status: 'CLOSED' } }];
+    case B.IdentityCheckAnswerRecorded:
+      return [
+        {
+          kind: 'update',
+          table: 'beneficiaries',
+          where: { beneficiary_id: event.data.beneficiaryId },
+          set: { identity_check: event.data.outcome, identity_check_fields: event.data.mismatchedFields?.join(',') ?? null, identity_checked_at: recorded.recordedAt.toISOString() },
+        },
+      ];
+    case B.DeathReported: {
+      const { beneficiaryId, unitCode, dateOfDeath, importId, line } = event.data;
+      return [
+        {
+          // Whole: a batch applied again after a crash may have moved or decided it already; the events after it in the batch set that again.
+          kind: 'upsert',
+          table: 'death_reports',
+          row: {
+            beneficiary_id: beneficiaryId,
+            import_id: importId,
+            line,
+            unit_code: unitCode,
+            date_of_death: dateOfDeath,
+            reported_at: recorded.recordedAt.toISOString(),
+            reported_position: position,
+            status: 'OPEN',
+            decided_by: null,
+            decided_at: null,
+            rejection_reason: null,
+          },
+        },
+      ];
+    }
+    case B.DeathReportConfirmed: {
+      const { beneficiaryId, importId, line, confirmedBy } = event.data;
+      return [
+        {
+          kind: 'update',
+          table: 'death_reports',
+          where: { beneficiary_id: beneficiaryId, import_id: importId, line },
+          set: { status: 'CONFIRMED', decided_by: confirmedBy, decided_at: recorded.recordedAt.toISOString() },
+        },
+      ];
+    }
+    case B.DeathReportRejected: {
+      const { beneficiaryId, importId, line, rejectedBy, reason } = event.data;
+      return [
+        {
+          kind: 'update',
+          table: 'death_reports',
+          where: { beneficiary_id: beneficiaryId, import_id: importId, line },
+          set: { status: 'REJECTED', decided_by: rejectedBy, decided_at: recorded.recordedAt.toISOString(), rejection_reason: reason },
+        },
+      ];
+    }
 
     case D.Scheduled: {
       const d = event.data;

@@ -97,7 +97,16 @@ export interface BeneficiaryRow {
   date_of_birth: string;
   gender: string;
   unit_code: string;
+  /** The population database's latest answer: MATCHED, MISMATCHED or DECEASED; null when never checked. */
+  identity_check: string | null;
+  /** With MISMATCHED: the fields it holds otherwise, comma-separated. */
+  identity_check_fields: string | null;
+  identity_checked_at: string | null;
 }
+
+/** The columns of a beneficiary row a query answers with. */
+const BENEFICIARY_COLUMNS = ['beneficiary_id', 'national_id', 'full_name', 'date_of_birth', 'gender', 'unit_code', 'identity_check', 'identity_check_fields', 'identity_checked_at'];
+const beneficiaryColumns = (alias?: string) => BENEFICIARY_COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
 export interface EnrollmentRow {
   beneficiary_id: string;
   program: string;
@@ -164,6 +173,27 @@ export interface PayrollRunRow {
   rejection_reason: string | null;
 }
 
+/** A death the population database reported, waiting for an operator to confirm or reject it. */
+export interface DeathReportRow {
+  beneficiary_id: string;
+  unit_code: string;
+  date_of_death: string;
+  reported_at: string;
+  /** The answer file's import and line that reported it. */
+  import_id: string;
+  line: number;
+  /** The review list's cursor: pass it back as `cursor` for the next page. */
+  reported_position: string;
+}
+
+export interface DeathReportFilter {
+  /** The caller's units, expanded to every unit below them; undefined for every unit. */
+  readonly units?: readonly string[];
+  /** The `next` of the page before. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
 export interface PayrollRunFilter {
   /** The caller's units; a run for every unit (no unit) is listed only to a caller of every unit (undefined). */
   readonly units?: readonly string[];
@@ -221,7 +251,7 @@ export class ReadModelQueries {
     }
     if (filter.after) where.add('b.beneficiary_id > ?', filter.after);
     const rows = await this.store.query<BeneficiaryRow>(
-      `SELECT b.beneficiary_id, b.national_id, b.full_name, b.date_of_birth, b.gender, b.unit_code FROM beneficiaries b ${where} ORDER BY b.beneficiary_id LIMIT ?`,
+      `SELECT ${beneficiaryColumns('b')} FROM beneficiaries b ${where} ORDER BY b.beneficiary_id LIMIT ?`,
       [...where.parameters, filter.limit + 1],
     );
     const page = rows.slice(0, filter.limit);
@@ -246,7 +276,7 @@ export class ReadModelQueries {
     }
     where.after(['b.folded_name', 'b.beneficiary_id'], search.after);
     const rows = await this.store.query<BeneficiaryRow & { folded_name: string }>(
-      `SELECT b.beneficiary_id, b.national_id, b.full_name, b.date_of_birth, b.gender, b.unit_code, b.folded_name FROM beneficiaries b ${where}
+      `SELECT ${beneficiaryColumns('b')}, b.folded_name FROM beneficiaries b ${where}
        ORDER BY b.folded_name, b.beneficiary_id LIMIT ?`,
       [...where.parameters, search.limit + 1],
     );
@@ -261,7 +291,7 @@ export class ReadModelQueries {
 
   async beneficiary(beneficiaryId: string) {
     const [row] = await this.store.query<BeneficiaryRow>(
-      'SELECT beneficiary_id, national_id, full_name, date_of_birth, gender, unit_code FROM beneficiaries WHERE beneficiary_id = ?',
+      `SELECT ${beneficiaryColumns()} FROM beneficiaries WHERE beneficiary_id = ?`,
       [beneficiaryId],
     );
     if (!row) return undefined;
@@ -296,6 +326,20 @@ export class ReadModelQueries {
     const page = rows.slice(0, filter.limit);
     const last = page.at(-1);
     return { items: page, next: rows.length > filter.limit && last ? [last.period, last.run_id] : null };
+  }
+
+  /**
+   * The review list: deaths reported and neither confirmed nor rejected, in the units asked for,
+   * oldest report first (the person's payments wait meanwhile).
+   */
+  async deathReportsToReview(filter: DeathReportFilter): Promise<Page<DeathReportRow>> {
+    const where = new Where().add("status = 'OPEN'").in('unit_code', filter.units).after(['reported_position'], filter.cursor === undefined ? undefined : [filter.cursor]);
+    const rows = await this.store.query<Omit<DeathReportRow, 'reported_position' | 'line'> & { reported_position: number | string; line: number | string }>(
+      `SELECT beneficiary_id, unit_code, date_of_death, reported_at, import_id, line, reported_position FROM death_reports ${where} ORDER BY reported_position LIMIT ?`,
+      [...where.parameters, filter.limit + 1],
+    );
+    const page = rows.slice(0, filter.limit).map((row): DeathReportRow => ({ ...row, line: Number(row.line), reported_position: String(row.reported_position) }));
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.reported_position : null };
   }
 
   async disbursements(filter: ListFilter, today: string): Promise<Page<DisbursementRow>> {

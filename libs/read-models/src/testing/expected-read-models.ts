@@ -11,7 +11,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
-import type { BeneficiarySearch, ListFilter } from '../queries/read-model-queries.js';
+import type { BeneficiarySearch, DeathReportFilter, ListFilter } from '../queries/read-model-queries.js';
 import type { ReadModelStore } from '../read-model-store.js';
 
 /**
@@ -55,6 +55,8 @@ export class ExpectedReadModels {
   readonly disbursements = new Map<string, ExpectedRow>();
   readonly duplicates: ExpectedRow[] = [];
   readonly runs = new Map<string, ExpectedRow>();
+  /** By beneficiary, import and line. */
+  readonly deathReports = new Map<string, ExpectedRow>();
   /** Each beneficiary as the domain folds its stream: the authority on an enrollment's status in a month. */
   readonly beneficiaryStates = new Map<string, BeneficiaryState>();
 
@@ -97,6 +99,9 @@ export class ExpectedReadModels {
           unit_code: data.unitCode as string,
           registered_position: position,
           folded_name: bankPrintedName(data.fullName as string),
+          identity_check: null,
+          identity_check_fields: null,
+          identity_checked_at: null,
         });
         break;
       case 'EnrollmentStarted': {
@@ -167,6 +172,44 @@ export class ExpectedReadModels {
       case 'BeneficiaryRelocated':
         this.beneficiaries.get(data.beneficiaryId as string)!.unit_code = data.toUnitCode as string;
         for (const row of this.enrollments.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
+        for (const row of this.deathReports.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
+        break;
+      case 'IdentityCheckAnswerRecorded':
+        Object.assign(this.beneficiaries.get(data.beneficiaryId as string)!, {
+          identity_check: data.outcome as string,
+          identity_check_fields: (data.mismatchedFields as string[] | undefined)?.join(',') ?? null,
+          identity_checked_at: event.recordedAt.toISOString(),
+        });
+        break;
+      case 'DeathReported':
+        this.deathReports.set(`${data.beneficiaryId}/${data.importId}/${data.line}`, {
+          beneficiary_id: data.beneficiaryId as string,
+          import_id: data.importId as string,
+          line: data.line as number,
+          unit_code: data.unitCode as string,
+          date_of_death: data.dateOfDeath as string,
+          reported_at: event.recordedAt.toISOString(),
+          reported_position: position,
+          status: 'OPEN',
+          decided_by: null,
+          decided_at: null,
+          rejection_reason: null,
+        });
+        break;
+      case 'DeathReportConfirmed':
+        Object.assign(this.deathReports.get(`${data.beneficiaryId}/${data.importId}/${data.line}`)!, {
+          status: 'CONFIRMED',
+          decided_by: data.confirmedBy as string,
+          decided_at: event.recordedAt.toISOString(),
+        });
+        break;
+      case 'DeathReportRejected':
+        Object.assign(this.deathReports.get(`${data.beneficiaryId}/${data.importId}/${data.line}`)!, {
+          status: 'REJECTED',
+          decided_by: data.rejectedBy as string,
+          decided_at: event.recordedAt.toISOString(),
+          rejection_reason: data.reason as string,
+        });
         break;
       case 'PaymentAccountOpened':
         this.accounts.set(data.accountId as string, {
@@ -350,7 +393,28 @@ export class ExpectedReadModels {
       disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
       duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
       payroll_runs: sorted(this.runs.values(), 'run_id'),
+      death_reports: [...this.deathReports.values()].sort(
+        (a, b) => byKeys((row: ExpectedRow) => row.beneficiary_id as string, (row) => row.import_id as string)(a, b) || (a.line as number) - (b.line as number),
+      ),
     };
+  }
+
+  /** The review list: open reports in the units asked for, oldest first, paged on the report's position. */
+  deathReportsToReview_(filter: DeathReportFilter) {
+    const rows = [...this.deathReports.values()]
+      .filter((row) => row.status === 'OPEN' && (!filter.units || filter.units.includes(row.unit_code as string)))
+      .filter((row) => filter.cursor === undefined || (row.reported_position as number) > Number(filter.cursor))
+      .sort((a, b) => (a.reported_position as number) - (b.reported_position as number));
+    const page = rows.slice(0, filter.limit).map((row) => ({
+      beneficiary_id: row.beneficiary_id,
+      unit_code: row.unit_code,
+      date_of_death: row.date_of_death,
+      reported_at: row.reported_at,
+      import_id: row.import_id,
+      line: row.line,
+      reported_position: String(row.reported_position),
+    }));
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.reported_position : null };
   }
 
   // ---- the answers of ReadModelQueries ----

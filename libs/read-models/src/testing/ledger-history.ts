@@ -17,6 +17,7 @@ import {
   emptySchedulingTally,
   emptySendingTally,
   eventsToRecord,
+  followDeathConfirmation,
   followEnrollmentChange,
   followRelocation,
   mayTakeOverFrom,
@@ -36,6 +37,7 @@ import {
   settlePayment,
   streamNameOf,
   tallySent,
+  terminatedAsDeceased,
   uuidV5,
   type AccountNumberState,
   type AggregateName,
@@ -46,6 +48,7 @@ import {
   type Decider,
   type DisbursementState,
   type DomainEvent,
+  type IdentityCheckAnswer,
   type LocalDate,
   type NationalId,
   type Period,
@@ -66,8 +69,10 @@ import { seededRandom } from './seeded-random.js';
  * claimed), failures, returns, reschedules, duplicate settlements of both kinds, suspensions (some
  * taking effect a month after they are recorded), back-dated terminations with overpayments, their
  * corrections and revocations, relocations that move unpaid payments, and months paid after they
- * were cancelled. Deterministic for a seed, apart from event ids. For read-model tests and the
- * rebuild benchmark.
+ * were cancelled; and the population database's answers: mismatches, deaths reported (some while
+ * a run waits to be sent, whose payments it then leaves out), confirmed with their follow-ups,
+ * rejected, or still waiting for review. Deterministic for a seed, apart from event ids. For
+ * read-model tests and the rebuild benchmark.
  */
 export interface LedgerHistoryOptions {
   readonly catalogues: Catalogues;
@@ -126,6 +131,8 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
   const { catalogues, firstPeriod } = options;
   const random = seededRandom(options.seed ?? 1);
   const chance = (p: number) => random() < p;
+  // The identity checks draw from a stream of their own, so that the rest of a seed's history keeps its draws.
+  const checkRandom = seededRandom((options.seed ?? 1) + 7_919);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const units = options.units ?? catalogues.units.codes().filter((code) => catalogues.units.get(code).parentCode !== null);
 
@@ -276,6 +283,58 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     for (const command of followRelocation({ beneficiary: beneficiaryState(record.id), disbursements: disbursementsOf(record) })) run([command]);
   }
 
+  /** A DECEASED answer, or another, from line `line` of import `importId`; an impossible one is refused, as the import would report it. */
+  function answerIdentityCheck(record: BeneficiaryRecord, importId: string, line: number, answer: IdentityCheckAnswer, today: LocalDate): void {
+    onBeneficiary(record, { type: 'RecordIdentityCheckAnswer', data: { importId, line, answer, recordedOn: today } });
+  }
+
+  /** A day of death in the month before `period` or early in it, by the population database's answer. */
+  const dayOfDeath = (period: Period) => dayOf(addMonths(period, -Math.floor(checkRandom() * 2)), 1 + Math.floor(checkRandom() * 3));
+
+  /**
+   * The answers to the request file sent last month, imported on `today`: most people as registered,
+   * some with a field the population database holds otherwise, a few dead (those already terminated
+   * for death are answered dead as well). Now and then the same file is imported twice: nothing new.
+   */
+  function identityChecks(period: Period, today: LocalDate): void {
+    const importId = `answers-${period}`;
+    let line = 0;
+    for (const record of beneficiaries) {
+      if (checkRandom() >= 0.15) continue;
+      line++;
+      const state = beneficiaryState(record.id);
+      const roll = checkRandom();
+      const answer: IdentityCheckAnswer = terminatedAsDeceased(state)
+        ? { outcome: 'DECEASED', dateOfDeath: Object.values(state.enrollments)[0]!.termination!.effectiveDate }
+        : roll < 0.04
+          ? { outcome: 'DECEASED', dateOfDeath: dayOfDeath(period) }
+          : roll < 0.16
+            ? { outcome: 'MISMATCHED', mismatchedFields: checkRandom() < 0.5 ? ['fullName'] : ['dateOfBirth', 'gender'] }
+            : { outcome: 'MATCHED' };
+      answerIdentityCheck(record, importId, line, answer, today);
+      if (checkRandom() < 0.05) answerIdentityCheck(record, importId, line, answer, today);
+    }
+  }
+
+  /**
+   * The review list: most deaths reported before `today` are decided, by the checker — confirmed (the
+   * enrollments terminated as of the date of death, and their months following) or rejected with a
+   * reason; a confirmation the ledger refuses (a death before an enrollment began) is rejected
+   * instead, for the office to look into. The rest wait for another day.
+   */
+  function reviewDeathReports(today: LocalDate): void {
+    for (const record of beneficiaries) {
+      const report = beneficiaryState(record.id).paymentHolds.DEATH_REPORTED;
+      if (!report || report.since >= today || checkRandom() < 0.2) continue;
+      const confirmed = checkRandom() < 0.7 && onBeneficiary(record, { type: 'ConfirmDeathReport', data: { confirmedBy: CHECKER, recordedOn: today } }, CHECKER);
+      if (confirmed) {
+        for (const command of followDeathConfirmation({ beneficiary: beneficiaryState(record.id), disbursements: disbursementsOf(record) })) run([command], CHECKER);
+      } else {
+        onBeneficiary(record, { type: 'RejectDeathReport', data: { reason: 'Seen alive at the commune office', rejectedBy: CHECKER, recordedOn: today } }, CHECKER);
+      }
+    }
+  }
+
   function changeBeneficiaries(period: Period, today: LocalDate): void {
     for (const record of beneficiaries) {
       const state = beneficiaryState(record.id);
@@ -396,7 +455,10 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     onRun({ type: 'ApprovePayrollRun', data: { approvedBy: CHECKER, acknowledgeLargeArrears: true } }, CHECKER);
 
     // Between approval and sending a few enrollments are suspended, a few accounts closed (those
-    // payments go to the Post Office) and a few people move (their unsent payments leave the run).
+    // payments go to the Post Office), a few people move (their unsent payments leave the run) and
+    // a few are reported dead (their payments are held: sending leaves them out of the run).
+    const sendingDay = dayOf(period, 3);
+    let lateAnswers = 0;
     for (const disbursementId of tally.included) {
       const disbursement = disbursementState(disbursementId);
       const record = beneficiaryById.get(disbursement.beneficiaryId)!;
@@ -411,6 +473,7 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
       } else if (roll < 0.017) {
         relocate(record, pick(units));
       }
+      if (checkRandom() < 0.006) answerIdentityCheck(record, `answers-${runId}`, ++lateAnswers, { outcome: 'DECEASED', dateOfDeath: dayOfDeath(period) }, sendingDay);
     }
     let sending = emptySendingTally();
     const sent: string[] = [];
@@ -541,6 +604,14 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
     // Day 4: suspensions, back-dated terminations and their corrections, re-enrollments, relocations, accounts.
     changeBeneficiaries(period, dayOf(period, 4));
     yield* flush(vietnamTime(dayOf(period, 4), 10));
+
+    // Later that day: the deaths reported before are reviewed, then the population database's answers come in.
+    if (month > 0) {
+      reviewDeathReports(dayOf(period, 4));
+      yield* flush(vietnamTime(dayOf(period, 4), 11));
+      identityChecks(period, dayOf(period, 4));
+      yield* flush(vietnamTime(dayOf(period, 4), 15));
+    }
 
     // Settlements as the agents report them, in time order, a wave per day.
     let previous: Date | undefined;

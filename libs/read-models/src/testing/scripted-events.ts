@@ -41,6 +41,19 @@ export function scriptedEvents(ledger: ScriptedLedger) {
         ...extra,
       }),
 
+    /** The population database's answer about `id`, from line `line` of import `importId`. */
+    answerIdentityCheck: (id: string, importId: string, line: number, answer: { outcome: 'MATCHED' } | { outcome: 'MISMATCHED'; mismatchedFields: string[] } | { outcome: 'DECEASED'; dateOfDeath: string }) =>
+      ledger.append(beneficiary(id), 'IdentityCheckAnswerRecorded', { beneficiaryId: id, importId, line, ...answer, recordedOn: '2024-06-05' }),
+    /** A DECEASED answer that holds the person's payments for review, as the decider records it. */
+    reportDeath: async (id: string, unitCode: string, importId: string, line: number, dateOfDeath: string) => {
+      await ledger.append(beneficiary(id), 'IdentityCheckAnswerRecorded', { beneficiaryId: id, importId, line, outcome: 'DECEASED', dateOfDeath, recordedOn: '2024-06-05' });
+      return ledger.append(beneficiary(id), 'DeathReported', { beneficiaryId: id, unitCode, dateOfDeath, importId, line, recordedOn: '2024-06-05' });
+    },
+    confirmDeath: (id: string, importId: string, line: number, dateOfDeath: string, confirmedBy = 'officer-2') =>
+      ledger.append(beneficiary(id), 'DeathReportConfirmed', { beneficiaryId: id, dateOfDeath, importId, line, confirmedBy, recordedOn: '2024-06-10' }),
+    rejectDeath: (id: string, importId: string, line: number, dateOfDeath: string, reason: string, rejectedBy = 'officer-2') =>
+      ledger.append(beneficiary(id), 'DeathReportRejected', { beneficiaryId: id, dateOfDeath, importId, line, rejectedBy, reason, recordedOn: '2024-06-10' }),
+
     /** A disbursement `id` of `beneficiaryId` scheduled in `run` (BANK into account a-<beneficiary>, or CASH). */
     schedule: (id: string, beneficiaryId: string, program: string, period: string, unitCode: string, channel: 'BANK' | 'CASH', run = `run-${period}`) =>
       ledger.append(disbursement(id), 'DisbursementScheduled', {

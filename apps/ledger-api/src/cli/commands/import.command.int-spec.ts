@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, legacyBeneficiaryIdFor, type Coefficient, type LocalDate, type NationalId, type Period } from '@ledger/domain';
 import { NO_STREAM, SqliteEventStore, toEventToAppend } from '@ledger/event-store';
 import { resolveBeneficiaryIds, StoreIdentityMismatch } from '../../ledger/beneficiary-ids.js';
@@ -23,6 +24,9 @@ async function runImport(file: string, csv: string, env: Record<string, string> 
   const exitCode = await importCommand.run(['--file', path], io);
   return { exitCode, out: out.join('\n'), report: readFileSync(path.replace(/\.csv$/, '.errors.csv'), 'utf8') };
 }
+
+/** The error report as records: it is CSV for people, with a byte-order mark and a header row. */
+const reportRows = (report: string) => parse(report, { bom: true, columns: true }) as Array<{ row: string; field: string; message: string }>;
 
 async function inTheLedger<T>(look: (store: SqliteEventStore) => Promise<T>, dataDirectory = directory): Promise<T> {
   const store = SqliteEventStore.open(join(dataDirectory, 'ledger.sqlite'));
@@ -62,10 +66,9 @@ describe('import --file beneficiaries.csv', () => {
       for (const refused of ['091152000003', '091052000004', '091052000005']) expect(await eventTypesOf(refused)).toEqual([]);
     });
 
-    it('lists each refusal by line and field, every field of a row at once', () => {
-      const lines = first.report.trim().split('\r\n');
-      expect(lines[0]).toBe('row,field,message');
-      expect(lines.slice(1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual([
+    it('lists each refusal by line and field, every field of a row at once, in a CSV a spreadsheet opens as UTF-8', () => {
+      expect(first.report.startsWith('\uFEFFrow,field,message\r\n')).toBe(true);
+      expect(reportRows(first.report).map((error) => `${error.row},${error.field}`)).toEqual([
         '3,nationalId',
         '5,dateOfBirth',
         '5,unitCode',
@@ -99,6 +102,39 @@ describe('import --file beneficiaries.csv', () => {
       const reordered = await runImport('copy.csv', [HEADER, GOOD_CASH, SECOND_PROGRAM, GOOD_WITH_ACCOUNT].join('\n'));
       expect(reordered.exitCode).toBe(0);
       expect(await head()).toBe(before);
+    });
+  });
+
+  describe('when a semicolon-separated file has lines that cannot be read, and a holder name a spreadsheet would run', () => {
+    const person = (n: number, account = ';;;') => `09105200${String(n).padStart(4, '0')};Lê Văn Hai;1952-05-01;MALE;900;SOCIAL_ASSISTANCE;1500;2024-02;${n}/QĐ;2024-01-20;${account}`;
+    const file = [
+      `\uFEFF${HEADER.replace(/,/g, ';')}`,
+      person(21),
+      `09105200002 2;"Lê Văn Hai;1952-05-01;MALE;900;SOCIAL_ASSISTANCE;1500;2024-02;22/QĐ;2024-01-20;;;;`,
+      person(23),
+      `${person(24)};extra`,
+      person(25, 'VBA;7700205000025;=1+1;2024-01-02'),
+      `"${person(26).replace(';', '";')}`,
+      '',
+    ].join('\r\n');
+
+    it('imports every line it can, and lists each of the others by its number: nobody is lost', async () => {
+      const run = await runImport('semicolons.csv', file);
+      expect(run.exitCode).toBe(1);
+      expect(run.out).toContain('Imported 3 of 6 rows (0 accounts opened); 0 already imported; 3 refused');
+      for (const imported of [21, 23, 26]) expect(await eventTypesOf(`09105200${String(imported).padStart(4, '0')}`)).toEqual(['BeneficiaryRegistered', 'EnrollmentStarted']);
+      expect(await eventTypesOf('091052000025')).toEqual([]);
+      expect(reportRows(run.report)).toEqual([
+        { row: '3', field: 'line', message: expect.stringContaining('quote') },
+        { row: '5', field: 'line', message: 'not read: 15 cells where the header has 14' },
+        { row: '6', field: 'holderName', message: expect.stringContaining('formula') },
+      ]);
+    });
+
+    it('writes the error report with its header even when nothing was refused', async () => {
+      const clean = await runImport('clean.csv', [HEADER, GOOD_CASH].join('\n'));
+      expect(clean.exitCode).toBe(0);
+      expect(clean.report).toBe('\uFEFFrow,field,message\r\n');
     });
   });
 
@@ -170,10 +206,67 @@ describe('import --file beneficiaries.csv', () => {
   });
 
   describe('reading the CSV', () => {
-    it('takes quoted cells with commas, quotes and line breaks, a BOM and CRLF, and numbers rows by the line they start on', () => {
-      const rows = csvRows(`\uFEFF${HEADER}\r\n"091052000001","Tài ""Út""",1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,"1/QĐ\r\nbis",2023-12-20\r\n\r\n${GOOD_CASH}\r\n`);
-      expect(rows.map((row) => row.line)).toEqual([2, 5]);
-      expect(rows[0]!.cells).toMatchObject({ fullName: 'Tài "Út"', decisionNumber: '1/QĐ\r\nbis', bankCode: '' });
+    it('takes quoted cells with separators and doubled quotes, a BOM and CRLF, and numbers rows by their line', () => {
+      const { rows, malformed } = csvRows(`\uFEFF${HEADER}\r\n"091052000001","Tài ""Út""",1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,"1/QĐ, bis",2023-12-20,,,,\r\n\r\n${GOOD_CASH}\r\n`);
+      expect(rows.map((row) => row.line)).toEqual([2, 4]);
+      expect(rows[0]!.cells).toMatchObject({ fullName: 'Tài "Út"', decisionNumber: '1/QĐ, bis', bankCode: '' });
+      expect(malformed).toEqual([]);
+    });
+
+    it('reports a quoted cell that runs over a line break at the line it starts on, and reads the next line on its own', () => {
+      // No column of the file holds a line break: a quote that runs on is one left open, which would take the next person with it.
+      const { rows, malformed } = csvRows(`${HEADER}\r\n091052000001,Bùi Trung Tài,1952-03-14,MALE,899,MERITORIOUS,1000,2024-01,"1/QĐ\r\nbis",2023-12-20,,,,\r\n${SECOND_PROGRAM}\r\n`);
+      expect(malformed).toEqual([
+        { row: 2, field: 'line', message: 'not read: a quote opened on this line runs on past its end (a closing quote missing?)' },
+        { row: 3, field: 'line', message: 'not read: a quote inside a cell that does not start with one' },
+      ]);
+      expect(rows.map((row) => row.line)).toEqual([4]);
+    });
+
+    it('takes a semicolon-separated file, as Excel saves CSV in Vietnam, the separator read from the header', () => {
+      const semicolons = (line: string) => line.replace(/,/g, ';');
+      const { rows, malformed } = csvRows(`\uFEFF${semicolons(HEADER)}\r\n${semicolons(GOOD_WITH_ACCOUNT)}\r\n"091152000002";"Đặng Thị Ánh, bà";1952-05-01;FEMALE;900;SOCIAL_ASSISTANCE;1500;2024-02;2/QĐ-UBND;2024-01-20;;;;\r\n`);
+      expect(malformed).toEqual([]);
+      expect(rows.map((row) => [row.line, row.cells.fullName, row.cells.holderName])).toEqual([
+        [2, 'Bùi Trung Tài', 'BUI TRUNG TAI'],
+        [3, 'Đặng Thị Ánh, bà', ''],
+      ]);
+    });
+
+    it('reports a row with too many or too few cells by its line, and reads the rows after it', () => {
+      const { rows, malformed } = csvRows([HEADER, `${GOOD_CASH},extra`, GOOD_WITH_ACCOUNT, GOOD_CASH.split(',').slice(0, 9).join(','), SECOND_PROGRAM, ''].join('\n'));
+      expect(rows.map((row) => row.line)).toEqual([3, 5]);
+      expect(malformed).toEqual([
+        { row: 2, field: 'line', message: 'not read: 15 cells where the header has 14' },
+        { row: 4, field: 'line', message: 'not read: 9 cells where the header has 14' },
+      ]);
+    });
+
+    it('reports a line with an unclosed quote, and still reads every line after it', () => {
+      const unclosed = '091052000007,"Lê Văn Bảy,1952-05-01,MALE,900,SOCIAL_ASSISTANCE,1500,2024-02,3/QĐ,2024-01-20,,,,';
+      // A quote further down closes it: read straight on, the lines between would vanish into one record.
+      const quotedLater = '"091052000008",Lê Văn Tám,1952-05-01,MALE,900,SOCIAL_ASSISTANCE,1500,2024-02,"8/QĐ",2024-01-20,,,,';
+      const { rows, malformed } = csvRows([HEADER, GOOD_CASH, unclosed, GOOD_WITH_ACCOUNT, SECOND_PROGRAM, quotedLater, BAD_ID].join('\r\n'));
+      expect(malformed).toEqual([{ row: 3, field: 'line', message: expect.stringMatching(/^not read: .*quote/) }]);
+      expect(rows.map((row) => row.line)).toEqual([2, 4, 5, 6, 7]);
+      expect(rows.find((row) => row.line === 6)!.cells.nationalId).toBe('091052000008');
+    });
+
+    it('reports an unclosed quote on the last line too', () => {
+      const { rows, malformed } = csvRows([HEADER, GOOD_CASH, '"091052000009,Lê,1952-05-01'].join('\n'));
+      expect(rows.map((row) => row.line)).toEqual([2]);
+      expect(malformed).toEqual([{ row: 3, field: 'line', message: 'not read: a quote opened on this line is never closed' }]);
+    });
+
+    it('never puts a cell of a malformed line into its reason', () => {
+      const { malformed } = csvRows([HEADER, '091052000010,Lê "Văn" Mười,1952-05-01'].join('\n'));
+      expect(malformed).toHaveLength(1);
+      expect(malformed[0]!.message).not.toMatch(/091052000010|Mười/);
+    });
+
+    it('refuses a file that is not UTF-8, or has no header, before writing anything', () => {
+      expect(() => csvRows(Buffer.concat([Buffer.from(`${HEADER}\n091052000001,B`), Buffer.from([0xf9]), Buffer.from('i,1952-03-14\n')]))).toThrow(/not UTF-8/);
+      expect(() => csvRows('\uFEFF\r\n\r\n')).toThrow(/empty/);
     });
 
     it('refuses a file whose header lacks a column or names an unknown one, before writing anything', () => {

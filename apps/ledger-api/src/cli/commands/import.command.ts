@@ -12,6 +12,7 @@ import {
   parseCoefficient,
   parseDateOfBirth,
   parseFullName,
+  parseHolderName,
   parseLocalDate,
   type LocalDate,
   parseNationalId,
@@ -30,7 +31,8 @@ import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
 import { resolveBeneficiaryIds, type BeneficiaryIds } from '../../ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import type { Actor, CommandContext } from '../../platform/index.js';
-import { toCsv } from '../../read-side/views.js';
+import { readCsv, UnreadableCsv } from '../../files/read-csv.js';
+import { csvForPeople } from '../../files/write-csv.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
 
 const ENROLLMENT_COLUMNS = ['nationalId', 'fullName', 'dateOfBirth', 'gender', 'unitCode', 'program', 'coefficient', 'effectiveFrom', 'decisionNumber', 'decisionDate'] as const;
@@ -47,7 +49,7 @@ const WAVE = 64;
 export interface RowError {
   /** The line of the file the row starts on (the header is line 1). */
   readonly row: number;
-  /** The column at fault, or `enrollment` / `account` for a refusal of the command as a whole. */
+  /** The column at fault, `enrollment` / `account` for a refusal of the command as a whole, or `line` for a line that is not CSV. */
   readonly field: string;
   readonly message: string;
 }
@@ -78,9 +80,11 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'enroll beneficiaries from a CSV file, with a progress bar and an error report',
   usage: `import --file beneficiaries.csv [--report errors.csv] [--actor cli-import]
-    --file     CSV with a header row: ${ENROLLMENT_COLUMNS.join(',')}[,${ACCOUNT_COLUMNS.join(',')}]
+    --file     CSV (UTF-8, comma- or semicolon-separated) with a header row:
+               ${ENROLLMENT_COLUMNS.join(',')}[,${ACCOUNT_COLUMNS.join(',')}]
                one row per enrollment; the account columns (all four, or none) open a bank account
-    --report   where to write the rows refused, as row,field,message (default: <file>.errors.csv)
+    --report   where to write the rows refused, as row,field,message (default: <file>.errors.csv);
+               a line that cannot be read as CSV is listed there too, with its number
     --actor    the user id recorded on every event (default: cli-import); re-run with the same one
   Exits 0 when every row was imported (or already was), 1 when some were refused.`,
 
@@ -92,9 +96,9 @@ export const importCommand: CliCommand = {
       allowPositionals: false,
     });
     if (values.file === undefined) throw new UsageError('--file is required.');
-    let text: string;
+    let file: Buffer;
     try {
-      text = readFileSync(values.file, 'utf8');
+      file = readFileSync(values.file);
     } catch (error) {
       throw new UsageError(`Cannot read ${values.file}: ${(error as Error).message}`);
     }
@@ -106,16 +110,19 @@ export const importCommand: CliCommand = {
     try {
       const identifiers = LedgerIdentifiers.fromConfig(config);
       const beneficiaryIds = await resolveBeneficiaryIds(store, identifiers);
-      const rows = csvRows(text);
-      io.err(`Importing ${rows.length.toLocaleString('en-US')} rows from ${values.file}…`);
+      const { rows, malformed } = csvRows(file);
+      io.err(`Importing ${rows.length.toLocaleString('en-US')} rows from ${values.file}${malformed.length ? ` (${malformed.length} lines cannot be read)` : ''}…`);
       const bar = progressBar('import [{bar}] {percentage}% | {value}/{total} rows | {failed} refused | ETA {eta_formatted}', rows.length, { failed: 0 });
       let outcome: ImportOutcome;
       try {
-        outcome = await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), identifiers, beneficiaryIds, actor, onProgress: (done, failed) => bar.update(done, { failed }) });
+        outcome = withMalformedLines(
+          await importBeneficiaries(rows, { store, catalogues: loadCatalogues(), identifiers, beneficiaryIds, actor, onProgress: (done, failed) => bar.update(done, { failed }) }),
+          malformed,
+        );
       } finally {
         bar.stop();
       }
-      writeFileAtomically(reportPath, toCsv(outcome.errors.map((error) => ({ row: error.row, field: error.field, message: error.message }))) || 'row,field,message\r\n');
+      writeFileAtomically(reportPath, csvForPeople(['row', 'field', 'message'], outcome.errors.map(({ row, field, message }) => ({ row, field, message }))));
       io.out(
         `Imported ${outcome.imported} of ${outcome.rows} rows (${outcome.accountsOpened} accounts opened); ${outcome.alreadyImported} already imported; ` +
           `${outcome.failed} refused${outcome.failed ? `: see ${reportPath}` : ''}.`,
@@ -133,12 +140,19 @@ export interface CsvRow {
   readonly cells: Readonly<Partial<Record<Column, string>>>;
 }
 
-/** RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks; a BOM and CRLF are fine. */
-export function csvRows(text: string): CsvRow[] {
-  const records = parseCsv(text.replace(/^\uFEFF/, ''));
-  const header = records.shift();
-  if (!header) throw new UsageError('The file is empty: it needs a header row.');
-  const names = header.cells.map((name) => name.trim());
+/**
+ * The file's rows by column name, and the lines that could not be read as rows (an unclosed quote,
+ * too many or too few cells), each with its line number: every line of the file is one or the other.
+ */
+export function csvRows(file: Buffer | string): { rows: CsvRow[]; malformed: RowError[] } {
+  let read: ReturnType<typeof readCsv>;
+  try {
+    read = readCsv(typeof file === 'string' ? Buffer.from(file, 'utf8') : file);
+  } catch (error) {
+    if (error instanceof UnreadableCsv) throw new UsageError(error.message);
+    throw error;
+  }
+  const names = read.header.cells.map((name) => name.trim());
   const unknown = names.filter((name) => !(COLUMNS as readonly string[]).includes(name));
   const missing = ENROLLMENT_COLUMNS.filter((name) => !names.includes(name));
   if (unknown.length || missing.length) {
@@ -147,40 +161,21 @@ export function csvRows(text: string): CsvRow[] {
         `. Expected ${ENROLLMENT_COLUMNS.join(',')}[,${ACCOUNT_COLUMNS.join(',')}].`,
     );
   }
-  return records
-    .filter((record) => record.cells.some((cell) => cell.trim() !== ''))
-    .map((record) => ({ line: record.line, cells: Object.fromEntries(names.map((name, index) => [name, (record.cells[index] ?? '').trim()])) }));
+  return {
+    rows: read.records.map((record) => ({ line: record.line, cells: Object.fromEntries(names.map((name, index) => [name, record.cells[index]!.trim()])) })),
+    malformed: read.malformed.map(({ line, reason }) => ({ row: line, field: 'line', message: `not read: ${reason}` })),
+  };
 }
 
-function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const records: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') (cell += '"'), index++;
-      else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line++;
-        cell += char;
-      }
-    } else if (char === '"' && cell === '') quoted = true;
-    else if (char === ',') (cells.push(cell), (cell = ''));
-    else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') index++;
-      cells.push(cell);
-      records.push({ line: recordLine, cells });
-      cells = [];
-      cell = '';
-      recordLine = ++line;
-    } else cell += char;
-  }
-  if (cell !== '' || cells.length > 0) records.push({ line: recordLine, cells: [...cells, cell] });
-  return records;
+/** The outcome with the lines that could not be read counted as refused rows, in line order. */
+function withMalformedLines(outcome: ImportOutcome, malformed: readonly RowError[]): ImportOutcome {
+  if (malformed.length === 0) return outcome;
+  return {
+    ...outcome,
+    rows: outcome.rows + malformed.length,
+    failed: outcome.failed + malformed.length,
+    errors: [...outcome.errors, ...malformed].sort((a, b) => a.row - b.row),
+  };
 }
 
 type Enrollment = Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>;
@@ -246,7 +241,7 @@ export function checkRow(
   if (accountGiven.length > 0) {
     const bankCode = field('bankCode', (raw) => parseBankCode(raw));
     const accountNumber = field('accountNumber', (raw) => parseAccountNumber(raw));
-    const holderName = required('holderName', 100);
+    const holderName = field('holderName', (raw) => parseHolderName(raw));
     const openedOn = field('openedOn', (raw) => parseLocalDate(raw, 'openedOn'));
     if (bankCode && accountNumber && holderName && openedOn) account = { bankCode, accountNumber, holderName, openedOn };
   }

@@ -3,9 +3,16 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { LedgerConfig } from '../../config/ledger-config.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
+import { createLedgerLogger, logLevelFrom, type LoggingOptions } from '../logging/ledger-logger.js';
+import { NestPinoLogger } from '../logging/nest-logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id.js';
+import { logEveryRequest, logRequest } from '../logging/request-logging.js';
+import { measureEveryRequest } from '../metrics/http-metrics.js';
+import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { pathOf, problem, PROBLEM_CONTENT_TYPE, problemException, type ProblemDetails } from '../problems/problem-details.js';
 import { toProblem } from '../problems/problem-mapping.js';
 import { bodyMustBeAnObject } from '../validation/validation.pipe.js';
@@ -14,10 +21,21 @@ import type { LedgerRequest } from './ledger-request.js';
 
 /**
  * Fastify with the configured body limit (a larger body is refused with a 413 before it is read
- * whole), and problem details for the refusals that happen before Nest sees a request at all.
+ * whole), problem details for the refusals that happen before Nest sees a request at all, and the
+ * API's pino logger (LOG_LEVEL unless `logging` says otherwise). Fastify's own per-request lines
+ * are off: `logEveryRequest` writes one line per request, without the URL Fastify would log.
  */
-export function ledgerHttpAdapter(config: Pick<LedgerConfig, 'bodyLimitBytes'>): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, frameworkErrors: answerRouterRefusal, clientErrorHandler: answerUnreadableRequest });
+export function ledgerHttpAdapter(config: Pick<LedgerConfig, 'bodyLimitBytes'>, logging: LoggingOptions = { level: logLevelFrom() }): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    frameworkErrors: answerRouterRefusal,
+    clientErrorHandler: answerUnreadableRequest,
+    loggerInstance: createLedgerLogger(logging),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // The id is ours to vet: Fastify would take any X-Request-Id header as it came.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+  });
 }
 
 /**
@@ -47,7 +65,8 @@ function answerRouterRefusal(error: FastifyError, request: FastifyRequest, reply
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? { ...problem(414, 'PATH_PARAMETER_TOO_LONG', 'A path parameter is longer than 100 characters; no id the ledger issues is.'), instance }
         : toProblem(error, instance).problem;
-  void reply.status(refusal.status).headers(HEADERS_BEFORE_ANY_HOOK).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
+  void reply.status(refusal.status).headers(HEADERS_BEFORE_ANY_HOOK).header(REQUEST_ID_HEADER, request.id).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
+  logRequest(request, reply);
 }
 
 /**
@@ -76,12 +95,18 @@ function answerUnreadableRequest(error: Error & { code?: string }, socket: Socke
 export const LEDGER_APP_OPTIONS = { bodyParser: false } as const satisfies NestApplicationOptions;
 
 /**
- * What has to be set on the Fastify instance itself, before the app listens: JSON-object bodies
- * only, the arrival stamp, the security headers, and the per-user rate limit. Shared by main.ts
- * and the e2e harness.
+ * What has to be set on the Fastify instance itself, before the app listens: the request log line
+ * and duration metric, Nest's own lines through the same logger, JSON-object bodies only, the
+ * arrival stamp, the security headers, and the per-user rate limit. Shared by main.ts and the e2e
+ * harness.
  */
 export async function configureLedgerHttp(app: NestFastifyApplication, config: LedgerConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+
+  // First, so that every answer (a refusal from a later hook too) carries the request id and is logged and measured.
+  app.useLogger(new NestPinoLogger(fastify.log as Logger));
+  logEveryRequest(fastify);
+  measureEveryRequest(fastify, app.get(LedgerMetrics));
 
   // Any other content type (form, text) is then a 415 from Fastify, never a body the DTOs half-understand.
   fastify.removeAllContentTypeParsers();

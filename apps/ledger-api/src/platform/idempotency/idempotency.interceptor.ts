@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { catchError, finalize, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import type { LedgerRequest } from '../http/ledger-request.js';
+import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { pathOf, PROBLEM_CONTENT_TYPE, problemException } from '../problems/problem-details.js';
 import { toProblem } from '../problems/problem-mapping.js';
 import { IDEMPOTENCY_STORE, sameGrant, type AccessGrant, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './idempotency.store.js';
@@ -43,6 +44,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
+    @Inject(LedgerMetrics) private readonly metrics: LedgerMetrics,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -76,6 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       if (sameGrant(previous.grant, grant)) {
         release();
+        this.metrics.idempotentReplays.inc();
         return of(replay(previous, reply));
       }
       // Made under another grant: decided again below, and the first response stays the one kept.
