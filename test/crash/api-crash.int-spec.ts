@@ -36,7 +36,7 @@ function expectStatus(response: HttpResponse, status: number): void {
   expect({ status: response.status, body: response.body }).toEqual({ status, body: response.body });
 }
 
-/** Waits until the API's embedded projector has applied everything in the log (SPEC 3 X-Min-Position). */
+/** Waits until the API's embedded projector has applied everything in the log (X-Min-Position). */
 async function waitForReadModels(reader: ApiClient): Promise<bigint> {
   const ready = await reader.get('/health/ready');
   expectStatus(ready, 200);

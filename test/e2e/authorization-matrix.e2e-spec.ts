@@ -91,8 +91,8 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'POST /v1/audit/replay-check': { operator: 'forbidden', admin: 'allowed', auditor: 'allowed', reporter: 'forbidden' },
 };
 
-/** Every route SPEC 5 promises, parameters unnamed. */
-const SPEC_ROUTES = [
+/** Every route the contract promises (docs/interfaces.md), parameters unnamed. */
+const CONTRACT_ROUTES = [
   'POST /v1/beneficiaries',
   'POST /v1/beneficiaries/{}/enrollments/{}/suspend',
   'POST /v1/beneficiaries/{}/enrollments/{}/resume',
@@ -418,10 +418,10 @@ describe('authorization matrix: every served route × role × unit scope', () =>
       expect(Object.keys(REQUESTS).sort()).toEqual(Object.keys(ACCESS).sort());
     });
 
-    it('serves every SPEC 5 route, and no /v1 route the SPEC does not name', () => {
+    it('serves every route of the contract, and no /v1 route it does not name', () => {
       const served = new Set(SERVED.map(routeShape));
-      expect(SERVED.filter((route) => route.includes(' /v1/')).map(routeShape)).toEqual(SPEC_ROUTES.filter((route) => route.includes(' /v1/')).sort());
-      expect(SPEC_ROUTES.filter((route) => !served.has(route))).toEqual([]);
+      expect(SERVED.filter((route) => route.includes(' /v1/')).map(routeShape)).toEqual(CONTRACT_ROUTES.filter((route) => route.includes(' /v1/')).sort());
+      expect(CONTRACT_ROUTES.filter((route) => !served.has(route))).toEqual([]);
     });
   });
 

@@ -26,7 +26,7 @@ const PROBLEM = /^application\/problem\+json/;
 /** The fields a 400 names, each once: its errors[] has one entry per broken constraint. */
 const fieldsOf = (response: TestResponse) => [...new Set(response.body.errors.map((error: { field: string }) => error.field))].sort();
 
-describe('command routes over HTTP (SPEC 5)', () => {
+describe('command routes over HTTP', () => {
   let ledger: TestLedger;
   let maker: LedgerActor;
   let checker: LedgerActor;
@@ -585,7 +585,7 @@ describe('command routes over HTTP (SPEC 5)', () => {
       const duplicate = await maker.post(`/v1/disbursements/${ids[0]}/settle`, { providerReference: 'FT-OTHER-910', paidAt: '2024-04-16T09:00:00+07:00', amount: MERITORIOUS_2024 });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body).toMatchObject({ code: 'DUPLICATE_PAYMENT' });
-      // SPEC 2: a duplicate payment is refused, and the attempt is recorded so reports show it.
+      // A duplicate payment is refused, and the attempt is recorded so reports show it.
       expect(await headPosition(ledger)).toBe(before + 1n);
     });
   });

@@ -16,7 +16,7 @@ describe('command side over HTTP', () => {
   afterAll(() => ledger.close());
 
   describe('when a beneficiary is paid through a whole payroll', () => {
-    it('enrolls, opens an account, runs, approves, sends and settles as SPEC section 8 shows', async () => {
+    it('enrolls, opens an account, runs, approves, sends and settles as the wire contract shows', async () => {
       const enrolled = await maker.post('/v1/beneficiaries', enrollment(1));
       expect(enrolled.status).toBe(201);
       expect(enrolled.body).toEqual({ beneficiaryId: expect.stringMatching(/^[0-9a-f-]{36}$/), position: expect.stringMatching(/^\d+$/) });

@@ -41,7 +41,7 @@ const TOTAL_QUERY_RUNS = Number(process.env.HOSTILE_QUERY_RUNS ?? 1_200);
 const SEED = process.env.HOSTILE_SEED === undefined ? undefined : Number(process.env.HOSTILE_SEED);
 const SHRINK = process.env.HOSTILE_SHRINK === 'true';
 const PROBLEM = /^application\/problem\+json/;
-/** Refusals that record a fact on purpose (SPEC 2: a duplicate payment attempt "is recorded so it shows in reports"). */
+/** Refusals that record a fact on purpose (a duplicate payment attempt "is recorded so it shows in reports"). */
 const REFUSALS_THAT_RECORD: Readonly<Record<string, readonly string[]>> = {
   DUPLICATE_PAYMENT: [DisbursementEventType.DuplicatePaymentRejected],
   PROVIDER_REFERENCE_IN_USE: [DisbursementEventType.DuplicatePaymentRejected],

@@ -11,7 +11,7 @@ import {
 } from '@ledger/domain';
 import { NO_STREAM, WrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port.js';
 
-/** Who did it and why: written on every event (SPEC 2, "Every event"). */
+/** Who did it and why: written on every event. */
 export interface CommandMetadata {
   actorId: string;
   actorRole: string;

@@ -203,7 +203,7 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
   {
     name: 'audit_chain',
     description:
-      'The audit hash chain (SPEC 4): one link per event of the global log, in commit order. hash = SHA-256(previous hash || encode(event)), from 32 zero bytes; encode is documented in libs/read-models/src/audit/audit-chain.ts.',
+      'The audit hash chain: one link per event of the global log, in commit order. hash = SHA-256(previous hash || encode(event)), from 32 zero bytes; encode is documented in libs/read-models/src/audit/audit-chain.ts.',
     key: ['position'],
     columns: [
       ['position', 'bigint', 'global log position of the event'],

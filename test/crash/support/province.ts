@@ -28,7 +28,7 @@ const NAMES = [
   ['Phạm Thị Dung', 'PHAM THI DUNG'],
 ] as const;
 
-/** Standard levels as SPEC 2 lists them — deliberately not read from config/programs.json. */
+/** Standard levels as the domain rules list them (docs/domain-rules.md) — deliberately not read from config/programs.json. */
 const STANDARD_LEVELS: Record<string, ReadonlyArray<readonly [string, number]>> = {
   SOCIAL_ASSISTANCE: [
     ['2021-07', 360_000],
@@ -204,7 +204,7 @@ function levelIn(program: string, period: string): number {
   return level;
 }
 
-/** What a payroll run of `period` over every unit and program owes these people, worked out from SPEC 2 alone. */
+/** What a payroll run of `period` over every unit and program owes these people, worked out from the domain rules alone. */
 export function expectedPayroll(people: Iterable<Person>, period = RUN_PERIOD): ExpectedPayroll {
   const disbursements = new Map<string, ExpectedDisbursement>();
   const skipped: Record<string, number> = {};

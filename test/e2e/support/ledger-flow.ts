@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { TestLedger, TestResponse } from './ledger-app.js';
 
-/** National ids valid for the SPEC's rules: province 091, a man born in 1952. */
+/** National ids valid under the national-id rules: province 091, a man born in 1952. */
 export function nationalIdFor(n: number): string {
   return `0910520${String(n).padStart(5, '0')}`;
 }
@@ -32,7 +32,7 @@ export async function actor(ledger: TestLedger, role: 'operator' | 'auditor' | '
     token,
     post: (path: string, body: unknown = {}, key?: string | null, headers?: Record<string, string>) => send('POST', path, body, key, headers),
     get: (path: string, headers?: Record<string, string>) => send('GET', path, undefined, null, headers),
-    /** A read that waits for every write made so far (SPEC 3 `X-Min-Position`), so it sees them. */
+    /** A read that waits for every write made so far (`X-Min-Position`), so it sees them. */
     getFresh: async (path: string, headers: Record<string, string> = {}) => {
       const head = await headPosition(ledger);
       return send('GET', path, undefined, null, head < 0n ? headers : { 'x-min-position': head.toString(), ...headers });

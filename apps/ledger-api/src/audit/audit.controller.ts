@@ -37,7 +37,7 @@ import type { TamperEvidence } from './tamper-evidence.js';
 const uuid = new ParseUUIDPipe();
 
 /**
- * The audit trail (SPEC 4): history of a stream and of the whole log, a beneficiary as of a past
+ * The audit trail: history of a stream and of the whole log, a beneficiary as of a past
  * instant, signed digests of the hash chain, their verification, the replay check, and the access
  * log. Auditors (and admins) only: it shows everything, and changes nothing. What it shows of
  * people is recorded in the access log like any other read.

@@ -39,7 +39,7 @@ function recordedBy(events: readonly RecordedEvent[], asOf: Date): RecordedEvent
 }
 
 /**
- * The beneficiary as the ledger knew them at `asOf` (SPEC 4, time travel): their stream and each of
+ * The beneficiary as the ledger knew them at `asOf`: their stream and each of
  * their disbursement streams folded with the domain's own deciders over the events recorded by then.
  * Disbursement ids derive from (beneficiary, program, period), so the streams to read are known
  * from the enrollments without any projection.

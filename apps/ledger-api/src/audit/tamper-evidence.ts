@@ -44,7 +44,7 @@ export type VerifyResult =
     };
 
 /**
- * Digests and their verification (SPEC 4), for the API and the CLI alike: plain code over the event
+ * Digests and their verification, for the API and the CLI alike: plain code over the event
  * store, the read models (for the recorded chain) and the ledger's signing key.
  */
 export class TamperEvidence {

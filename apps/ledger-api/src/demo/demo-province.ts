@@ -511,7 +511,7 @@ export function featuredPersons(ids: BeneficiaryIdDerivation): DemoProvince['fea
   const anh = ids.beneficiaryIdFor('091138004527' as NationalId);
   const hung = ids.beneficiaryIdFor('091048007731' as NationalId);
   return {
-    // The SPEC's own example person and account.
+    // The wire contract's example person and account (docs/interfaces.md).
     bankTransferRetried: person({
       beneficiaryId: tai,
       nationalId: '091052000123' as NationalId,
@@ -594,7 +594,7 @@ function nameFor(random: Random, gender: Gender): string {
 }
 
 /**
- * SPEC 2: province 091, then the century/gender digit (0/1 born 1900–1999 male/female, 2/3 born
+ * Province 091, then the century/gender digit (0/1 born 1900–1999 male/female, 2/3 born
  * 2000–2099), the last two digits of the birth year, and a six-digit serial.
  */
 function nationalIdFor(slot: Slot, index: number, used: Set<string>): NationalId {

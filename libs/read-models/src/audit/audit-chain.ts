@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { storedJsonOf, type RecordedEvent } from '@ledger/event-store';
 
 /**
- * The audit chain (SPEC 4): a SHA-256 hash chain over the global log in commit order.
+ * The audit chain: a SHA-256 hash chain over the global log in commit order.
  *
  *     hash_0 (genesis) = 32 zero bytes
  *     hash_n           = SHA-256( hash_{n-1} || encode(event_n) )

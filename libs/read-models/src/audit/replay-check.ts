@@ -54,7 +54,7 @@ export class ReadModelsKeptMoving extends Error {
 }
 
 /**
- * The replay check (SPEC 4): rebuilds every read model from zero into scratch storage (a temporary
+ * The replay check: rebuilds every read model from zero into scratch storage (a temporary
  * SQLite file, so memory stays flat however long the log), up to the live read models' checkpoint,
  * and compares the two table by table, row by row, in key order.
  *

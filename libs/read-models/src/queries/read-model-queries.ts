@@ -2,7 +2,7 @@ import { bankPrintedName } from '@ledger/domain';
 import type { ReadModelStore } from '../read-model-store.js';
 import type { SqlValue } from '../row-changes.js';
 
-/** Filters as the API's query parameters name them (SPEC 8). Unit filters arrive expanded to every unit below. */
+/** Filters as the API's query parameters name them. Unit filters arrive expanded to every unit below. */
 export interface ListFilter {
   readonly units?: readonly string[];
   readonly program?: string;

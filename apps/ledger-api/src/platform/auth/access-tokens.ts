@@ -57,7 +57,7 @@ export class TokenLifetimeTooLong extends RangeError {
 }
 
 /**
- * HS256 bearer tokens (SPEC 6): `sub`, `role`, `units`, `exp`. Plain TypeScript with no Nest
+ * HS256 bearer tokens: `sub`, `role`, `units`, `exp`. Plain TypeScript with no Nest
  * dependency, so the CLI mints with exactly the code the API verifies with.
  */
 export class AccessTokens {

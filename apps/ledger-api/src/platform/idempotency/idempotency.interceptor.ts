@@ -16,7 +16,7 @@ export interface IdempotentOptions {
 
 const IDEMPOTENT = 'ledger:idempotent';
 
-/** The route honours `Idempotency-Key` (SPEC 5): a retry gets the first response again. */
+/** The route honours `Idempotency-Key`: a retry gets the first response again. */
 export const Idempotent = (options: IdempotentOptions = { required: false }) => SetMetadata(IDEMPOTENT, options);
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
