@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LedgerClient, Schema } from '@ledger/api-client';
 import { startTestLedger, type TestLedger } from './support/ledger-app.js';
-import { accountNumberOf, nationalIdFor } from './support/ledger-flow.js';
+import { accountNumberOf, enrollment, nationalIdFor } from './support/ledger-flow.js';
 
 /**
  * The ledger's main flows through the generated client, as an integrator would write them: every
@@ -11,20 +11,9 @@ import { accountNumberOf, nationalIdFor } from './support/ledger-flow.js';
  * them they call every operation the API has.
  */
 
-/** A person `n` (see `nationalIdFor`): a man born in 1952, enrolled in MERITORIOUS in unit 899 unless told otherwise. */
+/** A person `n` as `enrollment` makes them, typed as the client's enroll body. */
 function person(n: number, overrides: Partial<Schema<'EnrollBeneficiary'>> = {}): Schema<'EnrollBeneficiary'> {
-  return {
-    nationalId: nationalIdFor(n),
-    fullName: 'Bùi Trung Tài',
-    dateOfBirth: '1952-03-14',
-    gender: 'MALE',
-    unitCode: '899',
-    program: 'MERITORIOUS',
-    coefficient: 1000,
-    effectiveFrom: '2024-04',
-    decision: { number: '123/QĐ-UBND', date: '2023-12-20' },
-    ...overrides,
-  };
+  return { ...enrollment(n), ...overrides };
 }
 
 /** A fresh Idempotency-Key: a new request, never a retry. */

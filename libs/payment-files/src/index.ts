@@ -2,6 +2,7 @@
 export * from './shared/end-to-end-id.js';
 export * from './shared/file-error.js';
 export * from './shared/vnd-amount.js';
+export * from './shared/write-csv.js';
 export * from './bank-payment-file/pain001-payment-file.js';
 export * from './results/result-file.js';
 export * from './results/result-file.parser.js';

@@ -12,7 +12,7 @@ export function enrollment(n: number, overrides: Record<string, unknown> = {}) {
     nationalId: nationalIdFor(n),
     fullName: 'Bùi Trung Tài',
     dateOfBirth: '1952-03-14',
-    gender: 'MALE',
+    gender: 'MALE' as const,
     unitCode: '899',
     program: 'MERITORIOUS',
     coefficient: 1000,

@@ -3,7 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { disbursementDecider, DisbursementEventType, NotFound, payingAgentOf, POST_OFFICE, type Catalogues, type DisbursementState, type PayrollRunState } from '@ledger/domain';
 import { readAggregate, type EventStore } from '@ledger/event-store';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
-import { csvForBanks, csvForPeople } from '../files/write-csv.js';
+import { csvForBanks, csvForPeople } from '@ledger/payment-files';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { mayReadUnit, type Actor } from '../platform/index.js';
 import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';

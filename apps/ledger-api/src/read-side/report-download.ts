@@ -1,6 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import type { Page, ReportKey } from '@ledger/read-models';
-import { csvForPeople, csvStreamForPeople, type CsvColumns, type CsvRecord } from '../files/write-csv.js';
+import { csvForPeople, csvStreamForPeople, type CsvColumns, type CsvRecord } from '@ledger/payment-files';
 import { XLSX_MEDIA_TYPE, xlsxForPeople } from '../files/write-xlsx.js';
 import { REPORT_KEYS, type KeyShape } from './query-scope.js';
 import { COVERAGE_COLUMNS, DISBURSEMENT_COLUMNS, DUPLICATE_ATTEMPT_COLUMNS, SUMMARY_COLUMNS } from './views.js';

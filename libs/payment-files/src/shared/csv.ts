@@ -1,16 +1,15 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { PaymentFileError } from './file-error.js';
 import type { LineProblem } from '../results/result-file.js';
+import { csvForBanks, csvForPeople } from './write-csv.js';
 
 /**
- * RFC 4180 text with its header row and CRLF line ends. A field a spreadsheet would run as a
- * formula (= + - @ first) gets a leading apostrophe. `forPeople` adds the byte-order mark Excel
- * needs to show Vietnamese as UTF-8 rather than as a legacy code page.
+ * A header row and `rows` under it, by the shared rules for who reads the file: `forPeople` gets the
+ * byte-order mark and formula defusing of `csvForPeople`, a bank's system every value as it is.
  */
 export function csvText(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>, { forPeople }: { forPeople: boolean }): string {
-  const defused = rows.map((row) => row.map((field) => (typeof field === 'string' && /^[=+\-@]/.test(field) ? `'${field}` : String(field))));
-  return stringify([header as string[], ...defused], { bom: forPeople, record_delimiter: '\r\n' });
+  const records = rows.map((row) => Object.fromEntries(header.map((column, index) => [column, row[index]])));
+  return (forPeople ? csvForPeople : csvForBanks)(header, records);
 }
 
 /** One record of a CSV file by its column names, with the line it starts on. */

@@ -32,7 +32,7 @@ import { resolveBeneficiaryIds, type BeneficiaryIds } from '../../ledger/benefic
 import { LedgerIdentifiers } from '../../ledger/ledger-identifiers.js';
 import type { Actor, CommandContext } from '../../platform/index.js';
 import { readCsv, UnreadableCsv } from '../../files/read-csv.js';
-import { csvForPeople } from '../../files/write-csv.js';
+import { csvForPeople } from '@ledger/payment-files';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from '../cli-command.js';
 
 const ENROLLMENT_COLUMNS = ['nationalId', 'fullName', 'dateOfBirth', 'gender', 'unitCode', 'program', 'coefficient', 'effectiveFrom', 'decisionNumber', 'decisionDate'] as const;
