@@ -154,6 +154,9 @@ const apiProcess = start(
     LEDGER_ID_KEY: randomBytes(32).toString('hex'),
     LEDGER_SEED_DEMO: 'false',
     LEDGER_PROJECTOR: 'embedded',
+    LEDGER_PAYING_ACCOUNT_NAME: 'SO LAO DONG THUONG BINH VA XA HOI',
+    LEDGER_PAYING_ACCOUNT_NUMBER: '1200100009999',
+    LEDGER_PAYING_ACCOUNT_BANK_CODE: 'VBA',
     // The limit is per user and the whole load comes from one operator: this measures the ledger, not the limiter's refusals.
     LEDGER_RATE_LIMIT_PER_MINUTE: '1000000000',
   },

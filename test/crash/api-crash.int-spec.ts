@@ -6,8 +6,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BeneficiaryEventType, DisbursementEventType, PayrollRunEventType } from '@ledger/domain';
+import { BeneficiaryEventType, DisbursementEventType, FileImportEventType, PayrollRunEventType, type LocalDate } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
+import { bankResultsCsv, type PaymentResult } from '@ledger/payment-files';
 import { rebuildReadModels, SqliteReadModelStore } from '@ledger/read-models';
 import { compareWithRebuild, disbursementStreams, observe, seededRandom, sleep, until } from './support/crash-kit.js';
 import { buildApi, clientFor, startApi, type ApiClient, type ApiProcess, type HttpResponse } from './support/ledger-process.js';
@@ -454,6 +455,82 @@ describe('the ledger API, killed with SIGKILL', () => {
       expect(differences).toEqual([]);
       expect(await waitForReadModels(maker)).toBe(head); // and nothing was written meanwhile
       console.log(`settlement crash seed ${seed}: killed after ${atCrash.acknowledged}/${settlements.length} acknowledged (threshold ${killAfter}, +${delayMs} ms), ${atCrash.unanswered} unanswered`);
+    }, 180_000);
+  });
+
+  describe('when killed while a bank’s result file is imported', () => {
+    // Every bank transfer of a sent run reported paid, in one CSV of several chunks: the kill lands
+    // after some chunks are recorded and some lines of the next are applied.
+    const province = Array.from({ length: 6_000 }, (_, serial) => personFor(100_000 + serial));
+    const expected = expectedPayroll(province);
+    const transfers = [...expected.disbursements.values()].filter((disbursement) => disbursement.channel === 'BANK');
+    const directory = join(workspace, 'imports');
+    const file = join(directory, 'ledger.sqlite');
+    const results: PaymentResult[] = transfers.map(({ disbursementId, amount }, index) => ({ disbursementId, outcome: 'PAID', amount, date: (index % 3 === 0 ? '2024-09-06' : '2024-09-05') as LocalDate }));
+    const resultFile = Buffer.from(bankResultsCsv(results), 'utf8');
+    let api: ApiProcess;
+    let maker: ApiClient;
+
+    beforeAll(async () => {
+      mkdirSync(directory);
+      const store = SqliteEventStore.open(file);
+      await seedPeople(store, province);
+      await rebuildReadModels(store, new SqliteReadModelStore(store.db), { batchSize: 10_000 });
+      await store.close();
+      api = await start(directory);
+      maker = await clientFor(() => api, { role: 'operator', sub: 'imports-maker' });
+      const checker = await clientFor(() => api, { role: 'operator', sub: 'imports-checker' });
+      const run = await maker.post('/v1/payroll-runs', { period: RUN_PERIOD });
+      expectStatus(run, 201);
+      expectStatus(await checker.post(`/v1/payroll-runs/${run.body.runId}/approve`, {}), 200);
+      expectStatus(await maker.post(`/v1/payroll-runs/${run.body.runId}/send`, {}), 200);
+      expect(transfers.length).toBeGreaterThan(2_000);
+    }, 180_000);
+
+    afterAll(() => api?.stop());
+
+    it.each(SEEDS.slice(0, 1))('seed %i: importing the same file again finishes it; every transfer paid once; the report accounts for every line; read models equal a rebuild', async (seed) => {
+      const random = seededRandom(seed);
+      const observer = observe(file);
+      try {
+        const count = (type: string) => observer.prepare('SELECT COUNT(*) FROM events WHERE type = ?').pluck().get(type) as number;
+        const firstAttempt = answerOf(maker.upload('/v1/bank-results', resultFile));
+        // After the first chunk's outcomes are on disk, a random share of the time it took.
+        const startedAt = Date.now();
+        await until(() => count(FileImportEventType.LinesReconciled) > 0, 60_000, 'the first chunk of the import', 2);
+        const chunkMs = Date.now() - startedAt;
+        await sleep(Math.floor(random() * chunkMs));
+        await api.kill();
+        const atCrash = { chunks: count(FileImportEventType.LinesReconciled), paid: count(DisbursementEventType.Paid), completed: count(FileImportEventType.Completed), answered: (await firstAttempt)?.status ?? null };
+        expect(atCrash).toMatchObject({ completed: 0, answered: null });
+        expect(atCrash.paid).toBeLessThan(transfers.length);
+
+        api = await start(directory);
+        const finished = await maker.upload('/v1/bank-results', resultFile);
+        expectStatus(finished, 201);
+        // Lines applied before the crash are still this import's doing: every line APPLIED, none seen as a repeat.
+        expect(finished.body).toMatchObject({ status: 'COMPLETED', repeat: false, lineCount: transfers.length, attentionCount: 0 });
+        expect(finished.body.counts).toMatchObject({ APPLIED: transfers.length, ALREADY_RECORDED: 0, DUPLICATE: 0, REFUSED: 0 });
+
+        const paidPerStream = observer.prepare('SELECT s.stream_name, COUNT(*) AS n FROM events e JOIN streams s USING (stream_id) WHERE e.type = ? GROUP BY s.stream_name').all(DisbursementEventType.Paid) as Array<{ stream_name: string; n: number }>;
+        expect(paidPerStream.length).toBe(transfers.length);
+        expect(paidPerStream.filter((stream) => stream.n !== 1)).toEqual([]);
+        expect(count(DisbursementEventType.DuplicatePaymentRejected)).toBe(0);
+        expect(count(FileImportEventType.Completed)).toBe(1);
+        const chunks = observer.prepare("SELECT e.data FROM events e JOIN streams s USING (stream_id) WHERE e.type = ? AND s.stream_name LIKE 'file-import-%'").pluck().all(FileImportEventType.LinesReconciled) as string[];
+        const lines = chunks.flatMap((data) => (JSON.parse(data) as { lines: Array<{ line: number }> }).lines.map((line) => line.line));
+        expect(new Set(lines).size).toBe(lines.length);
+        expect(lines.length).toBe(transfers.length);
+
+        const again = await maker.upload('/v1/bank-results', resultFile);
+        expect({ status: again.status, repeat: again.body.repeat }).toEqual({ status: 200, repeat: true });
+        await waitForReadModels(maker);
+        const { differences } = await compareWithRebuild(file);
+        expect(differences).toEqual([]);
+        console.log(`import crash seed ${seed}: killed with ${atCrash.chunks} chunks recorded, ${atCrash.paid}/${transfers.length} paid`);
+      } finally {
+        observer.close();
+      }
     }, 180_000);
   });
 });

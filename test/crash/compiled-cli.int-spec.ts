@@ -45,6 +45,9 @@ function productionEnvironment(): Record<string, string> {
     LEDGER_ID_KEY: randomBytes(32).toString('hex'),
     LEDGER_DATA_DIR: join(workspace, 'production-data'),
     LEDGER_CONFIG_DIR: join(REPOSITORY, 'config'),
+    LEDGER_PAYING_ACCOUNT_NAME: 'SO LAO DONG THUONG BINH VA XA HOI TINH KIEN GIANG',
+    LEDGER_PAYING_ACCOUNT_NUMBER: '1200100009999',
+    LEDGER_PAYING_ACCOUNT_BANK_CODE: 'VBA',
   };
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fileImportStreamName, type IdentityCheckAnswer, type LocalDate } from '@ledger/domain';
+import { identityCheckAnswersCsv, pain002StatusReport, postOfficeReturnsCsv, type PaymentResult } from '@ledger/payment-files';
 import { startTestLedger, type TestResponse } from './support/ledger-app.js';
 import {
   actor,
@@ -76,6 +78,17 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /v1/disbursements': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'GET /v1/disbursements/{disbursementId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
 
+  // Files back from the paying agents and the population database: operators import them, each line judged within their units.
+  'POST /v1/bank-results': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/post-office-returns': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/identity-checks/results': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'GET /v1/imports': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
+  'GET /v1/imports/{importId}': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
+  'GET /v1/identity-checks/request-file': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'GET /v1/death-reports': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+
   'GET /v1/reports/coverage': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'GET /v1/reports/summary': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'GET /v1/reports/late-payments': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
@@ -120,6 +133,15 @@ const CONTRACT_ROUTES = [
   'POST /v1/beneficiaries/search',
   'GET /v1/disbursements',
   'GET /v1/disbursements/{}',
+  'POST /v1/bank-results',
+  'POST /v1/post-office-returns',
+  'POST /v1/identity-checks/results',
+  'GET /v1/imports',
+  'GET /v1/imports/{}',
+  'GET /v1/identity-checks/request-file',
+  'GET /v1/death-reports',
+  'POST /v1/beneficiaries/{}/death-report/confirm',
+  'POST /v1/beneficiaries/{}/death-report/reject',
   'GET /v1/reports/coverage',
   'GET /v1/reports/summary',
   'GET /v1/reports/late-payments',
@@ -151,6 +173,12 @@ interface Fixtures {
   readonly runToReject: string;
   readonly beneficiaries: { suspend: string; resume: string; terminate: string; correct: string; revoke: string; relocate: string; openAccount: string; verify: string; close: string };
   readonly accounts: { verify: string; close: string };
+  /** Result files about April payments still SENT (one by transfer, one in cash), and population-database answers about a person. */
+  readonly files: { bankResults: string; postOfficeReturns: string; identityCheckAnswers: string };
+  /** Deaths reported by answers the maker imported, awaiting another operator: one each to confirm and reject, one left on the list. */
+  readonly deathReports: { confirm: string; reject: string; listed: string };
+  /** The maker's import of those answers. */
+  readonly answersImportId: string;
   /** A digest of the chain taken after the records above were made, for the verify route. */
   readonly digest: Record<string, unknown>;
 }
@@ -159,18 +187,30 @@ interface Fixtures {
  * How a caller of another unit (900) is kept away from a unit-899 record: answered as if it did not
  * exist (the default: the same 404 as the request on an unknown id), refused with a 403 because
  * the request names unit 899 itself, answered a list that does not show it, or — in a settlement
- * batch — the item answered as an unknown disbursement.
+ * batch — the item answered as an unknown disbursement. A file imported by such a caller is
+ * recorded as their import, but every line about a unit-899 record is OUT_OF_SCOPE and changes
+ * nothing: the file may hold lines of their own units too, so it is not refused whole.
  */
-type OutOfScope = 'as-unknown' | 'unit-refused' | 'not-listed' | 'unknown-per-item';
+type OutOfScope = 'as-unknown' | 'unit-refused' | 'not-listed' | 'unknown-per-item' | 'lines-out-of-scope';
 
-interface RouteRequest {
+/** A file sent as it is, for the routes that import one: the body is its bytes, not JSON. */
+interface RawFile {
+  readonly content: string;
+  readonly contentType: string;
+}
+
+interface Sent {
   readonly path: string;
   readonly body?: unknown;
+  readonly file?: RawFile;
+}
+
+interface RouteRequest extends Sent {
   readonly outOfScope?: OutOfScope;
   /** The same request on an unknown id: an out-of-scope caller must get exactly its answer. */
-  readonly asUnknown?: { readonly path: string; readonly body?: unknown };
-  /** For a list, report or search: the same request filtered by unit 899, which a caller of another unit is refused (403). */
-  readonly namingTheUnit?: { readonly path: string; readonly body?: unknown };
+  readonly asUnknown?: Sent;
+  /** For a list, report or search: the same request filtered by unit 899, which a caller of another unit is refused (403); null for a list that takes no unit to filter by. */
+  readonly namingTheUnit?: Sent | null;
   /** For a list or report: does the answer show the unit-899 record it was aimed at? */
   readonly shows?: (response: TestResponse) => boolean;
   /** The whole log, or a replay of every read model: asked by an auditor of every unit (one of fewer units is refused, 403). */
@@ -188,6 +228,11 @@ function onRecord(id: string, path: (id: string) => string, body?: unknown): Rou
 /** A list or report, and the same filtered by unit 899. */
 function listed(path: string, shows: (response: TestResponse) => boolean): RouteRequest {
   return { path, outOfScope: 'not-listed', shows, namingTheUnit: { path: `${path}${path.includes('?') ? '&' : '?'}unitCode=899` } };
+}
+
+/** A file to import whose every line is about a unit-899 record: a caller of the unit has each one applied. */
+function imported(path: string, content: string, contentType: string): RouteRequest {
+  return { path, file: { content, contentType }, outOfScope: 'lines-out-of-scope', shows: (response) => response.body?.lineCount > 0 && response.body?.counts?.APPLIED === response.body.lineCount };
 }
 
 const reason = { reason: 'Decision 45/QĐ-UBND of the district office' };
@@ -264,6 +309,24 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   }),
   'GET /v1/disbursements/{disbursementId}': (f) => onRecord(f.disbursements.read, (id) => `/v1/disbursements/${id}`),
 
+  'POST /v1/bank-results': (f) => imported('/v1/bank-results', f.files.bankResults, 'application/xml'),
+  'POST /v1/post-office-returns': (f) => imported('/v1/post-office-returns', f.files.postOfficeReturns, 'text/csv'),
+  'POST /v1/identity-checks/results': (f) => imported('/v1/identity-checks/results', f.files.identityCheckAnswers, 'text/csv'),
+  // A caller sees the imports made under their units, or every one when they read every unit.
+  'GET /v1/imports': (f) => ({
+    path: '/v1/imports?limit=1000',
+    outOfScope: 'not-listed',
+    shows: (response) => items(response).some((item) => item.importId === f.answersImportId),
+    namingTheUnit: null,
+  }),
+  'GET /v1/imports/{importId}': (f) => onRecord(f.answersImportId, (id) => `/v1/imports/${id}`),
+  'GET /v1/identity-checks/request-file': (f) => listed('/v1/identity-checks/request-file', (response) => response.text.includes(f.readerNationalId)),
+  'GET /v1/death-reports': (f) => listed('/v1/death-reports?limit=1000', (response) => items(response).some((item) => item.beneficiaryId === f.deathReports.listed)),
+  // By another operator than the maker, who imported the answers (maker-checker).
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': (f) => onRecord(f.deathReports.confirm, (id) => `/v1/beneficiaries/${id}/death-report/confirm`),
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': (f) =>
+    onRecord(f.deathReports.reject, (id) => `/v1/beneficiaries/${id}/death-report/reject`, { reason: 'Seen alive at the commune office on 8 June' }),
+
   'GET /v1/reports/coverage': () => listed('/v1/reports/coverage?limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
   'GET /v1/reports/summary': () => listed('/v1/reports/summary?period=2024-04&limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
   'GET /v1/reports/late-payments': (f) => listed('/v1/reports/late-payments?period=2024-04&limit=1000', listsDisbursement(f.disbursements.read)),
@@ -300,9 +363,12 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
     read: await payee('CASH'),
     duplicate: await payee('CASH'),
     overpaid: await payee('CASH', '2024-03'), // March comes as arrears
+    // Reported back in result files, which the import routes are sent.
+    transferReported: await payee('BANK'),
+    cashReported: await payee('CASH'),
   };
   const sent = await runPayroll(maker, checker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '899' });
-  expect(sent.sent).toMatchObject({ status: 'SENT', sent: 9 });
+  expect(sent.sent).toMatchObject({ status: 'SENT', sent: 11 });
   const aprilOf = async (beneficiaryId: string) => (await disbursementOf(maker, beneficiaryId, '2024-04')).disbursementId as string;
   const disbursements = {
     settle: await aprilOf(payees.settle),
@@ -328,7 +394,11 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
   expectStatus(await checker.post(`/v1/payroll-runs/${approved.runId}/approve`), 200);
   const toReject = await schedulePayroll(maker, { period: '2024-06', program: 'SOCIAL_ASSISTANCE', unitCode: '899' });
 
-  const enrolledInJune = () => enroll(maker, ++person, { effectiveFrom: '2024-06' });
+  const enrolledInJune = async () => {
+    const beneficiaryId = await enroll(maker, ++person, { effectiveFrom: '2024-06' });
+    numberOf.set(beneficiaryId, person);
+    return beneficiaryId;
+  };
   const beneficiaries = {
     suspend: await enrolledInJune(),
     resume: await enrolledInJune(),
@@ -349,6 +419,28 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
   const verified = await openAccount(maker, beneficiaries.close);
   expect(verified.status).toBe('VERIFIED');
 
+  // The files the import routes are sent, as the paying agents and the population database would send them back.
+  const paidOn10April = async (beneficiaryId: string): Promise<PaymentResult> => {
+    const { disbursementId, amount } = await disbursementOf(maker, beneficiaryId, '2024-04');
+    return { disbursementId, outcome: 'PAID', amount, date: '2024-04-10' as LocalDate };
+  };
+  const answerAbout = (beneficiaryId: string, answer: IdentityCheckAnswer) => ({ nationalId: nationalIdFor(numberOf.get(beneficiaryId)!), answer });
+  const files = {
+    bankResults: pain002StatusReport({ messageId: 'PSR-899-20240411', createdAt: new Date('2024-04-11T08:00:00+07:00'), originalMessageId: 'RUN-899-2024-04' }, [
+      await paidOn10April(payees.transferReported),
+    ]),
+    postOfficeReturns: postOfficeReturnsCsv([await paidOn10April(payees.cashReported)]),
+    identityCheckAnswers: identityCheckAnswersCsv([answerAbout(await enrolledInJune(), { outcome: 'MATCHED' })]),
+  };
+
+  // Deaths reported by answers the maker imports: for another operator to review (maker-checker).
+  const deathReports = { confirm: await enrolledInJune(), reject: await enrolledInJune(), listed: await enrolledInJune() };
+  const diedOn20August: IdentityCheckAnswer = { outcome: 'DECEASED', dateOfDeath: '2024-08-20' as LocalDate };
+  const answers = identityCheckAnswersCsv(Object.values(deathReports).map((beneficiaryId) => answerAbout(beneficiaryId, diedOn20August)));
+  const answersImport = await maker.post('/v1/identity-checks/results', answers, undefined, { 'content-type': 'text/csv' });
+  expectStatus(answersImport, 201);
+  expect(answersImport.body.counts).toMatchObject({ APPLIED: 3 });
+
   return {
     disbursements,
     readerBeneficiaryId: payees.read,
@@ -359,6 +451,9 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
     runToReject: toReject.runId,
     beneficiaries,
     accounts: { verify: unverified.accountId, close: verified.accountId },
+    files,
+    deathReports,
+    answersImportId: answersImport.body.importId,
   };
 }
 
@@ -395,7 +490,8 @@ describe('authorization matrix: every served route × role × unit scope', () =>
 
   const requestFor = (route: string) => REQUESTS[route]!(fixtures);
   const methodOf = (route: string) => route.slice(0, route.indexOf(' '));
-  const sendTo = (caller: LedgerActor, method: string, { path, body }: { path: string; body?: unknown }) => (method === 'GET' ? caller.getFresh(path) : caller.post(path, body ?? {}));
+  const sendTo = (caller: LedgerActor, method: string, { path, body, file }: Sent) =>
+    method === 'GET' ? caller.getFresh(path) : file ? caller.post(path, file.content, undefined, { 'content-type': file.contentType }) : caller.post(path, body ?? {});
   const send = (caller: LedgerActor, route: string) => sendTo(caller, methodOf(route), requestFor(route));
   /** Runs a request that must be refused, and checks that it appended nothing. */
   const refusedRequest = async (request: () => Promise<TestResponse>) => {
@@ -443,10 +539,14 @@ describe('authorization matrix: every served route × role × unit scope', () =>
     }
 
     it('refuses a caller without a token with a 401', async () => {
-      const { path, body } = requestFor(route);
+      const { path, body, file } = requestFor(route);
       const method = methodOf(route);
       const response = await refusedRequest(() =>
-        ledger.request(method, path, method === 'GET' ? {} : { body: body ?? {}, headers: { 'idempotency-key': randomUUID() } }),
+        ledger.request(
+          method,
+          path,
+          method === 'GET' ? {} : { body: file?.content ?? body ?? {}, headers: { 'idempotency-key': randomUUID(), ...(file ? { 'content-type': file.contentType } : {}) } },
+        ),
       );
       expectProblem(response, 401);
       if (method === 'GET') expect((await ledger.request('HEAD', path)).status).toBe(401);
@@ -475,8 +575,11 @@ describe('authorization matrix: every served route × role × unit scope', () =>
       it(`keeps ${article(role)} of unit 900 away from unit 899's records`, async () => {
         const request = requestFor(route);
         const method = methodOf(route);
-        const response = await refusedRequest(() => send(callers[outsider], route));
-        switch (request.outOfScope ?? 'as-unknown') {
+        const outOfScope = request.outOfScope ?? 'as-unknown';
+        // An import records itself whatever its lines are about: what it may not change is checked below.
+        const before = await headPosition(ledger);
+        const response = outOfScope === 'lines-out-of-scope' ? await send(callers[outsider], route) : await refusedRequest(() => send(callers[outsider], route));
+        switch (outOfScope) {
           case 'as-unknown': {
             // The very answer an unknown id gets: nothing tells the caller the record exists elsewhere.
             const unknown = await refusedRequest(() => sendTo(callers[outsider], method, request.asUnknown!));
@@ -492,9 +595,21 @@ describe('authorization matrix: every served route × role × unit scope', () =>
           case 'not-listed': {
             expectStatus(response, 200);
             expect(request.shows?.(response)).toBe(false);
+            if (request.namingTheUnit === null) break;
             const naming = await refusedRequest(() => sendTo(callers[outsider], method, request.namingTheUnit!));
             expectProblem(naming, 403);
             expect(naming.body.code).toBe('UNIT_OUT_OF_SCOPE');
+            break;
+          }
+          case 'lines-out-of-scope': {
+            expectStatus(response, 201);
+            expect(response.body).toMatchObject({ repeat: false, status: 'COMPLETED', lineCount: expect.any(Number), counts: { APPLIED: 0, OUT_OF_SCOPE: response.body.lineCount } });
+            expect(response.body.lineCount).toBeGreaterThan(0);
+            expect(response.body.attention.map((line: { outcome: string }) => line.outcome)).toEqual(Array(response.body.lineCount).fill('OUT_OF_SCOPE'));
+            // Nothing but the import's own record was written: no payment, no person was touched.
+            const written = await callers.auditorOfEveryUnit.get(`/v1/audit/log?after=${before}&limit=1000`);
+            expectStatus(written, 200);
+            expect(new Set(items(written).map((event) => event.streamName))).toEqual(new Set([fileImportStreamName(response.body.importId)]));
             break;
           }
           case 'unknown-per-item': {

@@ -25,7 +25,17 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
-import { DisbursementEventType } from '@ledger/domain';
+import { DisbursementEventType, type LocalDate } from '@ledger/domain';
+import {
+  bankResultsCsv,
+  camt053Statement,
+  camt054Notification,
+  identityCheckAnswersCsv,
+  mt940Statement,
+  pain002StatusReport,
+  postOfficeReturnsCsv,
+  type PaymentResult,
+} from '@ledger/payment-files';
 import type { EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../../apps/ledger-api/src/ledger.tokens.js';
 import { SignJWT } from 'jose';
@@ -379,6 +389,8 @@ interface Fixtures {
   readonly paymentFiles: string[];
   /** Cursors and positions the API itself handed out, for query parameters to start from. */
   readonly cursors: readonly string[];
+  /** Real files of each kind about the April run and its people, for the import routes to mutate. */
+  readonly files: Readonly<Record<string, readonly Buffer[]>>;
   readonly tokens: {
     readonly maker: string;
     readonly auditor: string;
@@ -421,6 +433,8 @@ const TEMPLATES: Readonly<Record<string, (f: Fixtures) => Json>> = {
   'POST /v1/disbursements/{disbursementId}/reschedule': () => ({ reason: 'Decision 45/QĐ-UBND of the district office' }),
   'POST /v1/audit/verify': (f) => f.digest,
   'POST /v1/audit/replay-check': () => ({}),
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': () => ({}),
+  'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': () => ({ reason: 'Seen alive at the commune office' }),
   'POST /v1/settlements': (f) => ({
     items: [
       { disbursementId: f.disbursementIds[0]!, providerReference: 'PO24096000502', paidAt: '2024-04-05T09:30:00+07:00', amount: 2_055_000 },
@@ -428,6 +442,47 @@ const TEMPLATES: Readonly<Record<string, (f: Fixtures) => Json>> = {
     ],
   }),
 };
+
+/** The routes that take a file, not JSON: the mutations start from real files of the kind each takes. */
+const FILE_ROUTES = new Set(['POST /v1/bank-results', 'POST /v1/post-office-returns', 'POST /v1/identity-checks/results']);
+const FILE_MEDIA_TYPES = ['text/csv', 'application/xml', 'text/xml', 'text/plain', 'application/octet-stream', 'application/json', 'multipart/form-data; boundary=x', 'text/csv; charset=utf-16', ''];
+
+/** A real file, then broken the ways files break in transit, in a spreadsheet, or in a hostile hand. */
+function mutatedFile(files: readonly Buffer[]): fc.Arbitrary<Body> {
+  const file = fc.constantFrom(...files);
+  const bytes = (label: string) => (raw: Buffer | string): Body => ({ kind: 'bytes', label, bytes: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw });
+  const lines = (original: Buffer) => original.toString('utf8').split('\n');
+  return fc.oneof(
+    { weight: 2, arbitrary: file.map(bytes('the file as is')) },
+    { weight: 2, arbitrary: fc.tuple(file, fc.double({ min: 0, max: 1, noNaN: true })).map(([original, at]) => bytes('truncated')(original.subarray(0, Math.floor(original.length * at)))) },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(file, fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 })).map(([original, flips]) => {
+        const copy = Buffer.from(original);
+        for (const [at, value] of flips) copy[Math.min(copy.length - 1, Math.floor(copy.length * at))] = value;
+        return bytes('bytes flipped')(copy);
+      }),
+    },
+    { weight: 2, arbitrary: fc.tuple(file, fc.nat(), hostileString).map(([original, at, inserted]) => { const text = original.toString('utf8'); const cut = at % (text.length + 1); return bytes('a hostile string inserted')(`${text.slice(0, cut)}${inserted}${text.slice(cut)}`); }) },
+    { weight: 1, arbitrary: fc.tuple(file, fc.nat()).map(([original, at]) => { const all = lines(original); const line = at % all.length; return bytes('a line repeated')([...all.slice(0, line + 1), all[line]!, ...all.slice(line + 1)].join('\n')); }) },
+    { weight: 1, arbitrary: fc.tuple(file, fc.nat()).map(([original, at]) => { const all = lines(original); const line = at % all.length; return bytes('a line dropped')([...all.slice(0, line), ...all.slice(line + 1)].join('\n')); }) },
+    { weight: 1, arbitrary: file.map((original) => bytes('another currency')(original.toString('utf8').replaceAll('VND', 'USD'))) },
+    { weight: 2, arbitrary: fc.tuple(file, fc.constantFrom('2055000.50', '-2055000', '2.055.000', '2,055,000', '1e9', '99999999999999999999', '', ' ', 'NaN', '２０５５０００')).map(([original, amount]) => bytes(`amounts as ${amount}`)(original.toString('utf8').replaceAll('2055000', amount))) },
+    { weight: 1, arbitrary: file.map((original) => bytes('end-to-end ids of another ledger')(original.toString('utf8').replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}/gi, 'ffffffff-ffff-5fff'))) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><Document>&lol3;</Document>',
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">&xxe;</Document>',
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">' + '<a>'.repeat(5_000) + '</a>'.repeat(5_000) + '</Document>',
+        ':20:X\n:25:1\n:28C:1\n:60F:C240410VND0,\n:61:2404100410D2055000,NTRFNONREF\n:86:/EREF/' + 'x'.repeat(10_000) + '\n:62F:C240410VND0,\n-',
+      ).map(bytes('a hostile document')),
+    },
+    { weight: 1, arbitrary: file.map((original) => bytes('UTF-16 encoded')(Buffer.from(original.toString('utf8'), 'utf16le'))) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 256 }).map((raw) => bytes('random bytes')(Buffer.from(raw))) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
+  );
+}
 
 /** Routes an auditor calls; an operator calls the rest. */
 const CALLED_BY_AUDITOR = new Set(['POST /v1/audit/verify', 'POST /v1/audit/replay-check']);
@@ -575,6 +630,7 @@ function headerChange(f: Fixtures, token: string): fc.Arbitrary<HeaderChange> {
 }
 
 function requestFor(route: string, f: Fixtures): fc.Arbitrary<HostileRequest> {
+  if (FILE_ROUTES.has(route)) return fileRequestFor(route, f);
   const template = (TEMPLATES[route] ?? (() => ({})))(f);
   const token = CALLED_BY_AUDITOR.has(route) ? f.tokens.auditor : f.tokens.maker;
   const mutated = (mutations: fc.Arbitrary<Mutation[]>) => mutations.map((list) => ({ kind: 'json' as const, value: applyMutations(template, list) }));
@@ -591,6 +647,19 @@ function requestFor(route: string, f: Fixtures): fc.Arbitrary<HostileRequest> {
   const headers = fc.oneof({ weight: 3, arbitrary: fc.constant([] as HeaderChange[]) }, { weight: 2, arbitrary: fc.array(headerChange(f, token), { minLength: 1, maxLength: 3 }) });
   return fc.record({ path: pathFor(route, f), body, headers, chunked: fc.boolean() }).map(({ path, body, headers: changes, chunked }) => {
     const base: Record<string, string | readonly string[]> = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+    for (const { header, value } of changes) {
+      if (value === undefined) delete base[header];
+      else base[header] = value;
+    }
+    return { path, body, headers: base, chunked };
+  });
+}
+
+/** A file route: a real file, mutated, sent under any of the media types a client might label it with. */
+function fileRequestFor(route: string, f: Fixtures): fc.Arbitrary<HostileRequest> {
+  const headers = fc.oneof({ weight: 3, arbitrary: fc.constant([] as HeaderChange[]) }, { weight: 1, arbitrary: fc.array(headerChange(f, f.tokens.maker), { minLength: 1, maxLength: 2 }) });
+  return fc.record({ path: pathFor(route, f), body: mutatedFile(f.files[route]!), contentType: fc.constantFrom(...FILE_MEDIA_TYPES), headers, chunked: fc.boolean() }).map(({ path, body, contentType, headers: changes, chunked }) => {
+    const base: Record<string, string | readonly string[]> = { authorization: `Bearer ${f.tokens.maker}`, 'idempotency-key': randomUUID(), ...(contentType ? { 'content-type': contentType } : {}) };
     for (const { header, value } of changes) {
       if (value === undefined) delete base[header];
       else base[header] = value;
@@ -673,8 +742,8 @@ afterAll(async () => {
 
 describe('when every command route is sent hostile input', () => {
   it('has a valid body for every served command route to mutate, so mutations start from something the route accepts', () => {
-    expect(COMMAND_ROUTES.filter((route) => !(route in TEMPLATES))).toEqual([]);
-    expect(Object.keys(TEMPLATES).filter((route) => !COMMAND_ROUTES.includes(route))).toEqual([]);
+    expect(COMMAND_ROUTES.filter((route) => !(route in TEMPLATES) && !FILE_ROUTES.has(route))).toEqual([]);
+    expect([...Object.keys(TEMPLATES), ...FILE_ROUTES].filter((route) => !COMMAND_ROUTES.includes(route))).toEqual([]);
   });
 
   it.each(COMMAND_ROUTES)(
@@ -983,6 +1052,35 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
     if (typeof answer.body.next === 'string') cursors.push(answer.body.next);
   }
 
+  // The April run's results, as each paying agent would send them: people 1–4 by bank, the others in cash.
+  const paidOn = '2024-04-10' as LocalDate;
+  const result = (n: number, outcome: PaymentResult['outcome'], extra: Partial<PaymentResult> = {}): Promise<PaymentResult> =>
+    aprilOf(n).then((disbursementId) => ({ disbursementId, outcome, amount: 2_055_000, date: paidOn, ...extra }));
+  const bankResults = await Promise.all([result(0, 'PAID'), result(1, 'FAILED', { reason: 'AC04' }), result(2, 'PAID'), result(3, 'PAID')]);
+  const header = { messageId: 'HOSTILE-1', createdAt: new Date('2024-04-11T08:00:00+07:00'), reportId: 'RPT-1', accountNumber: '1200100009999', statementDate: paidOn };
+  const paid = bankResults.filter((one) => one.outcome === 'PAID');
+  const cash = await Promise.all([result(4, 'PAID'), result(5, 'RETURNED', { reason: 'Vắng nhà' }), result(7, 'PAID')]);
+  const files = {
+    'POST /v1/bank-results': [
+      pain002StatusReport({ messageId: 'PSR-1', createdAt: header.createdAt, originalMessageId: 'RUN-APR' }, bankResults),
+      camt054Notification(header, paid),
+      camt053Statement(header, paid),
+      mt940Statement({ reference: 'MT-1', accountIdentification: '1200100009999', statementNumber: 1, statementDate: paidOn }, paid),
+      bankResultsCsv(bankResults),
+    ].map((text) => Buffer.from(text, 'utf8')),
+    'POST /v1/post-office-returns': [Buffer.from(postOfficeReturnsCsv(cash), 'utf8')],
+    'POST /v1/identity-checks/results': [
+      Buffer.from(
+        identityCheckAnswersCsv([
+          { nationalId: nationalIdFor(9), answer: { outcome: 'MATCHED' } },
+          { nationalId: nationalIdFor(10), answer: { outcome: 'MISMATCHED', mismatchedFields: ['fullName'] } },
+          { nationalId: nationalIdFor(11), answer: { outcome: 'DECEASED', dateOfDeath: '2024-04-02' as LocalDate } },
+        ]),
+        'utf8',
+      ),
+    ],
+  };
+
   const tokens = ledger.app.get(AccessTokens);
   const foreign = new AccessTokens('a-secret-that-is-not-the-ledgers-own-secret');
   const mint = (role: string, units: string[], options: { ttl?: string; userId?: string; with?: AccessTokens } = {}) =>
@@ -995,6 +1093,7 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
     digest: digest.body,
     paymentFiles,
     cursors,
+    files,
     tokens: {
       maker: maker.token,
       auditor: auditor.token,

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LedgerClient, Schema } from '@ledger/api-client';
+import type { LocalDate } from '@ledger/domain';
+import { identityCheckAnswersCsv, pain002StatusReport, postOfficeReturnsCsv } from '@ledger/payment-files';
+import { parse } from 'csv-parse/sync';
 import { startTestLedger, type TestLedger } from './support/ledger-app.js';
 import { accountNumberOf, enrollment, nationalIdFor } from './support/ledger-flow.js';
 
@@ -41,9 +44,9 @@ describe('the typed client, through the main flows', () => {
   });
   afterAll(() => ledger.close());
 
-  /** Runs a payroll for a period of unit 899: scheduled by the maker, approved by the checker, sent. */
-  async function payroll(period: string) {
-    const scheduled = ok(await maker.POST('/v1/payroll-runs', { params: { header: fresh() }, body: { period, unitCode: '899' } }));
+  /** Runs a payroll for a period of unit 899 (of every program, or one): scheduled by the maker, approved by the checker, sent. */
+  async function payroll(period: string, program?: string) {
+    const scheduled = ok(await maker.POST('/v1/payroll-runs', { params: { header: fresh() }, body: { period, unitCode: '899', ...(program === undefined ? {} : { program }) } }));
     ok(await checker.POST('/v1/payroll-runs/{runId}/approve', { params: { path: { runId: scheduled.runId }, header: fresh() } }));
     const sent = ok(await maker.POST('/v1/payroll-runs/{runId}/send', { params: { path: { runId: scheduled.runId }, header: fresh() } }));
     return { runId: scheduled.runId, scheduled, sent };
@@ -274,6 +277,135 @@ describe('the typed client, through the main flows', () => {
       const unwanted = ok(await maker.POST('/v1/payroll-runs', { params: { header: fresh() }, body: { period: '2024-07', unitCode: '899' } }));
       const rejected = ok(await checker.POST('/v1/payroll-runs/{runId}/reject', { params: { path: { runId: unwanted.runId }, header: fresh() }, body: { reason: 'Wrong period' } }));
       expect(rejected).toMatchObject({ status: 'REJECTED', rejectedBy: 'checker', released: unwanted.scheduled });
+    });
+  });
+
+  describe('when the paying agents send their results back and the population database answers', () => {
+    const SENT_ON = '2024-08-09' as LocalDate;
+    let runId: string;
+    let sentAt: string;
+    let transfer: { disbursementId: string; amount: number };
+    let cash: { disbursementId: string; amount: number };
+    let bankResultsImport: string;
+    /** Paid by transfer; paid in cash; reported dead, rightly; reported dead, wrongly. */
+    const people = { banked: '', inCash: '', died: '', alive: '' };
+
+    /** The bank's pain.002 on the August transfer: paid. The same bytes every time, as a bank sending it twice would. */
+    const statusReport = () =>
+      pain002StatusReport({ messageId: 'PSR-2024-08-0001', createdAt: new Date('2024-08-10T08:00:00+07:00'), originalMessageId: 'RUN-2024-08' }, [
+        { disbursementId: transfer.disbursementId, outcome: 'PAID', amount: transfer.amount, date: SENT_ON },
+      ]);
+
+    /** Where the log stands: an import's answer carries no position, so a read that must see what it did waits for this one. */
+    async function headPosition() {
+      return ok(await ledger.client().GET('/health/ready')).eventStore.headPosition!;
+    }
+
+    beforeAll(async () => {
+      const socialAssistance = (n: number) => person(n, { program: 'SOCIAL_ASSISTANCE', effectiveFrom: '2024-08' });
+      people.banked = ok(await maker.POST('/v1/beneficiaries', { body: socialAssistance(8) })).beneficiaryId;
+      ok(
+        await maker.POST('/v1/beneficiaries/{beneficiaryId}/accounts', {
+          params: { path: { beneficiaryId: people.banked } },
+          body: { bankCode: 'VBA', accountNumber: accountNumberOf(people.banked), holderName: 'BUI TRUNG TAI', openedOn: '2024-03-01' },
+        }),
+      );
+      people.inCash = ok(await maker.POST('/v1/beneficiaries', { body: socialAssistance(9) })).beneficiaryId;
+      people.died = ok(await maker.POST('/v1/beneficiaries', { body: socialAssistance(10) })).beneficiaryId;
+      people.alive = ok(await maker.POST('/v1/beneficiaries', { body: socialAssistance(11) })).beneficiaryId;
+      const august = await payroll('2024-08', 'SOCIAL_ASSISTANCE');
+      expect(august.sent).toMatchObject({ sent: 4 });
+      runId = august.runId;
+      sentAt = august.sent.position!;
+      transfer = await disbursementOf(people.banked, '2024-08', sentAt);
+      cash = await disbursementOf(people.inCash, '2024-08', null);
+    });
+
+    it('gives the bank its file as pain.001 and the Post Office its cash list as a PDF, as the Accept header asks', async () => {
+      const pain001 = ok(await maker.GET('/v1/payroll-runs/{runId}/payment-files/{paymentFile}', { params: { path: { runId, paymentFile: 'VBA' } }, headers: { accept: 'application/xml' }, parseAs: 'text' }));
+      expect(pain001).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.09');
+      expect(pain001).toContain(`<EndToEndId>${transfer.disbursementId.replace(/-/g, '')}</EndToEndId>`);
+      const cashList = ok(
+        await maker.GET('/v1/payroll-runs/{runId}/payment-files/{paymentFile}', { params: { path: { runId, paymentFile: 'POST_OFFICE' } }, headers: { accept: 'application/pdf' }, parseAs: 'arrayBuffer' }),
+      );
+      expect(Buffer.from(cashList).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    });
+
+    it('imports the bank’s status report and the Post Office’s returns, sent as files, each line matched to its payment', async () => {
+      // A file goes as it is, with its own media type: openapi-fetch would otherwise send the body as JSON.
+      const imported = ok(
+        await maker.POST('/v1/bank-results', {
+          params: { header: fresh() },
+          body: statusReport(),
+          bodySerializer: (file) => file,
+          headers: { 'content-type': 'application/xml' },
+        }),
+      );
+      expect(imported).toMatchObject({ kind: 'BANK_RESULTS', format: 'PAIN_002', status: 'COMPLETED', repeat: false, lineCount: 1, importedBy: 'maker', attentionCount: 0 });
+      expect(imported.counts).toMatchObject({ APPLIED: 1, OUT_OF_SCOPE: 0 });
+      bankResultsImport = imported.importId;
+
+      const returns = postOfficeReturnsCsv([{ disbursementId: cash.disbursementId, outcome: 'RETURNED', amount: cash.amount, date: SENT_ON, reason: 'Người nhận vắng nhà' }]);
+      const returned = ok(await maker.POST('/v1/post-office-returns', { params: { header: fresh() }, body: returns, bodySerializer: (file) => file, headers: { 'content-type': 'text/csv' } }));
+      expect(returned).toMatchObject({ kind: 'POST_OFFICE_RETURNS', format: 'POST_OFFICE_RETURNS_CSV', counts: { APPLIED: 1 } });
+
+      const position = await headPosition();
+      expect(await disbursementOf(people.banked, '2024-08', position)).toMatchObject({ status: 'PAID' });
+      expect(await disbursementOf(people.inCash, '2024-08', position)).toMatchObject({ status: 'RETURNED' });
+    });
+
+    it('answers a file sent again with the report of its first import (200), and changes nothing', async () => {
+      const before = await headPosition();
+      const again = await maker.POST('/v1/bank-results', { params: { header: fresh() }, body: statusReport(), bodySerializer: (file) => file, headers: { 'content-type': 'application/xml' } });
+      expect({ status: again.response.status, importId: again.data?.importId, repeat: again.data?.repeat }).toEqual({ status: 200, importId: bankResultsImport, repeat: true });
+      expect(await headPosition()).toBe(before);
+    });
+
+    it('lists the imports, and serves an import’s report as JSON and as CSV', async () => {
+      const listed = ok(await maker.GET('/v1/imports', { params: { query: { limit: 10 }, header: { 'X-Min-Position': await headPosition() } } }));
+      expect(listed.items.map((item) => item.kind)).toEqual(expect.arrayContaining(['BANK_RESULTS', 'POST_OFFICE_RETURNS']));
+      expect(listed.items.find((item) => item.importId === bankResultsImport)).toMatchObject({ status: 'COMPLETED', counts: { APPLIED: 1 } });
+
+      const report = ok(await auditor.GET('/v1/imports/{importId}', { params: { path: { importId: bankResultsImport } } }));
+      expect(report.lines).toEqual([expect.objectContaining({ outcome: 'APPLIED', reported: 'PAID', disbursementId: transfer.disbursementId })]);
+      const csv = ok(await auditor.GET('/v1/imports/{importId}', { params: { path: { importId: bankResultsImport }, query: { outcome: 'APPLIED' } }, headers: { accept: 'text/csv' }, parseAs: 'text' }));
+      expect(parse(csv, { bom: true, columns: true })).toEqual([expect.objectContaining({ outcome: 'APPLIED', disbursement_id: transfer.disbursementId })]);
+    });
+
+    it('gives the population database its request file, and holds the payments of the people it answers died', async () => {
+      const requestFile = ok(await maker.GET('/v1/identity-checks/request-file', { params: { query: { unitCode: '899' }, header: { 'X-Min-Position': sentAt } }, parseAs: 'text' }));
+      const asked = (parse(requestFile, { bom: true, columns: true }) as Array<Record<string, string>>).map((row) => row.national_id);
+      expect(asked).toEqual(expect.arrayContaining([nationalIdFor(8), nationalIdFor(10), nationalIdFor(11)]));
+
+      const answers = identityCheckAnswersCsv([
+        { nationalId: nationalIdFor(8), answer: { outcome: 'MATCHED' } },
+        { nationalId: nationalIdFor(10), answer: { outcome: 'DECEASED', dateOfDeath: '2024-08-20' as LocalDate } },
+        { nationalId: nationalIdFor(11), answer: { outcome: 'DECEASED', dateOfDeath: '2024-08-25' as LocalDate } },
+      ]);
+      const answered = ok(await maker.POST('/v1/identity-checks/results', { params: { header: fresh() }, body: answers, bodySerializer: (file) => file, headers: { 'content-type': 'text/csv' } }));
+      expect(answered).toMatchObject({ kind: 'IDENTITY_CHECK_ANSWERS', format: 'IDENTITY_CHECK_ANSWERS_CSV', lineCount: 3, counts: { APPLIED: 3 } });
+
+      const toReview = ok(await checker.GET('/v1/death-reports', { params: { query: { unitCode: '899' }, header: { 'X-Min-Position': await headPosition() } } }));
+      expect(toReview.items).toEqual([
+        expect.objectContaining({ beneficiaryId: people.died, dateOfDeath: '2024-08-20', importId: answered.importId, line: 3 }),
+        expect.objectContaining({ beneficiaryId: people.alive, dateOfDeath: '2024-08-25', importId: answered.importId, line: 4 }),
+      ]);
+    });
+
+    it('has another operator than the importer confirm one death and reject the other', async () => {
+      const byImporter = await maker.POST('/v1/beneficiaries/{beneficiaryId}/death-report/confirm', { params: { path: { beneficiaryId: people.died }, header: fresh() } });
+      expect(byImporter.error).toMatchObject({ status: 422, code: 'CONFIRMATION_BY_IMPORTER' });
+
+      const confirmed = ok(await checker.POST('/v1/beneficiaries/{beneficiaryId}/death-report/confirm', { params: { path: { beneficiaryId: people.died }, header: fresh() } }));
+      expect(confirmed).toMatchObject({ beneficiaryId: people.died, terminatedEnrollments: 1, cancelledDisbursements: 0, overpayments: 0 });
+      const rejected = ok(
+        await checker.POST('/v1/beneficiaries/{beneficiaryId}/death-report/reject', { params: { path: { beneficiaryId: people.alive }, header: fresh() }, body: { reason: 'Seen alive at the commune office on 2 September' } }),
+      );
+      expect(rejected).toEqual({ beneficiaryId: people.alive, position: expect.any(String) });
+
+      expect(ok(await checker.GET('/v1/death-reports', { params: { query: { unitCode: '899' }, header: { 'X-Min-Position': rejected.position! } } })).items).toEqual([]);
+      const died = ok(await checker.GET('/v1/beneficiaries/{beneficiaryId}', { params: { path: { beneficiaryId: people.died }, header: { 'X-Min-Position': rejected.position! } } }));
+      expect(died.enrollments).toEqual([expect.objectContaining({ program: 'SOCIAL_ASSISTANCE', status: 'TERMINATED' })]);
     });
   });
 });

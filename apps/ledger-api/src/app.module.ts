@@ -6,6 +6,7 @@ import type { LedgerConfig } from './config/ledger-config.js';
 import { HealthController } from './health/health.controller.js';
 import { BeneficiaryIds, resolveBeneficiaryIds } from './ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { ReadSideModule } from './read-side/read-side.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from './ledger.tokens.js';
@@ -22,7 +23,7 @@ import { ProblemDetailsFilter } from './platform/problems/problem-details.filter
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
 /** The feature modules (controllers and their handlers) the API serves. Add new ones here. */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule, ImportsModule];
 
 export interface AppModuleOptions {
   /** Defaults to the store the configuration points at (embedded SQLite or EventStoreDB). */

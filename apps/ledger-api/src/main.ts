@@ -6,6 +6,7 @@ import { openEventStore, type EventStore } from '@ledger/event-store';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from './config/ledger-config.js';
 import { demoBanner } from './demo/demo-banner.js';
+import { demoResultFilesDirectory, writeDemoResultFiles } from './demo/demo-result-files.js';
 import { demoSeedStatus, seedDemo, type DemoSeedStatus } from './demo/seed-demo.js';
 import { SeedProgressPrinter } from './demo/seed-progress.js';
 import { resolveBeneficiaryIds, StoreIdentityMismatch, type BeneficiaryIds } from './ledger/beneficiary-ids.js';
@@ -79,6 +80,7 @@ async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
     const report = await seedDemo({ commands: app.get(CommandBus), store, beneficiaryIds, onProgress: progress.update });
     progress.finish();
     console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the command bus in ${report.seconds.toFixed(1)} s.`);
+    await writeDemoResultFiles(store, demoResultFilesDirectory(config.dataDirectory));
   } catch (error) {
     progress.finish();
     if (!stopping) throw error;

@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bank-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a bank’s result file
+         * @description pain.002 (ACSC/ACSP → PAID, RJCT with its reason → FAILED), camt.054/camt.053 (booked debits → PAID), MT940 (`:61:` debits → PAID) or the bank results CSV, matched to payments by end-to-end id. 201 with the reconciliation when the file is new (or an interrupted import of it is finished); 200 with its report when this very file was imported before.
+         */
+        post: operations["importBankResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/beneficiaries": {
         parameters: {
             query?: never;
@@ -302,6 +322,46 @@ export interface paths {
          * @description An operator confirmed the account with the bank; payments go to it from the next run.
          */
         post: operations["verifyPaymentAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/beneficiaries/{beneficiaryId}/death-report/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a reported death
+         * @description Terminates every enrollment of the person not terminated yet (DECEASED, as of the date of death): the month of death is still paid, later months are cancelled, or flagged as overpayments when already paid. By an operator other than the one who imported the answer (maker-checker).
+         */
+        post: operations["confirmDeathReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/beneficiaries/{beneficiaryId}/death-report/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a reported death
+         * @description The person is not dead: the hold is lifted and the next payroll run pays the months it held back. By an operator other than the one who imported the answer (maker-checker).
+         */
+        post: operations["rejectDeathReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -445,6 +505,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/death-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the reported deaths awaiting review
+         * @description Deaths the population database reported of people in the caller’s units, neither confirmed nor rejected yet, oldest first. Each person’s payments are held meanwhile: payroll runs skip them (DEATH_REPORTED) and sending leaves them out.
+         */
+        get: operations["listDeathReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/disbursements": {
         parameters: {
             query?: never;
@@ -562,6 +642,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/identity-checks/request-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the request file for the population database
+         * @description Everyone registered in the caller’s units (or in `unitCode` and below), for the population database’s data-matching service to confirm. Each person in the file is recorded in the access log.
+         */
+        get: operations["getIdentityCheckRequestFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-checks/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the population database’s answers
+         * @description Each answer is recorded on the person. A DECEASED answer holds the person’s payments (a payroll run skips them with DEATH_REPORTED; a payment already sent is not touched) and puts them on the death-report review list. Answered like bank results; a line never repeats a national id.
+         */
+        post: operations["importIdentityCheckAnswers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List imported files
+         * @description The latest first: the imports made under units the caller reads every one of (the same rule as an import’s report). From the read models.
+         */
+        get: operations["listImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an import’s reconciliation report
+         * @description Every line of the file with what became of it: applied, already recorded, unmatched, out of scope, amount mismatch (both amounts), duplicate, refused (the rule’s code), unreadable or ignored. JSON, or CSV with `Accept: text/csv` (a row per line). From the import’s own stream: always whole and current.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payroll-runs": {
         parameters: {
             query?: never;
@@ -635,7 +795,7 @@ export interface paths {
         };
         /**
          * Download a payment file of a sent run
-         * @description What went to the paying agent, as the run sent it: later failures, reschedules or cancellations do not rewrite it. Reading it is recorded in the access log.
+         * @description What went to the paying agent, as the run sent it: later failures, reschedules or cancellations do not rewrite it. In the format the Accept header asks for: CSV unless it names another (no Accept, or `*\/*`, is CSV); a bank’s file also as `application/xml` (ISO 20022 pain.001.001.09), the Post Office’s also as `application/pdf` (the printable cash list). Every format holds the same payments, and downloading one again gives the same bytes. Reading it is recorded in the access log.
          */
         get: operations["getPaymentFile"];
         put?: never;
@@ -680,6 +840,26 @@ export interface paths {
          * @description Marks its disbursements SENT (or CANCELLED when the enrollment no longer covers the month) and records one payment file per paying agent. Sending again after an interruption finishes the job without sending anything twice.
          */
         post: operations["sendPayrollRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/post-office-returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the Post Office’s returns
+         * @description Per cash payment: collected (with its date) → PAID, not collected → RETURNED. Answered like bank results.
+         */
+        post: operations["importPostOfficeReturns"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1170,6 +1350,77 @@ export interface components {
              */
             next: string | null;
         };
+        DeathReportPage: {
+            items: components["schemas"]["DeathReportView"][];
+            /**
+             * @description The cursor of the next page, null on the last.
+             * @example null
+             */
+            next: string | null;
+        };
+        DeathReportReviewed: {
+            /**
+             * Format: uuid
+             * @description The beneficiary’s id (a UUID keyed from the national id).
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            beneficiaryId: string;
+            /**
+             * @description Confirmed: months after the month of death, not paid yet, that were cancelled.
+             * @example 3
+             */
+            cancelledDisbursements?: number;
+            /**
+             * @description Confirmed: months after the month of death already paid, flagged as overpayments to recover.
+             * @example 3
+             */
+            overpayments?: number;
+            /**
+             * @description A position in the ledger’s log, decimal (it outgrows a JSON number). Send it as `X-Min-Position` to read this write back. Null when the request wrote nothing new.
+             * @example 1024
+             */
+            position: string | null;
+            /**
+             * @description Confirmed: the enrollments terminated for death, as of the date of death (those terminated before stay as they were).
+             * @example 3
+             */
+            terminatedEnrollments?: number;
+        };
+        DeathReportView: {
+            /**
+             * Format: uuid
+             * @description The beneficiary reported dead: read their record (`GET /v1/beneficiaries/{beneficiaryId}`) to review it.
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            beneficiaryId: string;
+            /**
+             * Format: date
+             * @description As the population database answered it.
+             * @example 2024-05-20
+             */
+            dateOfDeath: string;
+            /**
+             * @description The import of the answer file that reported it.
+             * @example answers-2024-06
+             */
+            importId: string;
+            /**
+             * @description The line of that file.
+             * @example 12
+             */
+            line: number;
+            /**
+             * Format: date-time
+             * @description When the answer was recorded (UTC).
+             * @example 2024-06-05T02:30:00.000Z
+             */
+            reportedAt: string;
+            /**
+             * @description The unit the person is registered in now: its operators review the report.
+             * @example 899
+             */
+            unitCode: string;
+        };
         Decision: {
             /**
              * Format: date
@@ -1611,6 +1862,181 @@ export interface components {
              */
             message: string;
         };
+        ImportPage: {
+            items: components["schemas"]["ImportSummary"][];
+            /** @description The `next` of the page before, as it was answered. */
+            next: string | null;
+        };
+        ImportReport: {
+            /** @example 48213 */
+            byteLength: number;
+            /**
+             * Format: date-time
+             * @description Null while the import is interrupted: importing the same file again finishes it.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            completedAt: string | null;
+            counts: components["schemas"]["LineCounts"];
+            /**
+             * @description Recognised from the content, never from a file name.
+             * @example CAMT_054
+             * @enum {string}
+             */
+            format: "PAIN_002" | "CAMT_053" | "CAMT_054" | "MT940" | "BANK_RESULTS_CSV" | "POST_OFFICE_RETURNS_CSV" | "IDENTITY_CHECK_ANSWERS_CSV";
+            /** @example lan.nguyen */
+            importedBy: string;
+            /**
+             * Format: uuid
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            importId: string;
+            /**
+             * @example BANK_RESULTS
+             * @enum {string}
+             */
+            kind: "BANK_RESULTS" | "POST_OFFICE_RETURNS" | "IDENTITY_CHECK_ANSWERS";
+            /**
+             * @description Lines reconciled: every payment or answer line, unreadable line and ignored line.
+             * @example 19888
+             */
+            lineCount: number;
+            /** @description Every line with its outcome, in the file’s order (only the outcomes asked for, when `outcome` is given). */
+            lines: components["schemas"]["ReconciledLine"][];
+            /**
+             * @description SHA-256 of the file: the same file again is the same import.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601 with a UTC offset.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            startedAt: string;
+            /**
+             * @example COMPLETED
+             * @enum {string}
+             */
+            status: "COMPLETED" | "INTERRUPTED";
+        };
+        ImportResult: {
+            /** @description The lines that need a person’s attention (every outcome but APPLIED and ALREADY_RECORDED), the first 1,000; the whole report is at `GET /v1/imports/{importId}`. */
+            attention: components["schemas"]["ReconciledLine"][];
+            /**
+             * @description How many lines need attention in all.
+             * @example 6
+             */
+            attentionCount: number;
+            /** @example 48213 */
+            byteLength: number;
+            /**
+             * Format: date-time
+             * @description Null while the import is interrupted: importing the same file again finishes it.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            completedAt: string | null;
+            counts: components["schemas"]["LineCounts"];
+            /**
+             * @description Recognised from the content, never from a file name.
+             * @example CAMT_054
+             * @enum {string}
+             */
+            format: "PAIN_002" | "CAMT_053" | "CAMT_054" | "MT940" | "BANK_RESULTS_CSV" | "POST_OFFICE_RETURNS_CSV" | "IDENTITY_CHECK_ANSWERS_CSV";
+            /** @example lan.nguyen */
+            importedBy: string;
+            /**
+             * Format: uuid
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            importId: string;
+            /**
+             * @example BANK_RESULTS
+             * @enum {string}
+             */
+            kind: "BANK_RESULTS" | "POST_OFFICE_RETURNS" | "IDENTITY_CHECK_ANSWERS";
+            /**
+             * @description Lines reconciled: every payment or answer line, unreadable line and ignored line.
+             * @example 19888
+             */
+            lineCount: number;
+            /**
+             * @description The log position of the import’s latest record, after every line it applied: send it as X-Min-Position to read them all.
+             * @example 1024
+             */
+            position: string;
+            /**
+             * @description `true`: this very file was imported before; nothing changed, and this is its report.
+             * @example false
+             */
+            repeat: boolean;
+            /**
+             * @description SHA-256 of the file: the same file again is the same import.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601 with a UTC offset.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            startedAt: string;
+            /**
+             * @example COMPLETED
+             * @enum {string}
+             */
+            status: "COMPLETED" | "INTERRUPTED";
+        };
+        ImportSummary: {
+            /** @example 48213 */
+            byteLength: number;
+            /**
+             * Format: date-time
+             * @description Null while the import is interrupted: importing the same file again finishes it.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            completedAt: string | null;
+            /** @description Null while the import is interrupted. */
+            counts: components["schemas"]["LineCounts"] | null;
+            /**
+             * @description Recognised from the content, never from a file name.
+             * @example CAMT_054
+             * @enum {string}
+             */
+            format: "PAIN_002" | "CAMT_053" | "CAMT_054" | "MT940" | "BANK_RESULTS_CSV" | "POST_OFFICE_RETURNS_CSV" | "IDENTITY_CHECK_ANSWERS_CSV";
+            /** @example lan.nguyen */
+            importedBy: string;
+            /**
+             * Format: uuid
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            importId: string;
+            /**
+             * @example BANK_RESULTS
+             * @enum {string}
+             */
+            kind: "BANK_RESULTS" | "POST_OFFICE_RETURNS" | "IDENTITY_CHECK_ANSWERS";
+            /**
+             * @description Lines reconciled: every payment or answer line, unreadable line and ignored line.
+             * @example 19888
+             */
+            lineCount: number;
+            /**
+             * @description SHA-256 of the file: the same file again is the same import.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601 with a UTC offset.
+             * @example 2024-04-05T09:30:00+07:00
+             */
+            startedAt: string;
+            /**
+             * @example COMPLETED
+             * @enum {string}
+             */
+            status: "COMPLETED" | "INTERRUPTED";
+        };
         LargeArrears: {
             /**
              * Format: uuid
@@ -1627,6 +2053,53 @@ export interface components {
              * @example 28770000
              */
             totalAmount: number;
+        };
+        LineCounts: {
+            /**
+             * @description The ledger already stood as the line says (an earlier file, an operator).
+             * @example 12
+             */
+            ALREADY_RECORDED: number;
+            /**
+             * @description The amount is not the payment’s: nothing recorded.
+             * @example 1
+             */
+            AMOUNT_MISMATCH: number;
+            /**
+             * @description Applied: the payment is now paid, failed or returned; the answer recorded.
+             * @example 19870
+             */
+            APPLIED: number;
+            /**
+             * @description An earlier line’s payment again, or a second payment of one already paid.
+             * @example 2
+             */
+            DUPLICATE: number;
+            /**
+             * @description Read, with nothing to apply (a pending status, a credit).
+             * @example 0
+             */
+            IGNORED: number;
+            /**
+             * @description A payment (or person) of a unit outside the importer’s.
+             * @example 0
+             */
+            OUT_OF_SCOPE: number;
+            /**
+             * @description The ledger’s rules refused it (`code` says which).
+             * @example 0
+             */
+            REFUSED: number;
+            /**
+             * @description No payment (or person) of this ledger.
+             * @example 3
+             */
+            UNMATCHED: number;
+            /**
+             * @description The line could not be read.
+             * @example 0
+             */
+            UNREADABLE: number;
         };
         Liveness: {
             /**
@@ -2211,6 +2684,56 @@ export interface components {
             };
             /** @example disbursements */
             table: string;
+        };
+        ReconciledLine: {
+            /**
+             * Format: uuid
+             * @description The person the line was matched to (population database answers).
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            beneficiaryId?: string;
+            /**
+             * @description The rule’s code, for refused and duplicate lines.
+             * @example DISBURSEMENT_SCHEDULED
+             */
+            code?: string;
+            /** @example The file states 2100000 VND; the payment is 2055000 VND */
+            detail?: string;
+            /**
+             * Format: uuid
+             * @description The payment the line was matched to.
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            disbursementId?: string;
+            /**
+             * @description VND: the payment’s amount, on an amount mismatch.
+             * @example 2055000
+             */
+            expectedAmount?: number;
+            /**
+             * @description The line of the file (from 1) where the entry starts.
+             * @example 42
+             */
+            line: number;
+            /**
+             * @example AMOUNT_MISMATCH
+             * @enum {string}
+             */
+            outcome: "APPLIED" | "ALREADY_RECORDED" | "UNMATCHED" | "OUT_OF_SCOPE" | "AMOUNT_MISMATCH" | "DUPLICATE" | "REFUSED" | "UNREADABLE" | "IGNORED";
+            /**
+             * @description What the line reported: PAID, FAILED or RETURNED; MATCHED, MISMATCHED or DECEASED.
+             * @example PAID
+             */
+            reported?: string;
+            /**
+             * @description VND: the amount the file states, on an amount mismatch.
+             * @example 2100000
+             */
+            statedAmount?: number;
+        };
+        RejectDeathReport: {
+            /** @example Seen alive at the commune office on 8 June */
+            reason: string;
         };
         RejectPayrollRun: {
             /** @example Wrong unit: the list includes district 900 */
@@ -3378,6 +3901,150 @@ export interface operations {
             };
         };
     };
+    importBankResults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A bank’s result file: a pain.002 status report, a camt.054 or camt.053 statement, an MT940 statement, or the bank results CSV, as it is: its format is recognised from the content (a file name or media type says nothing). At most LEDGER_IMPORT_LIMIT_BYTES (32 MiB unless configured). */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "application/xml": string;
+                "text/csv": string;
+                "text/plain": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description This very file was imported before (by the caller’s units): nothing changed; its report, with `repeat: true`. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description The import and the lines that need attention. */
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description FILE_REQUIRED: the body is JSON, not the file. IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the file is larger than LEDGER_IMPORT_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be the file, labelled text/csv, application/xml, text/xml, text/plain, application/octet-stream. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNKNOWN_FORMAT: the content is none of the formats read here; MALFORMED_FILE: a truncated or broken document (nothing of it is applied); WRONG_KIND_OF_FILE: a file of the other route (a Post Office returns file sent as bank results); EMPTY_FILE. */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listBeneficiaries: {
         parameters: {
             query?: {
@@ -4107,6 +4774,266 @@ export interface operations {
                 };
             };
             /** @description VERIFICATION_BY_OPENER: the operator who opened the account may not verify it; ACCOUNT_CLOSED. */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    confirmDeathReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key": string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The beneficiary reported dead, as the review list names them. Anything but a UUID is refused with 400 BAD_REQUEST. */
+                beneficiaryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Confirmed. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeathReportReviewed"];
+                };
+            };
+            /** @description BAD_REQUEST: an id in the path that is not a UUID. IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description BENEFICIARY_NOT_FOUND: no beneficiary with this id in the caller’s units. DEATH_REPORT_NOT_FOUND: no reported death of this person awaits review (none came, or it was confirmed or rejected already). */
+            404: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description CONFIRMATION_BY_IMPORTER: the operator who imported the answer may not confirm it. TERMINATION_BEFORE_ENROLLMENT: the date of death lies before an enrollment’s first month (reject the report and look into it). */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rejectDeathReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key": string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The beneficiary reported dead, as the review list names them. Anything but a UUID is refused with 400 BAD_REQUEST. */
+                beneficiaryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectDeathReport"];
+            };
+        };
+        responses: {
+            /** @description Rejected. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeathReportReviewed"];
+                };
+            };
+            /** @description MALFORMED_JSON, BODY_MUST_BE_A_JSON_OBJECT, JSON_NESTED_TOO_DEEP, or VALIDATION_FAILED with `errors` naming each refused field; INVALID_VALUE when a value is well-formed but not valid (a national id whose digits disagree with the date of birth, an unknown program…). IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description BENEFICIARY_NOT_FOUND: no beneficiary with this id in the caller’s units. DEATH_REPORT_NOT_FOUND: no reported death of this person awaits review (none came, or it was confirmed or rejected already). */
+            404: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API reads. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be `application/json`. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REJECTION_BY_IMPORTER: the operator who imported the answer may not reject it. */
             422: {
                 headers: {
                     "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
@@ -5117,6 +6044,102 @@ export interface operations {
             };
         };
     };
+    listDeathReports: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the page before, as it was answered. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Reports of people registered in this unit and the units under it (within the caller’s). */
+                unitCode?: string;
+            };
+            header?: {
+                /** @description Answer only once the read models include this log position (the `position` a command answered), so a client reads its own writes; at most 5 seconds, then 503 READ_MODELS_BEHIND with Retry-After. */
+                "X-Min-Position"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the review list. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeathReportPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED with `errors` naming each refused query parameter; BAD_REQUEST for an id in the path that is not a UUID. INVALID_MIN_POSITION on the header. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description READ_MODELS_BEHIND: the read models did not reach X-Min-Position within 5 seconds; retry after Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listDisbursements: {
         parameters: {
             query?: {
@@ -5892,6 +6915,432 @@ export interface operations {
             };
         };
     };
+    getIdentityCheckRequestFile: {
+        parameters: {
+            query?: {
+                /** @description The people registered in this unit and the units under it (within the caller’s); every unit of the caller’s without it. */
+                unitCode?: string;
+            };
+            header?: {
+                /** @description Recorded with this read in the access log, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description Answer only once the read models include this log position (the `position` a command answered), so a client reads its own writes; at most 5 seconds, then 503 READ_MODELS_BEHIND with Retry-After. */
+                "X-Min-Position"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request file. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED with `errors` naming each refused query parameter; BAD_REQUEST for an id in the path that is not a UUID. INVALID_MIN_POSITION on the header. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description READ_MODELS_BEHIND: the read models did not reach X-Min-Position within 5 seconds; retry after Retry-After. ACCESS_LOG_UNAVAILABLE: the reads could not be recorded, so the file is not answered; retry shortly. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importIdentityCheckAnswers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The population database’s answers CSV: national_id, outcome (MATCHED, MISMATCHED, DECEASED), mismatched_fields, date_of_death, as it is: its format is recognised from the content (a file name or media type says nothing). At most LEDGER_IMPORT_LIMIT_BYTES (32 MiB unless configured). */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "application/xml": string;
+                "text/csv": string;
+                "text/plain": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description This very file was imported before (by the caller’s units): nothing changed; its report, with `repeat: true`. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description The import and the lines that need attention. */
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description FILE_REQUIRED: the body is JSON, not the file. IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the file is larger than LEDGER_IMPORT_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be the file, labelled text/csv, application/xml, text/xml, text/plain, application/octet-stream. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNKNOWN_FORMAT: the content is none of the formats read here; MALFORMED_FILE: a truncated or broken document (nothing of it is applied); WRONG_KIND_OF_FILE: a file of the other route (a Post Office returns file sent as bank results); EMPTY_FILE. */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the page before, as it was answered. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Answer only once the read models include this log position (the `position` a command answered), so a client reads its own writes; at most 5 seconds, then 503 READ_MODELS_BEHIND with Retry-After. */
+                "X-Min-Position"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED with `errors` naming each refused query parameter; BAD_REQUEST for an id in the path that is not a UUID. INVALID_MIN_POSITION on the header. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description READ_MODELS_BEHIND: the read models did not reach X-Min-Position within 5 seconds; retry after Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: {
+                /** @description Only the lines with this outcome. */
+                outcome?: "APPLIED" | "ALREADY_RECORDED" | "UNMATCHED" | "OUT_OF_SCOPE" | "AMOUNT_MISMATCH" | "DUPLICATE" | "REFUSED" | "UNREADABLE" | "IGNORED";
+            };
+            header?: {
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The import Anything but a UUID is refused with 400 BAD_REQUEST. */
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    Link: components["headers"]["Link"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED with `errors` naming each refused query parameter; BAD_REQUEST for an id in the path that is not a UUID. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IMPORT_NOT_FOUND: no import with this id that the caller may read. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listPayrollRuns: {
         parameters: {
             query?: {
@@ -6370,13 +7819,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file. */
+            /** @description The file, with a Content-Disposition naming it. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/pdf": string;
+                    "application/xml": string;
                     "text/csv": string;
                 };
             };
@@ -6413,6 +7864,16 @@ export interface operations {
             };
             /** @description PAYROLL_RUN_NOT_FOUND: no payroll run with this id whose units are all the caller’s. PAYMENT_FILE_NOT_FOUND: the run is not sent, or has no file for this paying agent (`paymentFiles` lists those it has). */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description NOT_ACCEPTABLE: the Accept header accepts none of this file’s formats (`text/csv` and `application/xml` for a bank, `text/csv` and `application/pdf` for POST_OFFICE); `available` lists them. */
+            406: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -6671,6 +8132,150 @@ export interface operations {
                 };
             };
             /** @description PAYROLL_RUN_<status>: the run is not at the step this needs (still SCHEDULING, say). PAYROLL_RUN_SCHEDULED: not approved yet. */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importPostOfficeReturns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key"?: string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The Post Office’s returns CSV: disbursement_id, collected (yes/no, có/không), collected_date, amount_vnd, note, as it is: its format is recognised from the content (a file name or media type says nothing). At most LEDGER_IMPORT_LIMIT_BYTES (32 MiB unless configured). */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "application/xml": string;
+                "text/csv": string;
+                "text/plain": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description This very file was imported before (by the caller’s units): nothing changed; its report, with `repeat: true`. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description The import and the lines that need attention. */
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description FILE_REQUIRED: the body is JSON, not the file. IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the file is larger than LEDGER_IMPORT_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be the file, labelled text/csv, application/xml, text/xml, text/plain, application/octet-stream. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNKNOWN_FORMAT: the content is none of the formats read here; MALFORMED_FILE: a truncated or broken document (nothing of it is applied); WRONG_KIND_OF_FILE: a file of the other route (a Post Office returns file sent as bank results); EMPTY_FILE. */
             422: {
                 headers: {
                     "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];

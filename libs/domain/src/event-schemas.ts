@@ -2,6 +2,7 @@ import { AccountNumberEventType } from './account-number/account-number.events.j
 import { BeneficiaryEventType } from './beneficiary/beneficiary.events.js';
 import type { DomainEvent } from './decider.js';
 import { DisbursementEventType } from './disbursement/disbursement.events.js';
+import { FileImportEventType } from './file-import/file-import.events.js';
 import { PayrollRunEventType } from './payroll-run/payroll-run.events.js';
 import { ProviderReferenceEventType } from './provider-reference/provider-reference.events.js';
 
@@ -17,6 +18,7 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
       ...Object.values(PayrollRunEventType),
       ...Object.values(ProviderReferenceEventType),
       ...Object.values(AccountNumberEventType),
+      ...Object.values(FileImportEventType),
     ].map((type) => [type, 1]),
   ),
   // v2: `unverifiedReason` is present whenever the account is UNVERIFIED.

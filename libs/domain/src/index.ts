@@ -31,3 +31,7 @@ export * from './account-number/account-number.commands.js';
 export * from './account-number/account-number.state.js';
 export * from './account-number/account-number.decider.js';
 export * from './account-number/account-number.stream.js';
+export * from './file-import/file-import.events.js';
+export * from './file-import/file-import.decider.js';
+export * from './file-import/file-import.stream.js';
+export * from './file-import/reconcile-payment-result.js';

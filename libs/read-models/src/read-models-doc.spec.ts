@@ -24,7 +24,7 @@ describe('docs/read-models.md', () => {
 
     it('names its key', () => {
       const keyLine = sectionOf(table)?.split('\n').find((line) => line.startsWith('Key: '));
-      const documented = keyLine?.split('Indexed:')[0]!.match(/`[a-z_]+`/g)?.map((name) => name.slice(1, -1));
+      const documented = keyLine?.split('Indexed:')[0]!.match(/`[a-z0-9_]+`/g)?.map((name) => name.slice(1, -1));
       expect(documented).toEqual([...key]);
     });
 
@@ -40,7 +40,7 @@ describe('docs/read-models.md', () => {
     it('describes no column the table does not have', () => {
       const documented = (sectionOf(table) ?? '')
         .split('\n')
-        .map((line) => /^\| `([a-z_]+)` \|/.exec(line)?.[1])
+        .map((line) => /^\| `([a-z0-9_]+)` \|/.exec(line)?.[1])
         .filter((name): name is string => name !== undefined);
       expect(documented).toEqual(columns.map(([name]) => name));
     });

@@ -129,12 +129,17 @@ describe('the generated history', () => {
       'DeathReported',
       'DeathReportConfirmed',
       'DeathReportRejected',
+      'FileImportStarted',
+      'FileImportLinesReconciled',
+      'FileImportCompleted',
     ]) {
       expect([type, count(type) > 0]).toEqual([type, true]);
     }
     // Deaths reported: held (runs skip them), some still waiting for review when the history ends, and
     // some answered for people already terminated for death (recorded, nothing held).
     expect(new Set(tables.death_reports!.map((report) => report.status))).toEqual(new Set(['OPEN', 'CONFIRMED', 'REJECTED']));
+    // Imports completed, and some left interrupted (no counts yet).
+    expect(new Set(tables.file_imports!.map((row) => row.completed_at === null))).toEqual(new Set([true, false]));
     expect(world.recorded.some((event) => event.type === 'PayrollRunScheduled' && ((event.data as { skipped: Record<string, number> }).skipped.DEATH_REPORTED ?? 0) > 0)).toBe(true);
     expect(count('IdentityCheckAnswerRecorded')).toBeGreaterThan(count('DeathReported') + 50);
     expect(new Set([...world.expected.beneficiaries.values()].map((b) => b.identity_check))).toEqual(new Set([null, 'MATCHED', 'MISMATCHED', 'DECEASED']));
@@ -274,6 +279,11 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
       (e) => allPages((cursor) => e.deathReportsToReview_({ ...filter, cursor, limit })),
     ]),
   ),
+  ...[1, 100].map((limit): (typeof queryCases)[number] => [
+    `fileImports, every page of ${limit}`,
+    (q) => allPages((cursor) => q.fileImports({ cursor, limit })),
+    (e) => allPages((cursor) => e.fileImports_({ cursor, limit })),
+  ]),
   // Paged, a report is the whole report cut where each page's key says: nothing lost, nothing twice.
   ...[1, 7].flatMap((limit) =>
     reportFilters.flatMap((filter): Array<(typeof queryCases)[number]> => [

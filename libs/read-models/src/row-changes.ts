@@ -20,4 +20,5 @@ export type TableName =
   | 'duplicate_attempts'
   | 'payroll_runs'
   | 'death_reports'
+  | 'file_imports'
   | 'audit_chain';

@@ -52,6 +52,12 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // replay; the read models stay as they are.
       statements: [...tableStatements(dialect, 6), ...addedColumnStatements(dialect, 6)],
     },
+    {
+      version: 7,
+      // Imported files (bank results, Post Office returns, population database answers): only events
+      // this version introduced fill it, so there is nothing earlier to replay.
+      statements: tableStatements(dialect, 7),
+    },
   ];
 }
 

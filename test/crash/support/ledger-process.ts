@@ -180,15 +180,16 @@ export interface HttpResponse {
 export async function clientFor(api: () => ApiProcess, { role, sub, units = ['*'] }: { role: Role; sub: string; units?: string[] }) {
   const token = await new AccessTokens(JWT_SECRET).mint({ userId: sub, role, units }, { ttl: '1h' });
   const request = async (method: string, path: string, { body, key, headers = {} }: { body?: unknown; key?: string | null; headers?: Record<string, string> } = {}): Promise<HttpResponse> => {
+    const file = body instanceof Uint8Array;
     const response = await fetch(`${api().url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': file ? 'text/csv' : 'application/json' }),
         ...(key ? { 'idempotency-key': key } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown;
@@ -203,6 +204,8 @@ export async function clientFor(api: () => ApiProcess, { role, sub, units = ['*'
     sub,
     post: (path: string, body: unknown, key: string | null = randomUUID()) => request('POST', path, { body, key }),
     get: (path: string, headers?: Record<string, string>) => request('GET', path, { headers }),
+    /** A file as the import routes take it: its bytes as the body. */
+    upload: (path: string, file: Uint8Array) => request('POST', path, { body: file }),
   };
 }
 

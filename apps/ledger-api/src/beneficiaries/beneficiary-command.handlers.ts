@@ -3,31 +3,26 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   assertAccountMayBeOpened,
   claimAccountNumber,
-  disbursementIdFor,
-  firstOwedPeriodOf,
   followEnrollmentChange,
   followRelocation,
   localDateInVietnam,
-  NotFound,
   openAccountAfterClaim,
-  periodsFromTo,
   releaseAccountNumber,
-  schedulingHorizon,
   to,
   type BeneficiaryCommand,
   type BeneficiaryState,
   type Catalogues,
-  type DisbursementState,
   type DomainEvent,
   type StreamCommand,
 } from '@ledger/domain';
-import { executeStreamCommand, executeStreamCommands, readAggregate, readExistingAggregates, type CommandOutcome, type EventStore } from '@ledger/event-store';
+import { executeStreamCommand, executeStreamCommands, readAggregate, type CommandOutcome, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, latestPosition, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
-import { assertActorMayActIn, assertActorMayChangeRecordIn, type CommandContext } from '../platform/index.js';
+import { assertActorMayActIn, type CommandContext } from '../platform/index.js';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand, type BeneficiaryChange } from './beneficiary.commands.js';
+import { assertMayChangeBeneficiary, disbursementsOf, followUpsWritten } from './beneficiary-streams.js';
 
 @CommandHandler(EnrollBeneficiaryCommand)
 export class EnrollBeneficiaryHandler implements ICommandHandler<EnrollBeneficiaryCommand> {
@@ -80,13 +75,13 @@ export class ChangeBeneficiaryHandler implements ICommandHandler<ChangeBeneficia
       case 'CorrectTermination':
       case 'RevokeTermination': {
         const { program } = command.data;
-        const disbursements = await this.disbursementsOf(beneficiary, [program], context);
+        const disbursements = await disbursementsOf(this.store, beneficiary, [program], context);
         const followUps = followEnrollmentChange({ beneficiary, program, disbursements, reason: reasonOf(command) });
         const outcomes = await executeStreamCommands(this.store, followUps, options);
         return { ...result, position: positionOf(latestPosition(outcome.position, ...outcomes.map((o) => o.position))), ...countFollowUps(command.type, followUps, outcomes) };
       }
       case 'RelocateBeneficiary': {
-        const disbursements = await this.disbursementsOf(beneficiary, Object.keys(beneficiary.enrollments), context);
+        const disbursements = await disbursementsOf(this.store, beneficiary, Object.keys(beneficiary.enrollments), context);
         const followUps = followRelocation({ beneficiary, disbursements });
         const outcomes = await executeStreamCommands(this.store, followUps, options);
         return { ...result, position: positionOf(latestPosition(outcome.position, ...outcomes.map((o) => o.position))), movedDisbursements: written(outcomes) };
@@ -120,20 +115,7 @@ export class ChangeBeneficiaryHandler implements ICommandHandler<ChangeBeneficia
   }
 
   private assertMayChange(state: BeneficiaryState | undefined, context: CommandContext): void {
-    const unknown = () => new NotFound('BENEFICIARY_NOT_FOUND', 'No beneficiary with this id');
-    if (!state?.registered) throw unknown();
-    assertActorMayChangeRecordIn(context.actor, state.unitCode, this.catalogues.units, unknown);
-  }
-
-  /** The disbursements of these programs that exist, from the first month any of them could be owed to the furthest a run may reach. */
-  private disbursementsOf(beneficiary: BeneficiaryState, programs: readonly string[], context: CommandContext): Promise<DisbursementState[]> {
-    const horizon = schedulingHorizon(localDateInVietnam(context.receivedAt));
-    const ids = programs.flatMap((program) => {
-      const enrollment = beneficiary.enrollments[program];
-      if (!enrollment) return [];
-      return periodsFromTo(firstOwedPeriodOf(enrollment), horizon).map((period) => disbursementIdFor(beneficiary.beneficiaryId, program, period));
-    });
-    return readExistingAggregates(this.store, 'disbursement', ids);
+    assertMayChangeBeneficiary(state, context, this.catalogues.units);
   }
 }
 
@@ -171,7 +153,7 @@ function written(outcomes: ReadonlyArray<CommandOutcome<unknown, DomainEvent>>):
 
 /** How many months each kind of follow-up changed, for the response: the kinds the change can cause. */
 function countFollowUps(change: BeneficiaryCommand['type'], followUps: readonly StreamCommand[], outcomes: ReadonlyArray<CommandOutcome<unknown, DomainEvent>>) {
-  const count = (type: string) => followUps.filter((followUp, index) => followUp.command.type === type && outcomes[index]!.newEvents.length > 0).length;
+  const count = (type: StreamCommand['command']['type']) => followUpsWritten(type, followUps, outcomes);
   const cancelledDisbursements = count('CancelDisbursement');
   const overpayments = count('FlagOverpayment');
   const reinstatedDisbursements = count('RescheduleDisbursement');

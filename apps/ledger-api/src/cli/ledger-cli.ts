@@ -3,6 +3,7 @@ import { StoreIdentityMismatch } from '../ledger/beneficiary-ids.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
 import { digestCommand } from './commands/digest.command.js';
 import { importCommand } from './commands/import.command.js';
+import { importResultsCommand } from './commands/import-results.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { seedCommand } from './commands/seed.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -11,8 +12,8 @@ import { verifyCommand } from './commands/verify.command.js';
 // `npm run ledger -- <command>` in a checkout runs this file under tsx; the production image runs the
 // compiled file with plain node (its `ledger` wrapper). tsx emits no decorator metadata, so no
 // command may bootstrap Nest's dependency injection: each one wires the plain classes it needs itself.
-// Add a command (seed, import, digest, verify, rebuild) as a file in commands/ and list it here.
-const COMMANDS: readonly CliCommand[] = [seedCommand, tokenCommand, importCommand, digestCommand, verifyCommand, rebuildCommand];
+// Add a command (seed, import, import-results, digest, verify, rebuild) as a file in commands/ and list it here.
+const COMMANDS: readonly CliCommand[] = [seedCommand, tokenCommand, importCommand, importResultsCommand, digestCommand, verifyCommand, rebuildCommand];
 
 /** How the usage lines name the program: npm names the script it runs; elsewhere it is the image's `ledger`. */
 const PROGRAM = process.env.npm_lifecycle_event === 'ledger' ? 'npm run ledger --' : 'ledger';

@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import type { PayingAccount } from '@ledger/payment-files';
 
 /** Every setting the ledger reads, with its default. The README's configuration table mirrors this. */
 export interface LedgerConfig {
@@ -27,10 +28,17 @@ export interface LedgerConfig {
    */
   readonly idKey: string | undefined;
   readonly bodyLimitBytes: number;
+  /** The largest file the import routes read (bank results, Post Office returns, population database answers). */
+  readonly importLimitBytes: number;
   readonly rateLimitPerMinute: number;
   /** How long an idempotency key and its first response are kept; the spec's floor is 45 days. */
   readonly idempotencyRetentionDays: number;
   readonly seedDemo: boolean;
+  /**
+   * LEDGER_PAYING_ACCOUNT_*: the province's account the allowances are paid from, the debtor of every
+   * bank payment file (pain.001). Outside production, a demo account unless one is configured.
+   */
+  readonly payingAccount: PayingAccount;
 }
 
 export class ConfigurationError extends Error {
@@ -68,9 +76,56 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     auditSigningKey,
     idKey: idKey || undefined,
     bodyLimitBytes: positiveInteger(env, 'LEDGER_BODY_LIMIT_BYTES', 1_048_576),
+    importLimitBytes: positiveInteger(env, 'LEDGER_IMPORT_LIMIT_BYTES', 33_554_432),
     rateLimitPerMinute: positiveInteger(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 6_000),
     idempotencyRetentionDays: idempotencyRetentionDays(env),
     seedDemo: (env.LEDGER_SEED_DEMO ?? (production ? 'false' : 'true')) === 'true',
+    payingAccount: payingAccountOf(env, production),
+  };
+}
+
+/** The demo province's paying account: a made-up number, never one a bank would execute. */
+export const DEMO_PAYING_ACCOUNT: PayingAccount = {
+  name: 'Sở Lao động - Thương binh và Xã hội tỉnh Kiên Giang (demo)',
+  accountNumber: '3711000000091',
+  bankBic: 'VBAAVNVX',
+  bankCode: 'VBA',
+};
+
+const PAYING_ACCOUNT_VARIABLES = ['NAME', 'NUMBER', 'IBAN', 'BANK_BIC', 'BANK_CODE'].map((part) => `LEDGER_PAYING_ACCOUNT_${part}`);
+const BIC = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
+const IBAN = /^[A-Z]{2}[0-9]{2}[A-Za-z0-9]{1,30}$/;
+const BANK_CODE = /^[A-Z0-9][A-Z0-9_-]{0,34}$/;
+
+/**
+ * A bank executes what the file's debtor says, so the account is all given or not at all: a real
+ * name beside a demo account number would be worse than refusing to start. Values are never echoed
+ * in an error — an account number stays out of the logs — only the variable that is wrong.
+ */
+function payingAccountOf(env: NodeJS.ProcessEnv, production: boolean): PayingAccount {
+  const value = (part: string) => env[`LEDGER_PAYING_ACCOUNT_${part}`]?.trim() || undefined;
+  if (PAYING_ACCOUNT_VARIABLES.every((name) => !env[name]?.trim())) {
+    if (production) {
+      throw new ConfigurationError(
+        'LEDGER_PAYING_ACCOUNT_NAME, LEDGER_PAYING_ACCOUNT_NUMBER (or LEDGER_PAYING_ACCOUNT_IBAN) and LEDGER_PAYING_ACCOUNT_BANK_CODE (and/or LEDGER_PAYING_ACCOUNT_BANK_BIC) must be set when NODE_ENV=production: the province’s account the bank payment files pay from. There is no default account in production.',
+      );
+    }
+    return DEMO_PAYING_ACCOUNT;
+  }
+  const [name, accountNumber, iban, bankBic, bankCode] = ['NAME', 'NUMBER', 'IBAN', 'BANK_BIC', 'BANK_CODE'].map(value);
+  if (!name) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_NAME must be set with the other LEDGER_PAYING_ACCOUNT_* variables: the account holder’s name as the bank holds it.');
+  if ([...name.normalize('NFC')].length > 140) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_NAME must be at most 140 characters (the limit of a pain.001 name).');
+  if (!accountNumber === !iban) throw new ConfigurationError('Set one of LEDGER_PAYING_ACCOUNT_NUMBER (the domestic account number) and LEDGER_PAYING_ACCOUNT_IBAN, not both.');
+  if (accountNumber !== undefined && !/^[0-9A-Za-z]{1,34}$/.test(accountNumber)) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_NUMBER must be 1 to 34 letters or digits, without spaces.');
+  if (iban !== undefined && !IBAN.test(iban)) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_IBAN is not an IBAN (country code, check digits, then up to 30 letters or digits, without spaces).');
+  if (!bankBic && !bankCode) throw new ConfigurationError('Set LEDGER_PAYING_ACCOUNT_BANK_CODE (the bank’s domestic code), LEDGER_PAYING_ACCOUNT_BANK_BIC, or both: the bank holding the paying account.');
+  if (bankBic !== undefined && !BIC.test(bankBic)) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_BANK_BIC is not a BIC (8 or 11 capital letters and digits).');
+  if (bankCode !== undefined && !BANK_CODE.test(bankCode)) throw new ConfigurationError('LEDGER_PAYING_ACCOUNT_BANK_CODE must be 1 to 35 capital letters, digits, - or _.');
+  return {
+    name: name.normalize('NFC'),
+    ...(accountNumber ? { accountNumber } : { iban: iban! }),
+    ...(bankBic ? { bankBic } : {}),
+    ...(bankCode ? { bankCode } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { JWT_SECRET_FILE } from '../platform/auth/jwt-secret.js';
 import type { AccessTokens, Actor } from '../platform/index.js';
 import { OPENAPI_JSON_PATH, OPENAPI_PATH } from '../platform/openapi/openapi.js';
 import { DEMO_PROVINCE_UNIT, NEXT_PERIOD, demoProvinceSize, featuredPersons, type BeneficiaryIdDerivation } from './demo-province.js';
+import { demoResultFilesDirectory } from './demo-result-files.js';
 import { DEMO_OPERATORS, type DemoSeedStatus } from './seed-demo.js';
 
 /** The longest a token may live (the API refuses longer ones): a working day of trying things; `npm run ledger -- token` mints others. */
@@ -49,6 +51,14 @@ export async function demoBanner({ url, config, tokens, demo, beneficiaryIds }: 
       `  deaths reported late (overpayments), a refused duplicate settlement. ${NEXT_PERIOD} is yours to run.`,
       '',
     );
+    const examples = demoResultFilesDirectory(config.dataDirectory);
+    if (existsSync(examples)) {
+      lines.push(
+        `Result files about March, as the Post Office, a bank and the population database send them back, in ${examples}:`,
+        `  npm run ledger -- import-results --file ${join(examples, '2024-03-post-office-returns.csv')}   (or POST it to /v1/post-office-returns)`,
+        '',
+      );
+    }
   } else if (demo.status === 'EMPTY') {
     lines.push('The ledger is empty (LEDGER_SEED_DEMO=false): enroll someone with POST /v1/beneficiaries.', '');
   }

@@ -33,14 +33,14 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
   ) {}
 
-  async execute({ disbursementId, change, context, itemOfBatch }: ChangeDisbursementCommand): Promise<DisbursementChanged> {
+  async execute({ disbursementId, change, context, itemOfBatch, alreadyRead }: ChangeDisbursementCommand): Promise<DisbursementChanged> {
     const seedParts = itemOfBatch === undefined ? [disbursementId] : [disbursementId, `item/${itemOfBatch}`];
     const options = {
       metadata: metadataPerCommand(context),
       eventIdSeed: eventIdSeedFor(context, change.type, ...seedParts),
       guard: (state: DisbursementState) => this.assertMayChange(state, context),
     };
-    const { state: current, read } = await readAggregate(this.store, 'disbursement', disbursementId);
+    const { state: current, read } = alreadyRead?.state.disbursementId === disbursementId ? alreadyRead : await readAggregate(this.store, 'disbursement', disbursementId);
     this.assertMayChange(current, context);
 
     switch (change.type) {

@@ -1,4 +1,6 @@
 import { Command } from '@nestjs/cqrs';
+import type { DisbursementState } from '@ledger/domain';
+import type { ReadStream } from '@ledger/event-store';
 import type { CommandContext } from '../platform/index.js';
 
 export type DisbursementLifecycleChange =
@@ -24,6 +26,11 @@ export class ChangeDisbursementCommand extends Command<DisbursementChanged> {
     readonly context: CommandContext,
     /** Distinguishes the items of one settlement batch, which share the request's Idempotency-Key. */
     readonly itemOfBatch?: number,
+    /**
+     * The disbursement as the caller has just read it (a file import reads it to match the line),
+     * decided on instead of reading it again; a write since then is found by the append, and decided again.
+     */
+    readonly alreadyRead?: { readonly state: DisbursementState; readonly read: ReadStream },
   ) {
     super();
   }

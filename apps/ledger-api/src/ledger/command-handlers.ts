@@ -3,6 +3,8 @@ import type { Catalogues } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { ChangeBeneficiaryHandler, EnrollBeneficiaryHandler } from '../beneficiaries/beneficiary-command.handlers.js';
+import { RecordIdentityCheckAnswerCommand, ReviewDeathReportCommand } from '../beneficiaries/identity-checks.commands.js';
+import { RecordIdentityCheckAnswerHandler, ReviewDeathReportHandler } from '../beneficiaries/identity-checks.handlers.js';
 import { ChangeDisbursementCommand } from '../disbursements/disbursement.commands.js';
 import { ChangeDisbursementHandler } from '../disbursements/change-disbursement.handler.js';
 import { ApprovePayrollRunHandler, RejectPayrollRunHandler, SendPayrollRunHandler } from '../payroll-runs/approve-and-send.handlers.js';
@@ -20,6 +22,8 @@ export type CommandHandlerClass = new (store: EventStore, catalogues: Catalogues
 export const COMMAND_HANDLERS: ReadonlyArray<readonly [command: abstract new (...args: never[]) => Command<unknown>, handler: CommandHandlerClass]> = [
   [EnrollBeneficiaryCommand, EnrollBeneficiaryHandler],
   [ChangeBeneficiaryCommand, ChangeBeneficiaryHandler],
+  [RecordIdentityCheckAnswerCommand, RecordIdentityCheckAnswerHandler],
+  [ReviewDeathReportCommand, ReviewDeathReportHandler],
   [ChangeDisbursementCommand, ChangeDisbursementHandler],
   [SchedulePayrollCommand, SchedulePayrollHandler],
   [ApprovePayrollRunCommand, ApprovePayrollRunHandler],

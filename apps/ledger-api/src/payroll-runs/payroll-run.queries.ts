@@ -1,12 +1,25 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { disbursementDecider, DisbursementEventType, NotFound, payingAgentOf, POST_OFFICE, type Catalogues, type DisbursementState, type PayrollRunState } from '@ledger/domain';
+import {
+  disbursementDecider,
+  DisbursementEventType,
+  NotFound,
+  parsePeriod,
+  payingAgentOf,
+  PayrollRunEventType,
+  POST_OFFICE,
+  type Catalogues,
+  type DisbursementState,
+  type PayrollRunState,
+} from '@ledger/domain';
 import { readAggregate, type EventStore } from '@ledger/event-store';
+import type { LedgerConfig } from '../config/ledger-config.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
-import { csvForBanks, csvForPeople } from '@ledger/payment-files';
-import { EVENT_STORE } from '../ledger.tokens.js';
+import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
 import { mayReadUnit, type Actor } from '../platform/index.js';
 import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
+import { bankFileCsv, bankFilePain001, cashListCsv, cashListPdf, type SentBankPayment, type SentCashPayment, type SentRun } from './payment-file-formats.js';
+import { formatsOfPaymentFile, PAYMENT_FILE_FORMATS, type PaymentFileFormat } from './payment-file-negotiation.js';
 
 export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
   constructor(
@@ -17,10 +30,19 @@ export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
   }
 }
 
-export class GetPaymentFileQuery extends Query<string> {
+/** A payment file ready to send: its bytes (or text), its media type and the name to save it under. */
+export interface PaymentFileDownload {
+  readonly contentType: string;
+  readonly fileName: string;
+  readonly content: string | Buffer;
+}
+
+export class GetPaymentFileQuery extends Query<PaymentFileDownload> {
   constructor(
     readonly runId: string,
     readonly paymentFile: string,
+    /** As the Accept header chose it (see payment-file-negotiation): one the paying agent's file is served in. */
+    readonly format: PaymentFileFormat,
     readonly actor: Actor,
   ) {
     super();
@@ -51,45 +73,53 @@ export class GetPayrollRunHandler implements IQueryHandler<GetPayrollRunQuery> {
   }
 }
 
-const BANK_FILE_COLUMNS = ['disbursement_id', 'beneficiary_id', 'program', 'period', 'amount_vnd', 'bank_code', 'account_number', 'holder_name', 'payment_reference'] as const;
-const CASH_LIST_COLUMNS = ['disbursement_id', 'beneficiary_id', 'full_name', 'national_id', 'unit_code', 'program', 'period', 'amount_vnd'] as const;
-
 /**
  * The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent
- * them. A bank file is read by the bank's system, which matches the holder name character for
- * character: no byte-order mark, every value as recorded. The cash list is read by people, in a
- * spreadsheet: byte-order mark, formulas defused (see write-csv).
+ * them, in the format asked for — CSV for either; pain.001 for a bank's system; a printable PDF for
+ * the Post Office's pay points. Every format is made from the same payments, so they agree.
  */
 @QueryHandler(GetPaymentFileQuery)
 export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CATALOGUES) private readonly catalogues: Catalogues,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
-  async execute({ runId, paymentFile, actor }: GetPaymentFileQuery): Promise<string> {
-    const run = await loadPayrollRun(this.store, runId);
+  async execute({ runId, paymentFile, format, actor }: GetPaymentFileQuery): Promise<PaymentFileDownload> {
+    if (!formatsOfPaymentFile(paymentFile).includes(format)) throw new Error(`A ${paymentFile} payment file is not served as ${format}`);
+    const { state: run, read } = await readAggregate(this.store, 'payrollRun', runId);
+    if (!run.exists) throw new NotFound('PAYROLL_RUN_NOT_FOUND', 'No payroll run with this id');
     assertMayReadRun(actor, run, this.catalogues);
     if (!run.sent) throw new NotFound('PAYMENT_FILE_NOT_FOUND', 'Payment files exist once the run is sent');
     if (!run.sent.paymentFiles.some((file) => file.paymentFile === paymentFile)) {
       throw new NotFound('PAYMENT_FILE_NOT_FOUND', `The run has no payment file ${paymentFile}`, { paymentFiles: run.sent.paymentFiles.map((file) => file.paymentFile) });
     }
-    const cash = paymentFile === POST_OFFICE;
-    const beneficiaryOf = beneficiaryCache(this.store);
-    const records: Array<Record<string, string | number>> = [];
+    const sentRun: SentRun = {
+      runId,
+      period: parsePeriod(run.scope.period, 'period'),
+      // The moment the run recorded it was sent: it dates every file of the run, the same on every download.
+      sentAt: read.recorded.find((event) => event.type === PayrollRunEventType.Sent)!.recordedAt,
+    };
+    const payments: DisbursementState[] = [];
     for (const disbursementId of run.disbursementIds) {
-      const d = await this.asSentBy(disbursementId, runId);
-      if (!d || payingAgentOf(d.channel, d.account) !== paymentFile) continue;
-      const sent = { disbursement_id: d.disbursementId, beneficiary_id: d.beneficiaryId, program: d.program, period: d.period, amount_vnd: d.amount };
-      if (cash) {
-        const beneficiary = await beneficiaryOf(d.beneficiaryId);
-        records.push({ ...sent, full_name: beneficiary.fullName, national_id: beneficiary.nationalId, unit_code: d.unitCode });
-      } else {
-        const { bankCode, accountNumber, holderName } = d.account!;
-        records.push({ ...sent, bank_code: bankCode, account_number: accountNumber, holder_name: holderName, payment_reference: `${d.program} ${d.period}` });
-      }
+      const payment = await this.asSentBy(disbursementId, runId);
+      if (payment && payingAgentOf(payment.channel, payment.account) === paymentFile) payments.push(payment);
     }
-    return cash ? csvForPeople(CASH_LIST_COLUMNS, records) : csvForBanks(BANK_FILE_COLUMNS, records);
+    const { contentType, extension } = PAYMENT_FILE_FORMATS[format];
+    const fileName = `${sentRun.period}-${paymentFile}-${runId.slice(0, 8)}.${extension}`;
+    return { contentType, fileName, content: await this.contentOf(format, payments, sentRun, paymentFile) };
+  }
+
+  private async contentOf(format: PaymentFileFormat, payments: readonly DisbursementState[], run: SentRun, paymentFile: string): Promise<string | Buffer> {
+    if (paymentFile !== POST_OFFICE) {
+      const bankPayments = payments as readonly SentBankPayment[];
+      return format === 'pain001' ? bankFilePain001(bankPayments, run, paymentFile, this.config.payingAccount) : bankFileCsv(bankPayments);
+    }
+    const beneficiaryOf = beneficiaryCache(this.store);
+    const cash: SentCashPayment[] = [];
+    for (const disbursement of payments) cash.push({ disbursement, beneficiary: await beneficiaryOf(disbursement.beneficiaryId) });
+    return format === 'pdf' ? cashListPdf(cash, run, this.catalogues) : cashListCsv(cash);
   }
 
   /**

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
 import { parsePeriod, type Catalogues } from '@ledger/domain';
 import type { ReadModelQueries } from '@ledger/read-models';
@@ -13,6 +14,7 @@ import { RecordsPersonalDataAccess } from '../platform/access-log/records-person
 import { ApiCommand, ApiIdParam, ApiRead } from '../platform/openapi/api-route.decorators.js';
 import { ApprovePayrollRunCommand, RejectPayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
 import { GetPaymentFileQuery, GetPayrollRunQuery } from './payroll-run.queries.js';
+import { paymentFileFormatOf } from './payment-file-negotiation.js';
 import {
   ApprovePayrollRunDto,
   PayrollRunApprovedDto,
@@ -156,25 +158,45 @@ export class PayrollRunsController {
     return this.queries.execute(new GetPayrollRunQuery(runId, actor));
   }
 
-  /** The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent them. */
+  /**
+   * The payment file for one bank, or the Post Office's cash list: the run's disbursements as it sent
+   * them, as CSV unless the Accept header asks for the bank's pain.001 or the printable cash list.
+   */
   @Get(':runId/payment-files/:paymentFile')
   @Roles('operator', 'auditor')
   @RecordsPersonalDataAccess({ paymentFileFrom: 'param' })
-  @Header('content-type', 'text/csv; charset=utf-8')
   @ApiIdParam('runId', RUN)
   @ApiParam({ name: 'paymentFile', description: 'A bank code, or POST_OFFICE for the cash list: one of the run’s `paymentFiles`.', schema: { type: 'string', maxLength: 100, example: 'VBA' } })
   @ApiRead({
     operationId: 'getPaymentFile',
     recordsAccess: true,
     summary: 'Download a payment file of a sent run',
-    description: 'What went to the paying agent, as the run sent it: later failures, reschedules or cancellations do not rewrite it. Reading it is recorded in the access log.',
+    description:
+      'What went to the paying agent, as the run sent it: later failures, reschedules or cancellations do not rewrite it. In the format the Accept header asks for: CSV unless it names another (no Accept, or `*/*`, is CSV); a bank’s file also as `application/xml` (ISO 20022 pain.001.001.09), the Post Office’s also as `application/pdf` (the printable cash list). Every format holds the same payments, and downloading one again gives the same bytes. Reading it is recorded in the access log.',
     response: {
-      description: 'The file.',
+      description: 'The file, with a Content-Disposition naming it.',
       csv: 'A bank’s file: disbursement_id, beneficiary_id, program, period, amount_vnd, bank_code, account_number, holder_name, payment_reference. The Post Office’s list: disbursement_id, beneficiary_id, full_name, national_id, unit_code, program, period, amount_vnd.',
+      xml: 'A bank’s file only: a pain.001.001.09 credit transfer initiation from the province’s paying account, one CdtTrfTxInf per payment, the disbursement id without hyphens as EndToEndId, whole đồng in VND; the message id is derived from the run and the bank.',
+      pdf: 'The Post Office’s list only: per unit (pay point) a table of the people to pay — name, birth year, amount in figures and in words, a column to sign — with page totals, the list total, and pages numbered per pay point.',
     },
-    problems: { 404: `${UNKNOWN_RUN} PAYMENT_FILE_NOT_FOUND: the run is not sent, or has no file for this paying agent (\`paymentFiles\` lists those it has).` },
+    problems: {
+      404: `${UNKNOWN_RUN} PAYMENT_FILE_NOT_FOUND: the run is not sent, or has no file for this paying agent (\`paymentFiles\` lists those it has).`,
+      406: 'NOT_ACCEPTABLE: the Accept header accepts none of this file’s formats (`text/csv` and `application/xml` for a bank, `text/csv` and `application/pdf` for POST_OFFICE); `available` lists them.',
+    },
   })
-  paymentFile(@Param('runId', runIdParam) runId: string, @Param('paymentFile') paymentFile: string, @CurrentActor() actor: Actor) {
-    return this.queries.execute(new GetPaymentFileQuery(runId, paymentFile, actor));
+  async paymentFile(
+    @Param('runId', runIdParam) runId: string,
+    @Param('paymentFile') paymentFile: string,
+    @Headers('accept') accept: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const format = paymentFileFormatOf(accept, paymentFile);
+    const file = await this.queries.execute(new GetPaymentFileQuery(runId, paymentFile, format, actor));
+    reply.header('content-type', file.contentType);
+    reply.header('content-disposition', `attachment; filename="${file.fileName}"`);
+    // The same URL answers in more than one format: a cache must key on the Accept header too.
+    reply.header('vary', 'Accept');
+    return file.content;
   }
 }

@@ -62,9 +62,11 @@ export type BeneficiaryCommand =
         readonly answer: IdentityCheckAnswer;
         /** Today in Asia/Ho_Chi_Minh, supplied by the caller: a date of death cannot lie after it. */
         readonly recordedOn: LocalDate;
+        /** The operator importing the answer file: whoever reviews a death it reports must be someone else. */
+        readonly importedBy: string;
       };
     }
-  /** Any operator of the person's unit; a second operator is not required. */
+  /** By an operator other than the one who imported the answer that reported the death (maker-checker). */
   | { readonly type: 'ConfirmDeathReport'; readonly data: { readonly confirmedBy: string; readonly recordedOn: LocalDate } }
   | { readonly type: 'RejectDeathReport'; readonly data: { readonly reason: string; readonly rejectedBy: string; readonly recordedOn: LocalDate } };
 

@@ -155,7 +155,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
       assertRegistered(state);
       const source = { importId: parseImportId(command.data.importId), line: parseLineNumber(command.data.line) };
       const answer = parseIdentityCheckAnswer(command.data.answer);
-      const { recordedOn } = command.data;
+      const { recordedOn, importedBy } = command.data;
       if (answer.outcome === 'DECEASED') assertPossibleDateOfDeath(state, answer.dateOfDeath, recordedOn);
       if (alreadyRecorded(state, source, answer)) return [];
       const recorded: BeneficiaryEvent = {
@@ -172,12 +172,16 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
       if (answer.outcome !== 'DECEASED' || !deathReportHoldsPayments(state)) return [recorded];
       return [
         recorded,
-        { type: BeneficiaryEventType.DeathReported, data: { beneficiaryId: state.beneficiaryId, unitCode: state.unitCode, dateOfDeath: answer.dateOfDeath, ...source, recordedOn } },
+        {
+          type: BeneficiaryEventType.DeathReported,
+          data: { beneficiaryId: state.beneficiaryId, unitCode: state.unitCode, dateOfDeath: answer.dateOfDeath, ...source, recordedOn, importedBy },
+        },
       ];
     }
     case 'ConfirmDeathReport': {
       const report = openDeathReportOf(state);
       const { confirmedBy, recordedOn } = command.data;
+      assertReviewedBySomeoneOtherThanTheImporter(report, confirmedBy, 'CONFIRMATION_BY_IMPORTER');
       // The termination's own rules decide each one: not after the day recorded, not before the enrollment's first month.
       const terminations = Object.values(state.enrollments)
         .filter((enrollment) => !enrollment.termination)
@@ -198,6 +202,7 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
       if (reason.length === 0) throw new InvalidValue('reason', 'A death report is rejected with a reason');
       const report = openDeathReportOf(state);
       const { rejectedBy, recordedOn } = command.data;
+      assertReviewedBySomeoneOtherThanTheImporter(report, rejectedBy, 'REJECTION_BY_IMPORTER');
       return [
         {
           type: BeneficiaryEventType.DeathReportRejected,
@@ -379,6 +384,19 @@ function alreadyRecorded(state: BeneficiaryState, source: IdentityCheckSource, a
  */
 function deathReportHoldsPayments(state: BeneficiaryState): boolean {
   return state.paymentHolds.DEATH_REPORTED === undefined && !terminatedAsDeceased(state);
+}
+
+/**
+ * Maker-checker: one operator alone never decides what the population database said of a person.
+ * Whoever imported the answer may neither confirm the death (it terminates every enrollment) nor
+ * reject it (the person is paid again), as a payroll run is approved or rejected by someone other
+ * than its creator. A report recorded before the rule names no importer: any operator may review it.
+ */
+function assertReviewedBySomeoneOtherThanTheImporter(report: DeathReportedHold, reviewer: string, code: 'CONFIRMATION_BY_IMPORTER' | 'REJECTION_BY_IMPORTER'): void {
+  if (report.importedBy !== undefined && report.importedBy === reviewer) {
+    const decision = code === 'CONFIRMATION_BY_IMPORTER' ? 'confirm' : 'reject';
+    throw new RuleViolation(code, `The operator who imported the answer that reported the death cannot also ${decision} it`);
+  }
 }
 
 function openDeathReportOf(state: BeneficiaryState): DeathReportedHold {

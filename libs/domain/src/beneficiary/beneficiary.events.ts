@@ -134,7 +134,16 @@ export type IdentityCheckAnswerRecorded = DomainEvent<
  */
 export type DeathReported = DomainEvent<
   typeof BeneficiaryEventType.DeathReported,
-  { beneficiaryId: string; unitCode: string; dateOfDeath: string; importId: string; line: number; recordedOn: string }
+  {
+    beneficiaryId: string;
+    unitCode: string;
+    dateOfDeath: string;
+    importId: string;
+    line: number;
+    recordedOn: string;
+    /** The operator who imported the answer, who may not review it. Absent on reports recorded before maker-checker: any operator may review them. */
+    importedBy?: string;
+  }
 >;
 /**
  * An operator confirmed the reported death: the hold is lifted, and the same decision terminates

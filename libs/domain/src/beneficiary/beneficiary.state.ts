@@ -212,8 +212,14 @@ export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEve
       };
     }
     case BeneficiaryEventType.DeathReported: {
-      const { dateOfDeath, importId, line, recordedOn } = event.data;
-      const hold = { kind: 'DEATH_REPORTED', dateOfDeath: dateOfDeath as LocalDate, source: { importId, line }, since: recordedOn as LocalDate } as const;
+      const { dateOfDeath, importId, line, recordedOn, importedBy } = event.data;
+      const hold = {
+        kind: 'DEATH_REPORTED',
+        dateOfDeath: dateOfDeath as LocalDate,
+        source: { importId, line },
+        since: recordedOn as LocalDate,
+        ...(importedBy !== undefined ? { importedBy } : {}),
+      } as const;
       return { ...state, paymentHolds: { ...state.paymentHolds, DEATH_REPORTED: hold } };
     }
     case BeneficiaryEventType.DeathReportConfirmed:

@@ -12,6 +12,8 @@ const spec = deciderSpec(beneficiaryDecider);
 const beneficiaryId = '8f0e7c1a-5b7d-5e2a-9c3b-1d2e3f4a5b6c';
 const date = (value: string) => value as LocalDate;
 const IMPORT = 'import-2024-06-a1b2c3';
+/** The operator who imports the answer files; `hoa.operator` reviews what they report. */
+const IMPORTER = 'lan.operator';
 const stateAfter = (events: BeneficiaryEvent[]) => events.reduce(evolveBeneficiary, initialBeneficiaryState());
 
 const registered: BeneficiaryEvent = {
@@ -30,7 +32,7 @@ const terminatedFor = (reason: 'DECEASED' | 'NO_LONGER_ELIGIBLE', effectiveDate 
 
 const answerFrom = (answer: IdentityCheckAnswer, line = 12, importId = IMPORT, recordedOn = '2024-06-05'): BeneficiaryCommand => ({
   type: 'RecordIdentityCheckAnswer',
-  data: { importId, line, answer, recordedOn: date(recordedOn) },
+  data: { importId, line, answer, recordedOn: date(recordedOn), importedBy: IMPORTER },
 });
 const matched: IdentityCheckAnswer = { outcome: 'MATCHED' };
 const deceasedOn = (dateOfDeath: string): IdentityCheckAnswer => ({ outcome: 'DECEASED', dateOfDeath: date(dateOfDeath) });
@@ -41,14 +43,15 @@ const answerRecorded = (data: { outcome: 'MATCHED' | 'MISMATCHED' | 'DECEASED'; 
 });
 const deathReported = (dateOfDeath = '2024-05-20', line = 12, importId = IMPORT): BeneficiaryEvent => ({
   type: T.DeathReported,
-  data: { beneficiaryId, unitCode: '899', dateOfDeath, importId, line, recordedOn: '2024-06-05' },
+  data: { beneficiaryId, unitCode: '899', dateOfDeath, importId, line, recordedOn: '2024-06-05', importedBy: IMPORTER },
 });
 const reportedDead = [answerRecorded({ outcome: 'DECEASED', dateOfDeath: '2024-05-20' }), deathReported()];
 
-const confirm: BeneficiaryCommand = { type: 'ConfirmDeathReport', data: { confirmedBy: 'hoa.operator', recordedOn: date('2024-06-10') } };
-const reject = (reason = 'Seen alive at the commune office on 8 June'): BeneficiaryCommand => ({
+const confirmBy = (confirmedBy: string): BeneficiaryCommand => ({ type: 'ConfirmDeathReport', data: { confirmedBy, recordedOn: date('2024-06-10') } });
+const confirm = confirmBy('hoa.operator');
+const reject = (reason = 'Seen alive at the commune office on 8 June', rejectedBy = 'hoa.operator'): BeneficiaryCommand => ({
   type: 'RejectDeathReport',
-  data: { reason, rejectedBy: 'hoa.operator', recordedOn: date('2024-06-10') },
+  data: { reason, rejectedBy, recordedOn: date('2024-06-10') },
 });
 const confirmed: BeneficiaryEvent = {
   type: T.DeathReportConfirmed,
@@ -123,7 +126,7 @@ describe('identity checks against the population database', () => {
     it('holds every program, while the report waits', () => {
       const state = stateAfter([registered, enrolled, enrolledIn('SOCIAL_ASSISTANCE'), ...reportedDead]);
       expect(['MERITORIOUS', 'SOCIAL_ASSISTANCE'].map((program) => paymentHoldOn(state, program))).toEqual(['DEATH_REPORTED', 'DEATH_REPORTED']);
-      expect(state.paymentHolds.DEATH_REPORTED).toEqual({ kind: 'DEATH_REPORTED', dateOfDeath: '2024-05-20', source: { importId: IMPORT, line: 12 }, since: '2024-06-05' });
+      expect(state.paymentHolds.DEATH_REPORTED).toEqual({ kind: 'DEATH_REPORTED', dateOfDeath: '2024-05-20', source: { importId: IMPORT, line: 12 }, since: '2024-06-05', importedBy: IMPORTER });
     });
 
     it('accepts a death on the day it is recorded', () =>
@@ -214,5 +217,19 @@ describe('identity checks against the population database', () => {
     });
 
     it('refuses when no report waits', () => spec.given([registered, enrolled, ...reportedDead, rejected]).when(reject()).thenRefuses(NotFound, 'DEATH_REPORT_NOT_FOUND'));
+  });
+
+  describe('when the operator who imported the answer reviews it (maker-checker)', () => {
+    it('refuses their confirmation, and the hold stays', () =>
+      spec.given([registered, enrolled, ...reportedDead]).when(confirmBy(IMPORTER)).thenRefuses(RuleViolation, 'CONFIRMATION_BY_IMPORTER'));
+
+    it('refuses their rejection: the person would be paid again on one operator’s word', () =>
+      spec.given([registered, enrolled, ...reportedDead]).when(reject(undefined, IMPORTER)).thenRefuses(RuleViolation, 'REJECTION_BY_IMPORTER'));
+
+    it('lets any operator review a report recorded before the rule, which names no importer', () => {
+      const { importedBy: _unknown, ...withoutImporter } = deathReported().data as { importedBy?: string };
+      const before: BeneficiaryEvent = { type: T.DeathReported, data: withoutImporter as Extract<BeneficiaryEvent, { type: 'DeathReported' }>['data'] };
+      spec.given([registered, enrolled, reportedDead[0]!, before]).when(confirmBy(IMPORTER)).then([{ ...confirmed, data: { ...confirmed.data, confirmedBy: IMPORTER } }, terminatedAtDeath('MERITORIOUS')]);
+    });
   });
 });

@@ -12,6 +12,8 @@ export interface DeathReportedHold {
   readonly source: IdentityCheckSource;
   /** The day in Vietnam the report was recorded. */
   readonly since: LocalDate;
+  /** The operator who imported the answer: another one reviews it. Unknown on reports recorded before that rule. */
+  readonly importedBy?: string;
 }
 
 /**

@@ -14,6 +14,9 @@ import { disbursementDecider } from '../disbursement/disbursement.decider.js';
 import type { DisbursementEvent } from '../disbursement/disbursement.events.js';
 import type { DisbursementState } from '../disbursement/disbursement.state.js';
 import { DISBURSEMENT_CATEGORY, disbursementStreamName } from '../disbursement/disbursement.stream.js';
+import { fileImportDecider, type FileImportCommand, type FileImportState } from '../file-import/file-import.decider.js';
+import type { FileImportEvent } from '../file-import/file-import.events.js';
+import { FILE_IMPORT_CATEGORY, fileImportStreamName } from '../file-import/file-import.stream.js';
 import { payrollRunDecider, type PayrollRunCommand, type PayrollRunState } from '../payroll-run/payroll-run.decider.js';
 import type { PayrollRunEvent } from '../payroll-run/payroll-run.events.js';
 import { PAYROLL_RUN_CATEGORY, payrollRunStreamName } from '../payroll-run/payroll-run.stream.js';
@@ -37,6 +40,7 @@ interface AggregateTypes {
   payrollRun: { command: PayrollRunCommand; event: PayrollRunEvent; state: PayrollRunState };
   providerReference: { command: ProviderReferenceCommand; event: ProviderReferenceEvent; state: ProviderReferenceState };
   accountNumber: { command: AccountNumberCommand; event: AccountNumberEvent; state: AccountNumberState };
+  fileImport: { command: FileImportCommand; event: FileImportEvent; state: FileImportState };
 }
 
 export type AggregateName = keyof AggregateTypes;
@@ -54,6 +58,7 @@ export const AGGREGATES: { readonly [Name in AggregateName]: Aggregate<CommandOf
   payrollRun: { decider: payrollRunDecider, category: PAYROLL_RUN_CATEGORY, streamName: payrollRunStreamName },
   providerReference: { decider: providerReferenceDecider, category: PROVIDER_REFERENCE_CATEGORY, streamName: providerReferenceStreamName },
   accountNumber: { decider: accountNumberDecider, category: ACCOUNT_NUMBER_CATEGORY, streamName: accountNumberStreamName },
+  fileImport: { decider: fileImportDecider, category: FILE_IMPORT_CATEGORY, streamName: fileImportStreamName },
 };
 
 const BY_CATEGORY = new Map(Object.entries(AGGREGATES).map(([name, aggregate]) => [aggregate.category, name as AggregateName]));
@@ -80,6 +85,7 @@ export const to = {
   payrollRun: (id: string, command: PayrollRunCommand): StreamCommand<'payrollRun'> => ({ aggregate: 'payrollRun', id, command }),
   providerReference: (id: string, command: ProviderReferenceCommand): StreamCommand<'providerReference'> => ({ aggregate: 'providerReference', id, command }),
   accountNumber: (id: string, command: AccountNumberCommand): StreamCommand<'accountNumber'> => ({ aggregate: 'accountNumber', id, command }),
+  fileImport: (id: string, command: FileImportCommand): StreamCommand<'fileImport'> => ({ aggregate: 'fileImport', id, command }),
 };
 
 export function streamNameOf(target: Pick<StreamCommand, 'aggregate' | 'id'>): string {

@@ -5,19 +5,21 @@ import {
   AccountNumberEventType as A,
   BeneficiaryEventType as B,
   DisbursementEventType as D,
+  FileImportEventType as F,
   PayrollRunEventType as P,
   ProviderReferenceEventType as R,
   upcast,
   type AccountNumberEvent,
   type BeneficiaryEvent,
   type DisbursementEvent,
+  type FileImportEvent,
   type PayrollRunEvent,
   type ProviderReferenceEvent,
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { RowChange, SqlValue } from '../row-changes.js';
 
-type LedgerEvent = BeneficiaryEvent | DisbursementEvent | PayrollRunEvent | ProviderReferenceEvent | AccountNumberEvent;
+type LedgerEvent = BeneficiaryEvent | DisbursementEvent | PayrollRunEvent | ProviderReferenceEvent | AccountNumberEvent | FileImportEvent;
 
 /**
  * The read models as a function of one event: the row changes it implies. Applying the same event
@@ -397,10 +399,62 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
     case A.Claimed:
     case A.Released:
       return [];
+
+    case F.Started: {
+      const { importId, kind, format, sha256, byteLength, lineCount, importedBy, units, startedAt } = event.data;
+      return [
+        {
+          kind: 'upsert',
+          table: 'file_imports',
+          row: {
+            import_id: importId,
+            kind,
+            format,
+            sha256,
+            byte_length: byteLength,
+            line_count: lineCount,
+            imported_by: importedBy,
+            units: units.join(','),
+            started_at: startedAt,
+            started_position: position,
+            completed_at: null,
+            ...Object.fromEntries(IMPORT_COUNT_COLUMNS.map((column) => [column, null])),
+          },
+        },
+      ];
+    }
+    // The lines themselves stay on the import's stream: the report reads them there.
+    case F.LinesReconciled:
+      return [];
+    case F.Completed: {
+      const { counts, completedAt } = event.data;
+      const importId = stream?.aggregate === 'fileImport' ? stream.id : '';
+      return [
+        {
+          kind: 'update',
+          table: 'file_imports',
+          where: { import_id: importId },
+          set: {
+            completed_at: completedAt,
+            applied: counts.APPLIED,
+            already_recorded: counts.ALREADY_RECORDED,
+            unmatched: counts.UNMATCHED,
+            out_of_scope: counts.OUT_OF_SCOPE,
+            amount_mismatch: counts.AMOUNT_MISMATCH,
+            duplicate: counts.DUPLICATE,
+            refused: counts.REFUSED,
+            unreadable: counts.UNREADABLE,
+            ignored: counts.IGNORED,
+          },
+        },
+      ];
+    }
     default:
       return notProjected(event);
   }
 }
+
+const IMPORT_COUNT_COLUMNS = ['applied', 'already_recorded', 'unmatched', 'out_of_scope', 'amount_mismatch', 'duplicate', 'refused', 'unreadable', 'ignored'] as const;
 
 /** Every event type of the ledger has its case above (the compiler checks); one it does not know, written by a newer ledger, has no rows here. */
 const notProjected = (_event: never): RowChange[] => [];

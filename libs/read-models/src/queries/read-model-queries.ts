@@ -194,6 +194,36 @@ export interface DeathReportFilter {
   readonly limit: number;
 }
 
+export interface FileImportRow {
+  import_id: string;
+  kind: string;
+  format: string;
+  sha256: string;
+  byte_length: number;
+  line_count: number;
+  imported_by: string;
+  units: string;
+  started_at: string;
+  completed_at: string | null;
+  applied: number | null;
+  already_recorded: number | null;
+  unmatched: number | null;
+  out_of_scope: number | null;
+  amount_mismatch: number | null;
+  duplicate: number | null;
+  refused: number | null;
+  unreadable: number | null;
+  ignored: number | null;
+  /** The list's cursor: pass it back as `cursor` for the next page. */
+  started_position: string;
+}
+
+export interface FileImportFilter {
+  /** The `next` of the page before. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
 export interface PayrollRunFilter {
   /** The caller's units; a run for every unit (no unit) is listed only to a caller of every unit (undefined). */
   readonly units?: readonly string[];
@@ -340,6 +370,23 @@ export class ReadModelQueries {
     );
     const page = rows.slice(0, filter.limit).map((row): DeathReportRow => ({ ...row, line: Number(row.line), reported_position: String(row.reported_position) }));
     return { items: page, next: rows.length > filter.limit ? page.at(-1)!.reported_position : null };
+  }
+
+  /** Imported files, the latest first. Which of them a caller may see is the API's rule: every unit of the import within theirs. */
+  async fileImports(filter: FileImportFilter): Promise<Page<FileImportRow>> {
+    const where = new Where();
+    if (filter.cursor !== undefined) where.add('started_position < ?', filter.cursor);
+    const rows = await this.store.query<FileImportRow & { started_position: number | string }>(
+      `SELECT import_id, kind, format, sha256, byte_length, line_count, imported_by, units, started_at, completed_at, applied, already_recorded, unmatched, out_of_scope, amount_mismatch, duplicate, refused, unreadable, ignored, started_position FROM file_imports ${where} ORDER BY started_position DESC LIMIT ?`,
+      [...where.parameters, filter.limit + 1],
+    );
+    const counts = ['byte_length', 'line_count', 'applied', 'already_recorded', 'unmatched', 'out_of_scope', 'amount_mismatch', 'duplicate', 'refused', 'unreadable', 'ignored'] as const;
+    const page = rows.slice(0, filter.limit).map((row): FileImportRow => {
+      const typed = { ...row, started_position: String(row.started_position) };
+      for (const column of counts) typed[column] = (row[column] === null ? null : Number(row[column])) as never;
+      return typed;
+    });
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.started_position : null };
   }
 
   async disbursements(filter: ListFilter, today: string): Promise<Page<DisbursementRow>> {

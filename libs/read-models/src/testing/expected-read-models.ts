@@ -11,7 +11,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
-import type { BeneficiarySearch, DeathReportFilter, ListFilter } from '../queries/read-model-queries.js';
+import type { BeneficiarySearch, DeathReportFilter, FileImportFilter, ListFilter } from '../queries/read-model-queries.js';
 import type { ReadModelStore } from '../read-model-store.js';
 
 /**
@@ -57,6 +57,8 @@ export class ExpectedReadModels {
   readonly runs = new Map<string, ExpectedRow>();
   /** By beneficiary, import and line. */
   readonly deathReports = new Map<string, ExpectedRow>();
+  /** Imported files, by import id. */
+  readonly fileImports = new Map<string, ExpectedRow>();
   /** Each beneficiary as the domain folds its stream: the authority on an enrollment's status in a month. */
   readonly beneficiaryStates = new Map<string, BeneficiaryState>();
 
@@ -69,7 +71,7 @@ export class ExpectedReadModels {
   fold(event: RecordedEvent): void {
     const data = event.data as Data;
     const position = Number(event.globalPosition);
-    const category = ['payroll-run', 'disbursement', 'beneficiary', ...UNPROJECTED_CATEGORIES].find((prefix) => event.streamName.startsWith(`${prefix}-`));
+    const category = ['payroll-run', 'disbursement', 'beneficiary', 'file-import', ...UNPROJECTED_CATEGORIES].find((prefix) => event.streamName.startsWith(`${prefix}-`));
     if (UNPROJECTED_CATEGORIES.includes(category!)) return;
     const streamId = category ? event.streamName.slice(category.length + 1) : '';
     if (category === 'beneficiary') {
@@ -89,6 +91,32 @@ export class ExpectedReadModels {
     const touched = (row: ExpectedRow | undefined, values: ExpectedRow) => row && Object.assign(row, values, { updated_position: position });
 
     switch (event.type) {
+      case 'FileImportStarted':
+        this.fileImports.set(data.importId as string, {
+          import_id: data.importId as string,
+          kind: data.kind as string,
+          format: data.format as string,
+          sha256: data.sha256 as string,
+          byte_length: data.byteLength as number,
+          line_count: data.lineCount as number,
+          imported_by: data.importedBy as string,
+          units: (data.units as string[]).join(','),
+          started_at: data.startedAt as string,
+          started_position: position,
+          completed_at: null,
+          ...Object.fromEntries(['applied', 'already_recorded', 'unmatched', 'out_of_scope', 'amount_mismatch', 'duplicate', 'refused', 'unreadable', 'ignored'].map((column) => [column, null])),
+        });
+        break;
+      case 'FileImportLinesReconciled':
+        break;
+      case 'FileImportCompleted': {
+        const counts = data.counts as Record<string, number>;
+        Object.assign(this.fileImports.get(event.streamName.slice('file-import-'.length))!, {
+          completed_at: data.completedAt as string,
+          ...Object.fromEntries(Object.entries(counts).map(([outcome, count]) => [outcome.toLowerCase(), count])),
+        });
+        break;
+      }
       case 'BeneficiaryRegistered':
         this.beneficiaries.set(data.beneficiaryId as string, {
           beneficiary_id: data.beneficiaryId as string,
@@ -393,6 +421,7 @@ export class ExpectedReadModels {
       disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
       duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
       payroll_runs: sorted(this.runs.values(), 'run_id'),
+      file_imports: sorted(this.fileImports.values(), 'import_id'),
       death_reports: [...this.deathReports.values()].sort(
         (a, b) => byKeys((row: ExpectedRow) => row.beneficiary_id as string, (row) => row.import_id as string)(a, b) || (a.line as number) - (b.line as number),
       ),
@@ -400,6 +429,15 @@ export class ExpectedReadModels {
   }
 
   /** The review list: open reports in the units asked for, oldest first, paged on the report's position. */
+  /** Imported files, the latest first, paged on the start's position. */
+  fileImports_(filter: FileImportFilter) {
+    const rows = [...this.fileImports.values()]
+      .filter((row) => filter.cursor === undefined || (row.started_position as number) < Number(filter.cursor))
+      .sort((a, b) => (b.started_position as number) - (a.started_position as number));
+    const page = rows.slice(0, filter.limit).map((row) => ({ ...row, started_position: String(row.started_position) }));
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.started_position : null };
+  }
+
   deathReportsToReview_(filter: DeathReportFilter) {
     const rows = [...this.deathReports.values()]
       .filter((row) => row.status === 'OPEN' && (!filter.units || filter.units.includes(row.unit_code as string)))

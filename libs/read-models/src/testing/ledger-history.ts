@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   addDays,
   addMonths,
@@ -38,11 +38,13 @@ import {
   streamNameOf,
   tallySent,
   terminatedAsDeceased,
+  to,
   uuidV5,
   type AccountNumberState,
   type AggregateName,
   type BeneficiaryCommand,
   type BeneficiaryState,
+  type ReconciledLine,
   type Catalogues,
   type Coefficient,
   type Decider,
@@ -285,7 +287,7 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
 
   /** A DECEASED answer, or another, from line `line` of import `importId`; an impossible one is refused, as the import would report it. */
   function answerIdentityCheck(record: BeneficiaryRecord, importId: string, line: number, answer: IdentityCheckAnswer, today: LocalDate): void {
-    onBeneficiary(record, { type: 'RecordIdentityCheckAnswer', data: { importId, line, answer, recordedOn: today } });
+    onBeneficiary(record, { type: 'RecordIdentityCheckAnswer', data: { importId, line, answer, recordedOn: today, importedBy: MAKER } });
   }
 
   /** A day of death in the month before `period` or early in it, by the population database's answer. */
@@ -298,6 +300,7 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
    */
   function identityChecks(period: Period, today: LocalDate): void {
     const importId = `answers-${period}`;
+    const reconciled: ReconciledLine[] = [];
     let line = 0;
     for (const record of beneficiaries) {
       if (checkRandom() >= 0.15) continue;
@@ -313,7 +316,14 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
             : { outcome: 'MATCHED' };
       answerIdentityCheck(record, importId, line, answer, today);
       if (checkRandom() < 0.05) answerIdentityCheck(record, importId, line, answer, today);
+      reconciled.push({ line, outcome: 'APPLIED', reported: answer.outcome, beneficiaryId: record.id });
     }
+    if (line === 0) return;
+    // The import as the ledger records it: begun, its lines, and — except now and then, an import interrupted — completed.
+    const sha256 = createHash('sha256').update(importId).digest('hex');
+    run([to.fileImport(importId, { type: 'StartFileImport', data: { importId, kind: 'IDENTITY_CHECK_ANSWERS', format: 'IDENTITY_CHECK_ANSWERS_CSV', sha256, byteLength: 40 * line, lineCount: line, importedBy: MAKER, units: ['*'], startedAt: `${today}T02:00:00.000Z` } })]);
+    run([to.fileImport(importId, { type: 'RecordReconciledLines', data: { chunk: 0, lines: reconciled } })]);
+    if (Number(period.slice(5)) % 3 !== 0) run([to.fileImport(importId, { type: 'CompleteFileImport', data: { completedAt: `${today}T02:05:00.000Z` } })]);
   }
 
   /**

@@ -4,6 +4,7 @@ import { openEventStore } from '@ledger/event-store';
 import { loadLedgerConfig } from '../../config/ledger-config.js';
 import { handWiredCommands } from '../../demo/hand-wired-commands.js';
 import { SMALLEST_DEMO_SCALE } from '../../demo/demo-province.js';
+import { demoResultFilesDirectory, writeDemoResultFiles } from '../../demo/demo-result-files.js';
 import { demoSeedStatus, seedDemo } from '../../demo/seed-demo.js';
 import { SeedProgressPrinter } from '../../demo/seed-progress.js';
 import { loadCatalogues } from '../../ledger/ledger-catalogues.js';
@@ -55,6 +56,7 @@ export const seedCommand: CliCommand = {
       const progress = new SeedProgressPrinter(process.stderr.isTTY ? process.stderr : { write: (text: string) => io.err(text.replace(/\n$/, '')) });
       const report = await seedDemo({ commands: handWiredCommands(store, loadCatalogues(), identifiers), store, beneficiaryIds, scale, onProgress: progress.update });
       progress.finish();
+      const examples = await writeDemoResultFiles(store, demoResultFilesDirectory(config.dataDirectory));
 
       const { size } = report.province;
       const people = size.meritorious + size.socialAssistance - size.inBothPrograms;
@@ -64,6 +66,7 @@ export const seedCommand: CliCommand = {
       );
       // The API started on this directory verifies with this secret, so tokens minted now work there.
       if (!config.jwtSecret) resolveJwtSecret(config);
+      io.err(`Result files about the demo's March payments, to import with import-results: ${examples.map((example) => example.file).join(', ')}.`);
       io.err('Start the API on it with npm start (same LEDGER_DATA_DIR): it prints a token for each role and commands to try.');
       return EXIT_OK;
     } finally {

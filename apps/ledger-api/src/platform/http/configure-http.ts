@@ -38,6 +38,11 @@ export function ledgerHttpAdapter(config: Pick<LedgerConfig, 'bodyLimitBytes'>, 
   });
 }
 
+/** The media types a result file may be sent as: its content, not its label, says which format it is. */
+export const FILE_MEDIA_TYPES = ['text/csv', 'application/xml', 'text/xml', 'text/plain', 'application/octet-stream'];
+/** The routes that take a file as their body. */
+export const FILE_ROUTES = new Set(['/v1/bank-results', '/v1/post-office-returns', '/v1/identity-checks/results']);
+
 /**
  * Every response of the /v1 API may carry personal data (a person's name, national id, payments, or
  * a refusal that names them), and no cache between the ledger and its caller may keep one: it is
@@ -120,6 +125,15 @@ export async function configureLedgerHttp(app: NestFastifyApplication, config: L
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return done(bodyMustBeAnObject(), undefined);
       done(null, value);
     });
+  });
+
+  // Files come to the import routes as they are, read whole as bytes up to their own, larger limit;
+  // nowhere else is such a body read at all.
+  fastify.addContentTypeParser(FILE_MEDIA_TYPES, { parseAs: 'buffer', bodyLimit: config.importLimitBytes }, (request, body, done) => {
+    if (!FILE_ROUTES.has(request.routeOptions.url ?? '')) {
+      return done(problemException(415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.'), undefined);
+    }
+    done(null, body);
   });
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, getSchemaPath, type ContentObject, type HeadersObject } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, getSchemaPath, type ContentObject, type HeadersObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../problems/problem-details.js';
 import { ProblemDetailsDto } from './problem-details.schema.js';
 
@@ -45,6 +45,10 @@ export interface SuccessContent {
   readonly xlsx?: string;
   /** `text/plain`: what it holds. */
   readonly text?: string;
+  /** `application/xml`: what the document holds. */
+  readonly xml?: string;
+  /** `application/pdf`: what the document shows. */
+  readonly pdf?: string;
 }
 
 /** The problems an operation's own rules can answer; the platform's (401, 403, 413, 415, 429, 500) are added by kind of route. */
@@ -53,6 +57,8 @@ export interface OwnProblems {
   readonly 404?: string;
   readonly 409?: string;
   readonly 422?: string;
+  /** For a route that serves more than one media type: what it does when the Accept header asks for none of them. */
+  readonly 406?: string;
   readonly 503?: string;
 }
 
@@ -72,6 +78,10 @@ export interface CommandDocumentation extends RouteDocumentation {
   readonly created?: boolean;
   /** False for a command that takes no body at all. */
   readonly body?: boolean;
+  /** A command whose body is a file, sent as it is (not JSON): what it is, and the media types it may be labelled with. */
+  readonly file?: { readonly description: string; readonly mediaTypes: readonly string[] };
+  /** A second success: 200 with the same body, when the request repeats one already done (the same file imported again). */
+  readonly repeated?: string;
 }
 
 export interface ReadDocumentation extends RouteDocumentation {
@@ -100,6 +110,13 @@ export function ApiCommand(doc: CommandDocumentation): MethodDecorator {
   const takesBody = doc.body !== false;
   return applyDecorators(
     operation(doc),
+    ...(doc.file
+      ? [
+          ApiConsumes(...doc.file.mediaTypes),
+          ApiBody({ required: true, description: doc.file.description, schema: { type: 'string', format: 'binary' } }),
+        ]
+      : []),
+    ...(doc.repeated ? [success({ ...doc.response, description: doc.repeated }, 200, 'Idempotency-Replayed')] : []),
     ApiHeader({
       name: 'Idempotency-Key',
       required: doc.idempotencyKey === 'required',
@@ -112,13 +129,17 @@ export function ApiCommand(doc: CommandDocumentation): MethodDecorator {
     success(doc.response, doc.created ? 201 : 200, 'Idempotency-Replayed'),
     problems(
       {
-        400: `${takesBody ? BAD_BODY_CONTENT : 'BAD_REQUEST: an id in the path that is not a UUID.'} IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header.${doc.problems?.[400] ? ` ${doc.problems[400]}` : ''}`,
+        400: `${doc.file ? 'FILE_REQUIRED: the body is JSON, not the file.' : takesBody ? BAD_BODY_CONTENT : 'BAD_REQUEST: an id in the path that is not a UUID.'} IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header.${doc.problems?.[400] ? ` ${doc.problems[400]}` : ''}`,
         401: true,
         403: `${PLATFORM_PROBLEMS[403]} ROLE_MAY_NOT_CHANGE: the role only reads.`,
         ...(doc.problems?.[404] ? { 404: doc.problems[404] } : {}),
         409: doc.problems?.[409] ? `${doc.problems[409]} ${IDEMPOTENCY_KEY_REUSED}` : IDEMPOTENCY_KEY_REUSED,
         ...(doc.problems?.[422] ? { 422: doc.problems[422] } : {}),
-        ...(takesBody ? { 413: true, 415: true } : {}),
+        ...(doc.file
+          ? { 413: 'PAYLOAD_TOO_LARGE: the file is larger than LEDGER_IMPORT_LIMIT_BYTES.', 415: `UNSUPPORTED_MEDIA_TYPE: the body must be the file, labelled ${doc.file.mediaTypes.join(', ')}.` }
+          : takesBody
+            ? { 413: true, 415: true }
+            : {}),
         429: true,
         500: true,
       },
@@ -152,6 +173,7 @@ export function ApiRead(doc: ReadDocumentation): MethodDecorator {
       401: true,
       403: true,
       ...(doc.problems?.[404] ? { 404: doc.problems[404] } : {}),
+      ...(doc.problems?.[406] ? { 406: doc.problems[406] } : {}),
       ...(doc.problems?.[409] ? { 409: doc.problems[409] } : {}),
       ...(doc.problems?.[422] ? { 422: doc.problems[422] } : {}),
       ...(doc.body ? { 413: true, 415: true } : {}),
@@ -206,6 +228,8 @@ function success(content: SuccessContent, status: 200 | 201, ...extraHeaders: Re
   if (content.csv) media[CSV] = { schema: { type: 'string', description: content.csv } };
   if (content.xlsx) media[XLSX] = { schema: { type: 'string', format: 'binary', description: content.xlsx } };
   if (content.text) media['text/plain'] = { schema: { type: 'string', description: content.text } };
+  if (content.xml) media['application/xml'] = { schema: { type: 'string', description: content.xml } };
+  if (content.pdf) media['application/pdf'] = { schema: { type: 'string', format: 'binary', description: content.pdf } };
   const withLink: ResponseHeader[] = content.csv && content.json ? ['Link'] : [];
   return applyDecorators(
     ...(content.json ? [ApiExtraModels(content.json)] : []),
@@ -218,6 +242,7 @@ const PLATFORM_PROBLEMS = {
   401: 'AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN.',
   403: 'ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for.',
   404: 'Not found.',
+  406: 'NOT_ACCEPTABLE: the Accept header accepts none of the media types the route answers in.',
   409: 'Conflict.',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the API reads.',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body must be `application/json`.',
