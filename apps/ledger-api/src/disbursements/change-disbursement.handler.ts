@@ -68,7 +68,7 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
     const referenceId = providerReferenceIdFor(payingAgentOfPayment(disbursement), settlement.providerReference);
     for (let attempt = 1; ; attempt++) {
       // The disbursement as the caller just read it; after a lost race for the reference, as it stands now.
-      const [current, { state: beneficiary }, { state: reference }] = await Promise.all([
+      const [current, { state: beneficiary }, { state: reference, read: referenceRead }] = await Promise.all([
         attempt === 1 ? disbursement : readAggregate(this.store, 'disbursement', disbursement.disbursementId).then(({ state }) => state),
         readAggregate(this.store, 'beneficiary', disbursement.beneficiaryId),
         readAggregate(this.store, 'providerReference', referenceId),
@@ -84,7 +84,8 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
             position = latestPosition(position, outcome.position);
             state = outcome.state;
           } else {
-            position = latestPosition(position, (await executeStreamCommand(this.store, command, { metadata: options.metadata, eventIdSeed: options.eventIdSeed })).position);
+            // Claimed on the reference as just read; a claim made meanwhile is found by the append, and decided again.
+            position = latestPosition(position, (await executeStreamCommand(this.store, command, { metadata: options.metadata, eventIdSeed: options.eventIdSeed, alreadyRead: referenceRead })).position);
           }
         }
         return resultOf(state, position);

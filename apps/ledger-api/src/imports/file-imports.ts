@@ -9,6 +9,7 @@ import {
   type FileImportKind,
   type FileImportStarted,
   type NationalId,
+  type PaymentResultLine,
   type ReconciledLine,
 } from '@ledger/domain';
 import { executeStreamCommand, readAggregate, type EventStore } from '@ledger/event-store';
@@ -22,7 +23,7 @@ import {
 } from '@ledger/payment-files';
 import { RecordIdentityCheckAnswerCommand } from '../beneficiaries/identity-checks.commands.js';
 import type { LedgerCommands } from '../demo/seed-demo.js';
-import { ChangeDisbursementCommand } from '../disbursements/disbursement.commands.js';
+import { ChangeDisbursementCommand, type DisbursementLifecycleChange } from '../disbursements/disbursement.commands.js';
 import type { BeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { metadataFor } from '../ledger/command-context.js';
 import { mayReadUnit, type Actor, type CommandContext } from '../platform/index.js';
@@ -48,13 +49,26 @@ export class UnimportableFile extends Error {
   }
 }
 
+/** A payment's change a result line asks for, with the line's own request and the payment as it was read. */
+interface PaymentChange {
+  readonly disbursementId: string;
+  readonly change: DisbursementLifecycleChange;
+  readonly context: CommandContext;
+  readonly alreadyRead: NonNullable<ChangeDisbursementCommand['alreadyRead']>;
+}
+
 export interface ImportProgress {
   readonly done: number;
   readonly total: number;
 }
 
 /** One line as the import will reconcile it: read from the file, or already judged (unreadable, ignored, a repeat). */
-type PlannedLine = { readonly line: number; readonly apply: (context: CommandContext) => Promise<Omit<ReconciledLine, 'line'>> } | ReconciledLine;
+type PlannedLine =
+  | ReconciledLine
+  /** A payment's result, matched to its disbursement: judged on the disbursement, then applied with the rest of its chunk. */
+  | { readonly line: number; readonly payment: { readonly disbursementId: string; readonly result: PaymentResultLine } }
+  /** Anything else, applied on its own. */
+  | { readonly line: number; readonly apply: (context: CommandContext) => Promise<Omit<ReconciledLine, 'line'>> };
 
 interface ImportPlan {
   readonly kind: FileImportKind;
@@ -92,7 +106,7 @@ export class FileImports {
   }
 
   async importPaymentResults(kind: 'BANK_RESULTS' | 'POST_OFFICE_RETURNS', file: Uint8Array, context: CommandContext, onProgress?: (progress: ImportProgress) => void) {
-    return this.run(kind, file, context, () => this.paymentResultsPlan(kind, file, context.actor), onProgress);
+    return this.run(kind, file, context, () => this.paymentResultsPlan(kind, file), onProgress);
   }
 
   async importIdentityCheckAnswers(file: Uint8Array, context: CommandContext, onProgress?: (progress: ImportProgress) => void) {
@@ -135,7 +149,7 @@ export class FileImports {
     for (let chunk = 0; chunk < chunks; chunk++) {
       const slice = lines.slice(chunk * LINES_PER_CHUNK, (chunk + 1) * LINES_PER_CHUNK);
       if (!state.chunks.has(chunk)) {
-        const reconciled = await mapInFlight(slice, LINES_IN_FLIGHT, (planned) => this.reconcile(planned, importId, context));
+        const reconciled = await this.reconcileChunk(slice, importId, context);
         await executeStreamCommand(store, to.fileImport(importId, { type: 'RecordReconciledLines', data: { chunk, lines: reconciled } }), options);
       }
       done += slice.length;
@@ -149,21 +163,46 @@ export class FileImports {
     return readImportReport(this.deps.store, importId);
   }
 
-  private async reconcile(planned: PlannedLine, importId: string, context: CommandContext): Promise<ReconciledLine> {
-    if (!('apply' in planned)) return planned;
-    // The line's own key: its events are found again, not written twice, when the import is carried on.
-    const lineContext: CommandContext = {
-      actor: context.actor,
-      correlationId: importId,
-      causationId: importId,
-      idempotencyKey: `import:${importId}:${planned.line}`,
-      receivedAt: context.receivedAt,
-    };
-    return { line: planned.line, ...(await planned.apply(lineContext)) };
+  /**
+   * One chunk's lines: each judged on what it names (every payment read once, and decided on as
+   * read), then the changes applied through the disbursement's command handler.
+   */
+  private async reconcileChunk(slice: readonly PlannedLine[], importId: string, context: CommandContext): Promise<ReconciledLine[]> {
+    const reconciled = new Array<ReconciledLine>(slice.length);
+    const changes: Array<{ readonly at: number; readonly reported: string; readonly change: PaymentChange }> = [];
+    await mapInFlight(slice, LINES_IN_FLIGHT, async (planned, at) => {
+      if ('outcome' in planned) {
+        reconciled[at] = planned;
+        return;
+      }
+      const lineContext = lineContextOf(importId, planned.line, context);
+      if ('apply' in planned) {
+        reconciled[at] = { line: planned.line, ...(await planned.apply(lineContext)) };
+        return;
+      }
+      const judged = await this.judgePaymentResult(planned.payment.disbursementId, planned.payment.result, lineContext);
+      if ('change' in judged) changes.push({ at, reported: planned.payment.result.outcome, change: judged.change });
+      else reconciled[at] = { line: planned.line, ...judged.noChange };
+    });
+    if (changes.length > 0) {
+      // Each through the disbursement's own handler, many in flight: the embedded store commits them together.
+      await mapInFlight(changes, LINES_IN_FLIGHT, async ({ at, reported, change }) => {
+        const { disbursementId } = change;
+        let applied: Omit<ReconciledLine, 'line'>;
+        try {
+          const changed = await this.deps.commands.execute(new ChangeDisbursementCommand(disbursementId, change.change, change.context, undefined, change.alreadyRead));
+          applied = { outcome: 'APPLIED', reported, disbursementId, ...(changed.overpayment ? { code: 'OVERPAYMENT_FLAGGED', detail: 'Paid for a month no longer owed: flagged as an overpayment' } : {}) };
+        } catch (error) {
+          applied = refusedLine(error, reported, disbursementId);
+        }
+        reconciled[at] = { line: slice[at]!.line, ...applied };
+      });
+    }
+    return reconciled;
   }
 
   /** A bank's or the Post Office's result file: each payment line matched to its disbursement by the end-to-end id. */
-  private paymentResultsPlan(kind: 'BANK_RESULTS' | 'POST_OFFICE_RETURNS', file: Uint8Array, actor: Actor): ImportPlan {
+  private paymentResultsPlan(kind: 'BANK_RESULTS' | 'POST_OFFICE_RETURNS', file: Uint8Array): ImportPlan {
     const read = readWhole(() => parseResultFile(file));
     const expected = kind === 'BANK_RESULTS' ? BANK_FORMATS.includes(read.format) : read.format === 'POST_OFFICE_RETURNS_CSV';
     if (!expected) throw wrongKind(kind, read.format);
@@ -179,47 +218,41 @@ export class FileImports {
           return { line: line.lineNumber, outcome: 'DUPLICATE', reported: line.outcome, ...(disbursementId ? { disbursementId } : {}), code: 'REPEATED_IN_FILE', detail: `The same payment as line ${earlier}` };
         }
         if (!disbursementId) return { line: line.lineNumber, outcome: 'UNMATCHED', reported: line.outcome, detail: 'The end-to-end id is not one this ledger issues' };
-        return { line: line.lineNumber, apply: (context) => this.applyPaymentResult(disbursementId, line, actor, context) };
+        return { line: line.lineNumber, payment: { disbursementId, result: line } };
       }),
     ];
     return { kind, format: read.format, lines: planned.sort((a, b) => a.line - b.line) };
   }
 
-  private async applyPaymentResult(
+  /** What a result line asks of its payment, judged on the payment as it stands: a change to apply, or the line's outcome as it is. */
+  private async judgePaymentResult(
     disbursementId: string,
-    line: { readonly outcome: 'PAID' | 'FAILED' | 'RETURNED'; readonly amount?: number; readonly date?: string; readonly reason?: string },
-    actor: Actor,
+    line: PaymentResultLine,
     context: CommandContext,
-  ): Promise<Omit<ReconciledLine, 'line'>> {
+  ): Promise<{ readonly change: PaymentChange } | { readonly noChange: Omit<ReconciledLine, 'line'> }> {
     const { state: payment, read } = await readAggregate(this.deps.store, 'disbursement', disbursementId);
-    const reconciliation = reconcilePaymentResult(line as Parameters<typeof reconcilePaymentResult>[0], payment, {
-      inScope: payment.exists && mayReadUnit(actor, payment.unitCode, this.deps.catalogues.units),
+    const reconciliation = reconcilePaymentResult(line, payment, {
+      inScope: payment.exists && mayReadUnit(context.actor, payment.unitCode, this.deps.catalogues.units),
       providerReference: endToEndIdOf(disbursementId),
       reportedAt: context.receivedAt,
     });
-    const reported = line.outcome;
     if ('noChange' in reconciliation) {
       // Applied by this very line before an interruption: still this import's doing.
       const byThisLine = reconciliation.noChange.outcome === 'ALREADY_RECORDED' && read.recorded.some((event) => event.metadata['idempotencyKey'] === context.idempotencyKey);
-      return byThisLine ? { outcome: 'APPLIED', reported, disbursementId } : reconciliation.noChange;
+      return { noChange: byThisLine ? { outcome: 'APPLIED', reported: line.outcome, disbursementId } : reconciliation.noChange };
     }
     const { change } = reconciliation;
-    try {
-      const result = await this.deps.commands.execute(
-        new ChangeDisbursementCommand(
-          disbursementId,
+    return {
+      change: {
+        disbursementId,
+        change:
           change.type === 'SettleDisbursement'
             ? { type: change.type, data: { providerReference: change.providerReference, paidAt: change.paidAt, amount: change.amount } }
             : { type: change.type, data: { reason: change.reason } },
-          context,
-          undefined,
-          { state: payment, read },
-        ),
-      );
-      return { outcome: 'APPLIED', reported, disbursementId, ...(result.overpayment ? { code: 'OVERPAYMENT_FLAGGED', detail: 'Paid for a month no longer owed: flagged as an overpayment' } : {}) };
-    } catch (error) {
-      return refusedLine(error, reported, disbursementId);
-    }
+        context,
+        alreadyRead: { state: payment, read },
+      },
+    };
   }
 
   /** The population database's answers: each matched to the person by the national id, as the ledger derives beneficiary ids. */
@@ -303,14 +336,19 @@ function readWhole<T>(read: () => T): T {
   }
 }
 
+/** The line's own request: its idempotency key makes its events found again, not written twice, when the import is carried on. */
+function lineContextOf(importId: string, line: number, context: CommandContext): CommandContext {
+  return { actor: context.actor, correlationId: importId, causationId: importId, idempotencyKey: `import:${importId}:${line}`, receivedAt: context.receivedAt };
+}
+
 /** `fn` over every item, at most `limit` at once, results in the items' order. */
-async function mapInFlight<Item, Result>(items: readonly Item[], limit: number, fn: (item: Item) => Promise<Result>): Promise<Result[]> {
+async function mapInFlight<Item, Result>(items: readonly Item[], limit: number, fn: (item: Item, index: number) => Promise<Result>): Promise<Result[]> {
   const results = new Array<Result>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await fn(items[index]!);
+      results[index] = await fn(items[index]!, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
