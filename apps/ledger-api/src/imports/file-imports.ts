@@ -71,7 +71,6 @@ type PlannedLine =
   | { readonly line: number; readonly apply: (context: CommandContext) => Promise<Omit<ReconciledLine, 'line'>> };
 
 interface ImportPlan {
-  readonly kind: FileImportKind;
   readonly format: string;
   readonly lines: readonly PlannedLine[];
 }
@@ -221,7 +220,7 @@ export class FileImports {
         return { line: line.lineNumber, payment: { disbursementId, result: line } };
       }),
     ];
-    return { kind, format: read.format, lines: planned.sort((a, b) => a.line - b.line) };
+    return { format: read.format, lines: planned.sort((a, b) => a.line - b.line) };
   }
 
   /** What a result line asks of its payment, judged on the payment as it stands: a change to apply, or the line's outcome as it is. */
@@ -275,7 +274,8 @@ export class FileImports {
             if (!mayReadUnit(actor, person.unitCode, this.deps.catalogues.units)) return { outcome: 'OUT_OF_SCOPE', reported, beneficiaryId, detail: 'The person belongs to a unit outside yours' };
             try {
               const result = await this.deps.commands.execute(new RecordIdentityCheckAnswerCommand(beneficiaryId, { importId: context.correlationId, line: answer.lineNumber }, answer.answer, context));
-              if (!result.recorded) return { outcome: 'ALREADY_RECORDED', reported, beneficiaryId };
+              // The answer is keyed by this import and line: found recorded, it was this very line, before an interruption.
+              if (!result.recorded) return { outcome: 'APPLIED', reported, beneficiaryId };
               return { outcome: 'APPLIED', reported, beneficiaryId, ...(result.deathReported ? { code: 'DEATH_REPORTED', detail: 'Payments held until an operator confirms or rejects the death' } : {}) };
             } catch (error) {
               return refusedLine(error, reported, undefined, beneficiaryId);
@@ -284,7 +284,7 @@ export class FileImports {
         };
       }),
     ];
-    return { kind: 'IDENTITY_CHECK_ANSWERS', format: 'IDENTITY_CHECK_ANSWERS_CSV', lines: planned.sort((a, b) => a.line - b.line) };
+    return { format: 'IDENTITY_CHECK_ANSWERS_CSV', lines: planned.sort((a, b) => a.line - b.line) };
   }
 }
 

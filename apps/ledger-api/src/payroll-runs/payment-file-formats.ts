@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { localDateInVietnam, type BeneficiaryState, type Catalogues, type DisbursementState, type Period } from '@ledger/domain';
-import { csvForBanks, csvForPeople, pain001PaymentFile, postOfficeCashListPdf, type PayingAccount } from '@ledger/payment-files';
+import { csvForBanks, csvForPeople, pain001PaymentFile, type PayingAccount } from '@ledger/payment-files';
+import { cashListPdfOffThread } from './cash-list-pdf-thread.js';
 
 /** A payment as the run sent it to a bank: the disbursement as it stood then, account included. */
 export type SentBankPayment = DisbursementState & { readonly account: NonNullable<DisbursementState['account']> };
@@ -109,7 +110,7 @@ export function cashListPdf(payments: readonly SentCashPayment[], run: SentRun, 
   }
   const units = catalogues.units.codes().filter((code) => byUnit.has(code));
   const programs = [...new Set(payments.map(({ disbursement }) => disbursement.program))].sort();
-  return postOfficeCashListPdf({
+  return cashListPdfOffThread({
     province: provinceOf(units, catalogues),
     program: programs.map((code) => catalogues.programs.get(code).name).join(', '),
     period: run.period,

@@ -6,3 +6,4 @@ export * from './replay-check.js';
 export * from './sqlite-chain-pages.js';
 export * from './parallel-verification.js';
 export * from './replay-check-thread.js';
+export * from './sibling-worker.js';
