@@ -1920,7 +1920,7 @@ export interface components {
             status: "COMPLETED" | "INTERRUPTED";
         };
         ImportResult: {
-            /** @description The lines that need a person’s attention (every outcome but APPLIED and ALREADY_RECORDED), the first 1,000; the whole report is at `GET /v1/imports/{importId}`. */
+            /** @description The lines that need a person’s attention (every outcome but APPLIED and ALREADY_RECORDED, and applied lines with a consequence to act on: DEATH_REPORTED, OVERPAYMENT_FLAGGED), the first 1,000; the whole report is at `GET /v1/imports/{importId}`. */
             attention: components["schemas"]["ReconciledLine"][];
             /**
              * @description How many lines need attention in all.

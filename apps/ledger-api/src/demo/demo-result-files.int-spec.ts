@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '@ledger/event-store';
 import { FileImports } from '../imports/file-imports.js';
+import { needsAttention } from '../imports/import-report.js';
 import { BeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { loadCatalogues } from '../ledger/ledger-catalogues.js';
 import { LedgerIdentifiers } from '../ledger/ledger-identifiers.js';
@@ -62,5 +63,7 @@ describe("the demo's result files, imported into the demo they were written for"
     const { report } = await imports.importIdentityCheckAnswers(fileNamed('identity-check-answers.csv'), operator('lan.operator'));
     expect(report.counts).toMatchObject({ APPLIED: 12, UNMATCHED: 0, REFUSED: 0 });
     expect(report.lines.filter((line) => line.code === 'DEATH_REPORTED')).toHaveLength(1);
+    // The death is the line that needs a person: someone other than the importer confirms or rejects it.
+    expect(report.lines.filter(needsAttention).map((line) => line.code)).toEqual(['DEATH_REPORTED']);
   });
 });

@@ -51,8 +51,11 @@ export async function readImportReport(store: EventStore, importId: string): Pro
   };
 }
 
-/** The lines a person must look at: everything but what was applied or already recorded. */
-export const needsAttention = (line: ReconciledLine): boolean => line.outcome !== 'APPLIED' && line.outcome !== 'ALREADY_RECORDED';
+/**
+ * The lines a person must look at: everything but what was applied or already recorded, and what was
+ * applied with a consequence to act on (a death to review, an overpayment to recover).
+ */
+export const needsAttention = (line: ReconciledLine): boolean => (line.outcome !== 'APPLIED' && line.outcome !== 'ALREADY_RECORDED') || line.code !== undefined;
 
 /** The report's columns as CSV, one row per line: what an operator filters in a spreadsheet. */
 export const IMPORT_REPORT_COLUMNS = ['line', 'outcome', 'reported', 'disbursement_id', 'beneficiary_id', 'code', 'expected_amount_vnd', 'stated_amount_vnd', 'detail'] as const;

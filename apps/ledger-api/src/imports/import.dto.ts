@@ -54,7 +54,7 @@ export class ImportResultDto extends ImportRecordFields {
   @ApiProperty({ type: LineCountsDto }) counts!: LineCountsDto;
   @ApiProperty({
     type: [ReconciledLineDto],
-    description: 'The lines that need a person’s attention (every outcome but APPLIED and ALREADY_RECORDED), the first 1,000; the whole report is at `GET /v1/imports/{importId}`.',
+    description: 'The lines that need a person’s attention (every outcome but APPLIED and ALREADY_RECORDED, and applied lines with a consequence to act on: DEATH_REPORTED, OVERPAYMENT_FLAGGED), the first 1,000; the whole report is at `GET /v1/imports/{importId}`.',
   })
   attention!: ReconciledLineDto[];
   @ApiProperty({ type: 'integer', example: 6, description: 'How many lines need attention in all.' }) attentionCount!: number;
