@@ -29,5 +29,7 @@ export default {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // SIGKILL the compiled API mid-payroll, mid-send and mid-settlement (compiles it first, cached per source version).
     { ...shared, displayName: 'crash', testMatch: ['<rootDir>/test/crash/**/*.int-spec.ts'] },
+    // The web console in headless Chromium (Debian's, never a downloaded one) over the real API; builds the console first when it is stale.
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],
 };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BeneficiaryEventType, DisbursementEventType, FileImportEventType, PayrollRunEventType, type LocalDate } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
 import { bankResultsCsv, type PaymentResult } from '@ledger/payment-files';
+import { LINES_PER_CHUNK } from '../../apps/ledger-api/src/imports/file-imports.js';
 import { rebuildReadModels, SqliteReadModelStore } from '@ledger/read-models';
 import { compareWithRebuild, disbursementStreams, observe, seededRandom, sleep, until } from './support/crash-kit.js';
 import { buildApi, clientFor, startApi, type ApiClient, type ApiProcess, type HttpResponse } from './support/ledger-process.js';
@@ -461,7 +462,7 @@ describe('the ledger API, killed with SIGKILL', () => {
   describe('when killed while a bank’s result file is imported', () => {
     // Every bank transfer of a sent run reported paid, in one CSV of several chunks: the kill lands
     // after some chunks are recorded and some lines of the next are applied.
-    const province = Array.from({ length: 6_000 }, (_, serial) => personFor(100_000 + serial));
+    const province = Array.from({ length: 10_000 }, (_, serial) => personFor(100_000 + serial));
     const expected = expectedPayroll(province);
     const transfers = [...expected.disbursements.values()].filter((disbursement) => disbursement.channel === 'BANK');
     const directory = join(workspace, 'imports');
@@ -484,7 +485,7 @@ describe('the ledger API, killed with SIGKILL', () => {
       expectStatus(run, 201);
       expectStatus(await checker.post(`/v1/payroll-runs/${run.body.runId}/approve`, {}), 200);
       expectStatus(await maker.post(`/v1/payroll-runs/${run.body.runId}/send`, {}), 200);
-      expect(transfers.length).toBeGreaterThan(2_000);
+      expect(transfers.length).toBeGreaterThan(3 * LINES_PER_CHUNK);
     }, 180_000);
 
     afterAll(() => api?.stop());
@@ -495,11 +496,10 @@ describe('the ledger API, killed with SIGKILL', () => {
       try {
         const count = (type: string) => observer.prepare('SELECT COUNT(*) FROM events WHERE type = ?').pluck().get(type) as number;
         const firstAttempt = answerOf(maker.upload('/v1/bank-results', resultFile));
-        // After the first chunk's outcomes are on disk, a random share of the time it took.
-        const startedAt = Date.now();
-        await until(() => count(FileImportEventType.LinesReconciled) > 0, 60_000, 'the first chunk of the import', 2);
-        const chunkMs = Date.now() - startedAt;
-        await sleep(Math.floor(random() * chunkMs));
+        // Killed once a seeded number of transfers is paid: after the first chunk, with at least a chunk and a half still
+        // to go, so that the import is caught half way whatever the machine's speed (payments commit a chunk at a time).
+        const aim = LINES_PER_CHUNK + Math.floor(random() * (transfers.length - 2.5 * LINES_PER_CHUNK));
+        await until(() => count(DisbursementEventType.Paid) >= aim, 120_000, `${aim} transfers paid`, 1);
         await api.kill();
         const atCrash = { chunks: count(FileImportEventType.LinesReconciled), paid: count(DisbursementEventType.Paid), completed: count(FileImportEventType.Completed), answered: (await firstAttempt)?.status ?? null };
         expect(atCrash).toMatchObject({ completed: 0, answered: null });
@@ -527,7 +527,7 @@ describe('the ledger API, killed with SIGKILL', () => {
         await waitForReadModels(maker);
         const { differences } = await compareWithRebuild(file);
         expect(differences).toEqual([]);
-        console.log(`import crash seed ${seed}: killed with ${atCrash.chunks} chunks recorded, ${atCrash.paid}/${transfers.length} paid`);
+        console.log(`import crash seed ${seed}: killed with ${atCrash.chunks} chunks recorded, ${atCrash.paid}/${transfers.length} paid (aimed at ${aim})`);
       } finally {
         observer.close();
       }

@@ -46,6 +46,15 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /health/live': PUBLIC,
   'GET /health/ready': PUBLIC,
   'GET /metrics': PUBLIC,
+  // The web console's files (apps/console): public, like any web page; it calls /v1 with the user's own token.
+  'GET /': PUBLIC,
+  'GET /console': PUBLIC,
+  // `/console/*` (every screen and file of the console), as Fastify's route tree prints it: without its last slash.
+  'GET /console*': PUBLIC,
+  // The names of the configured units and programs, for the console's labels: reference data, nothing personal.
+  'GET /console/catalogue.json': PUBLIC,
+  // Outside production only: the demo users' tokens for the console's sign-in (the banner prints the same).
+  'GET /console/demo-users.json': PUBLIC,
 
   // The route table opens the lists, the search and single records to every role, each within its units.
   'GET /v1/beneficiaries': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
@@ -247,6 +256,11 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'GET /health/live': () => ({ path: '/health/live' }),
   'GET /health/ready': () => ({ path: '/health/ready' }),
   'GET /metrics': () => ({ path: '/metrics' }),
+  'GET /': () => ({ path: '/' }),
+  'GET /console': () => ({ path: '/console' }),
+  'GET /console*': () => ({ path: '/console/payroll-runs' }),
+  'GET /console/catalogue.json': () => ({ path: '/console/catalogue.json' }),
+  'GET /console/demo-users.json': () => ({ path: '/console/demo-users.json' }),
 
   'GET /v1/beneficiaries': (f) => listed('/v1/beneficiaries?program=MERITORIOUS&status=ACTIVE&limit=1000', (response) => items(response).some((item) => item.beneficiaryId === f.readerBeneficiaryId)),
   'GET /v1/beneficiaries/{beneficiaryId}': (f) => onRecord(f.readerBeneficiaryId, (id) => `/v1/beneficiaries/${id}`),

@@ -809,7 +809,7 @@ function queryParametersOfRoutes(): Map<string, string[]> {
 const QUERY_ROUTES = servedRoutes(ledger.app).filter((route) => route.startsWith('GET '));
 const QUERY_PARAMETERS = queryParametersOfRoutes();
 /** Served by plugins rather than controllers: they take no parameters, and get hostile ones all the same. */
-const SERVED_OUTSIDE_CONTROLLERS = new Set(['GET /docs-json', 'GET /docs-yaml']);
+const SERVED_OUTSIDE_CONTROLLERS = new Set(['GET /docs-json', 'GET /docs-yaml', 'GET /', 'GET /console', 'GET /console*', 'GET /console/catalogue.json', 'GET /console/demo-users.json']);
 const QUERY_RUNS_PER_ROUTE = Math.max(1, Math.ceil(TOTAL_QUERY_RUNS / QUERY_ROUTES.length));
 
 /** Percent-encodes every byte but the unreserved ones; a lone surrogate goes out as U+FFFD, as UTF-8 must. */

@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type ModuleMetadata, type OnApplica
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { openEventStore, type EventStore } from '@ledger/event-store';
 import { AuditModule } from './audit/audit.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { LedgerConfig } from './config/ledger-config.js';
 import { HealthController } from './health/health.controller.js';
 import { BeneficiaryIds, resolveBeneficiaryIds } from './ledger/beneficiary-ids.js';
@@ -23,7 +24,7 @@ import { ProblemDetailsFilter } from './platform/problems/problem-details.filter
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
 /** The feature modules (controllers and their handlers) the API serves. Add new ones here. */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule, ImportsModule];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule, ImportsModule, ConsoleModule];
 
 export interface AppModuleOptions {
   /** Defaults to the store the configuration points at (embedded SQLite or EventStoreDB). */

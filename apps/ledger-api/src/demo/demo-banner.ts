@@ -12,7 +12,7 @@ import { DEMO_OPERATORS, type DemoSeedStatus } from './seed-demo.js';
 export const DEMO_TOKEN_TTL = '12h';
 
 /** The people the banner hands tokens to: both demo operators (so maker-checker can be tried), and one of each other role. */
-const DEMO_TOKEN_HOLDERS: ReadonlyArray<{ readonly variable: string; readonly actor: Actor; readonly note: string }> = [
+export const DEMO_TOKEN_HOLDERS: ReadonlyArray<{ readonly variable: string; readonly actor: Actor; readonly note: string }> = [
   { variable: 'LAN', actor: { ...DEMO_OPERATORS.maker, units: [DEMO_PROVINCE_UNIT] }, note: 'operator, the whole province (unit 91): creates payroll runs' },
   { variable: 'MINH', actor: { ...DEMO_OPERATORS.checker, units: [DEMO_PROVINCE_UNIT] }, note: 'operator, the whole province: approves what Lan creates' },
   { variable: 'AUDITOR', actor: { userId: 'thu.auditor', role: 'auditor', units: ['*'] }, note: 'auditor: reads everything, changes nothing' },
@@ -35,7 +35,7 @@ export interface DemoBannerInput {
  */
 export async function demoBanner({ url, config, tokens, demo, beneficiaryIds }: DemoBannerInput): Promise<string> {
   const rule = '─'.repeat(78);
-  const lines = [rule, ' Social-protection payment ledger', rule, `API      ${url}`, `OpenAPI  ${url}/${OPENAPI_PATH}   (JSON: ${url}/${OPENAPI_JSON_PATH})`];
+  const lines = [rule, ' Social-protection payment ledger', rule, `Console  ${url}/console/`, `API      ${url}`, `OpenAPI  ${url}/${OPENAPI_PATH}   (JSON: ${url}/${OPENAPI_JSON_PATH})`];
   if (!config.eventStoreConnectionString) lines.push(`Data     ${join(config.dataDirectory, 'ledger.sqlite')}`);
   lines.push('');
 
