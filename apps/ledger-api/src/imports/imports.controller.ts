@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Catalogues, LineOutcome } from '@ledger/domain';
 import type { FileImportRow, ReadModelQueries } from '@ledger/read-models';
 import { csvForPeople } from '@ledger/payment-files';
+import { FILE_MEDIA_TYPES } from '../platform/http/configure-http.js';
 import type { LedgerRequest } from '../platform/http/ledger-request.js';
 import { CommandCtx, CurrentActor, EVERY_UNIT, Idempotent, mayReadUnit, readsEveryUnit, Roles, type Actor, type CommandContext } from '../platform/index.js';
 import { LedgerMetrics } from '../platform/metrics/ledger-metrics.js';
@@ -18,9 +19,6 @@ import { IMPORT_REPORT_COLUMNS, importReportRows, needsAttention, UnknownImport,
 
 /** The lines an import's answer lists; the rest are in its report. */
 const ATTENTION_SHOWN = 1_000;
-
-/** What a file may be labelled as: its content, not its label, says which format it is. */
-const FILE_MEDIA_TYPES = ['text/csv', 'application/xml', 'text/xml', 'text/plain', 'application/octet-stream'];
 
 const fileBody = (what: string) => ({
   description: `${what}, as it is: its format is recognised from the content (a file name or media type says nothing). At most LEDGER_IMPORT_LIMIT_BYTES (32 MiB unless configured).`,
