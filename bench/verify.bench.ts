@@ -1,4 +1,4 @@
-// npm run bench:verify — verifying the audit chain (SPEC 4) over a log of at least a million events
+// npm run bench:verify — verifying the audit chain over a log of at least a million events
 // (BENCH_EVENTS to scale): the stored events are re-hashed in commit order and compared, link by
 // link, with the recorded chain and with a signed digest, exactly as POST /v1/audit/verify and
 // `npm run ledger -- verify` do. Target: 200,000 events/s or more.
