@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from '@jest/globals';
+import { expect } from '@jest/globals';
 import { AxeBuilder } from '@axe-core/playwright';
 import { CommandBus } from '@nestjs/cqrs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { seedDemo, type DemoSeedReport } from '../../../apps/ledger-api/src/demo
 import { BeneficiaryIds } from '../../../apps/ledger-api/src/ledger/beneficiary-ids.js';
 import { EVENT_STORE } from '../../../apps/ledger-api/src/ledger.tokens.js';
 import { ReadModelFreshness } from '../../../apps/ledger-api/src/read-side/read-model-freshness.js';
+import { describeWhenAvailable } from '../../../libs/read-models/src/testing/describe-when-available.js';
 import { startTestLedger, type TestLedger } from '../../e2e/support/ledger-app.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,24 +27,18 @@ export const SCREENSHOTS = join(REPOSITORY, 'test-results', 'console');
  * reason; in CI (CI=true) they fail instead, because there a missing browser is a broken build.
  */
 export function describeWithChromium(title: string, body: () => void): void {
-  if (existsSync(CHROMIUM)) {
-    describe(title, body);
-    return;
-  }
-  const reason = `no Chromium at ${CHROMIUM}`;
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs Chromium (CI=true)', () => {
-        throw new Error(`${reason}. CI must run the browser tests: .ci/run installs Debian's chromium (or set CHROMIUM_PATH).`);
-      });
-    });
-    return;
-  }
-  // Straight to stderr: Jest swallows console output of a suite that runs no test.
-  process.stderr.write(`\n!! Browser tests SKIPPED (${title}): ${reason}.\n!! Install it (\`apt-get install chromium\`) or set CHROMIUM_PATH, and run again.\n\n`);
-  describe.skip(title, () => {
-    it.skip(`needs Chromium: ${reason}`, () => undefined);
-  });
+  describeWhenAvailable(
+    title,
+    {
+      tests: 'Browser tests',
+      ciTestName: 'needs Chromium (CI=true)',
+      ciAdvice: "CI must run the browser tests: .ci/run installs Debian's chromium (or set CHROMIUM_PATH).",
+      howToRun: 'Install it (`apt-get install chromium`) or set CHROMIUM_PATH, and run again.',
+      skippedTestName: 'needs Chromium',
+    },
+    existsSync(CHROMIUM) ? { available: true } : { available: false, reason: `no Chromium at ${CHROMIUM}` },
+    body,
+  );
 }
 
 export function launchChromium(): Promise<Browser> {

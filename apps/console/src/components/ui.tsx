@@ -1,6 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api.js';
+import { programCodes } from '../programs.js';
 
 export function Loading() {
   const { t } = useTranslation();
@@ -91,6 +92,21 @@ export function Field({ label, name, error, localError, hint, required, children
         </span>
       )}
     </div>
+  );
+}
+
+/** The options of a program choice: the configured programs by their names, after "all programs" where the choice may be none. */
+export function ProgramOptions({ allLabel }: { allLabel?: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {allLabel !== undefined && <option value="">{allLabel}</option>}
+      {programCodes().map((code) => (
+        <option key={code} value={code}>
+          {t(`programs.${code}`, { defaultValue: code })}
+        </option>
+      ))}
+    </>
   );
 }
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ok } from '../api.js';
 import { CommandForm, useCommand, useDateInput, usePeriodInput } from '../components/forms.js';
-import { Field, PageHeader } from '../components/ui.js';
+import { Field, PageHeader, ProgramOptions } from '../components/ui.js';
 import { programCodes } from '../programs.js';
 import { useLedger, useSignedIn } from '../session.js';
 import { districtUnits, isWithin, unitName } from '../units.js';
@@ -113,11 +113,7 @@ export function Enroll() {
               <Field label={t('enroll.program')} name="program" error={command.error} required>
                 {(props) => (
                   <select {...props} value={program} onChange={(event) => setProgram(event.target.value)}>
-                    {programCodes().map((code) => (
-                      <option key={code} value={code}>
-                        {t(`programs.${code}`, { defaultValue: code })}
-                      </option>
-                    ))}
+                    <ProgramOptions />
                   </select>
                 )}
               </Field>

@@ -3,8 +3,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { download, ok, XLSX } from '../api.js';
 import { usePeriodInput } from '../components/forms.js';
-import { Field, Loading, PageHeader, Pager, ProblemAlert, useCursorPages } from '../components/ui.js';
-import { programCodes } from '../programs.js';
+import { Field, Loading, PageHeader, Pager, ProblemAlert, ProgramOptions, useCursorPages } from '../components/ui.js';
 import { mayReadReports, useLedger, useSignedIn } from '../session.js';
 import { PaymentTable } from './Person.js';
 
@@ -46,12 +45,7 @@ export function LatePayments() {
           <Field label={t('common.program')} name="program" error={payments.error}>
             {(props) => (
               <select {...props} value={program} onChange={(event) => setProgram(event.target.value)}>
-                <option value="">{t('common.allPrograms')}</option>
-                {programCodes().map((code) => (
-                  <option key={code} value={code}>
-                    {t(`programs.${code}`, { defaultValue: code })}
-                  </option>
-                ))}
+                <ProgramOptions allLabel={t('common.allPrograms')} />
               </select>
             )}
           </Field>

@@ -4,9 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ok } from '../api.js';
 import { CommandForm, useCommand, usePeriodInput } from '../components/forms.js';
-import { Badge, Field, Loading, PageHeader, Pager, ProblemAlert, useCursorPages } from '../components/ui.js';
+import { Badge, Field, Loading, PageHeader, Pager, ProblemAlert, ProgramOptions, useCursorPages } from '../components/ui.js';
 import { formatCount, formatPeriod, formatVnd } from '../format.js';
-import { programCodes } from '../programs.js';
 import { mayAct, useLedger, useSignedIn } from '../session.js';
 import { unitName } from '../units.js';
 
@@ -135,12 +134,7 @@ function CreateRun() {
           <Field label={t('common.program')} name="program" error={command.error}>
             {(props) => (
               <select {...props} value={program} onChange={(event) => setProgram(event.target.value)}>
-                <option value="">{t('common.allPrograms')}</option>
-                {programCodes().map((code) => (
-                  <option key={code} value={code}>
-                    {t(`programs.${code}`, { defaultValue: code })}
-                  </option>
-                ))}
+                <ProgramOptions allLabel={t('common.allPrograms')} />
               </select>
             )}
           </Field>

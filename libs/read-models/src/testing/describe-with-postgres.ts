@@ -1,4 +1,4 @@
-import { describe, it } from '@jest/globals';
+import { describeWhenAvailable } from './describe-when-available.js';
 
 /**
  * Declares PostgreSQL tests. Without a reachable server they are reported as skipped, loudly, with
@@ -9,24 +9,16 @@ export function describeWithPostgres(
   availability: { available: true } | { available: false; reason: string },
   body: () => void,
 ): void {
-  if (availability.available) {
-    describe(title, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs a reachable PostgreSQL (CI=true)', () => {
-        throw new Error(`${availability.reason}. CI must run the PostgreSQL read-model tests: start the server (.ci/run does) or set DATABASE_URL.`);
-      });
-    });
-    return;
-  }
-  // Straight to stderr: Jest swallows console output of a suite that runs no test.
-  process.stderr.write(
-    `\n!! PostgreSQL read-model tests SKIPPED (${title}): ${availability.reason}.\n` +
-      '!! Start PostgreSQL (e.g. `docker compose up -d postgres`) or set DATABASE_URL, and run again.\n\n',
+  describeWhenAvailable(
+    title,
+    {
+      tests: 'PostgreSQL read-model tests',
+      ciTestName: 'needs a reachable PostgreSQL (CI=true)',
+      ciAdvice: 'CI must run the PostgreSQL read-model tests: start the server (.ci/run does) or set DATABASE_URL.',
+      howToRun: 'Start PostgreSQL (e.g. `docker compose up -d postgres`) or set DATABASE_URL, and run again.',
+      skippedTestName: 'needs PostgreSQL',
+    },
+    availability,
+    body,
   );
-  describe.skip(title, () => {
-    it.skip(`needs PostgreSQL: ${availability.reason}`, () => undefined);
-  });
 }
