@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
 import { fileImportStreamName, type IdentityCheckAnswer, type LocalDate } from '@ledger/domain';
 import { identityCheckAnswersCsv, pain002StatusReport, postOfficeReturnsCsv, type PaymentResult } from '@ledger/payment-files';
+import { nationalHubContext, RecordCrossProvinceFindingCommand } from '../../apps/ledger-api/src/beneficiaries/cross-province-findings.commands.js';
 import { startTestLedger, type TestResponse } from './support/ledger-app.js';
 import {
   actor,
@@ -97,6 +99,9 @@ const ACCESS: Readonly<Record<string, AccessRow>> = {
   'GET /v1/death-reports': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
+  // The national hub's findings: recorded by the ledger's receiver of its notices, resolved by the person's unit.
+  'GET /v1/cross-province-findings': { operator: 'scoped', admin: 'allowed', auditor: 'scoped', reporter: 'forbidden' },
+  'POST /v1/beneficiaries/{beneficiaryId}/cross-province-findings/{findingId}/resolve': { operator: 'scoped', admin: 'allowed', auditor: 'forbidden', reporter: 'forbidden' },
 
   'GET /v1/reports/coverage': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
   'GET /v1/reports/summary': { operator: 'forbidden', admin: 'allowed', auditor: 'scoped', reporter: 'scoped' },
@@ -151,6 +156,8 @@ const CONTRACT_ROUTES = [
   'GET /v1/death-reports',
   'POST /v1/beneficiaries/{}/death-report/confirm',
   'POST /v1/beneficiaries/{}/death-report/reject',
+  'GET /v1/cross-province-findings',
+  'POST /v1/beneficiaries/{}/cross-province-findings/{}/resolve',
   'GET /v1/reports/coverage',
   'GET /v1/reports/summary',
   'GET /v1/reports/late-payments',
@@ -188,6 +195,8 @@ interface Fixtures {
   readonly deathReports: { confirm: string; reject: string; listed: string };
   /** The maker's import of those answers. */
   readonly answersImportId: string;
+  /** Findings the national hub sent about people of unit 899: one to resolve, one left on the list. */
+  readonly findings: { resolve: { beneficiaryId: string; findingId: string }; listed: string };
   /** A digest of the chain taken after the records above were made, for the verify route. */
   readonly digest: Record<string, unknown>;
 }
@@ -340,6 +349,12 @@ const REQUESTS: Readonly<Record<string, (f: Fixtures) => RouteRequest>> = {
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': (f) => onRecord(f.deathReports.confirm, (id) => `/v1/beneficiaries/${id}/death-report/confirm`),
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': (f) =>
     onRecord(f.deathReports.reject, (id) => `/v1/beneficiaries/${id}/death-report/reject`, { reason: 'Seen alive at the commune office on 8 June' }),
+  'GET /v1/cross-province-findings': (f) => listed('/v1/cross-province-findings?limit=1000', (response) => items(response).some((item) => item.findingId === f.findings.listed)),
+  'POST /v1/beneficiaries/{beneficiaryId}/cross-province-findings/{findingId}/resolve': (f) =>
+    onRecord(f.findings.resolve.beneficiaryId, (id) => `/v1/beneficiaries/${id}/cross-province-findings/${f.findings.resolve.findingId}/resolve`, {
+      decision: 'KEEP',
+      reason: 'Lives here; the other province was told',
+    }),
 
   'GET /v1/reports/coverage': () => listed('/v1/reports/coverage?limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
   'GET /v1/reports/summary': () => listed('/v1/reports/summary?period=2024-04&limit=1000', (response) => items(response).some((item) => item.unitCode === '899')),
@@ -455,6 +470,23 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
   expectStatus(answersImport, 201);
   expect(answersImport.body.counts).toMatchObject({ APPLIED: 3 });
 
+  // Findings of the national hub, recorded as the ledger's receiver of its notices records them.
+  const findingAbout = async (beneficiaryId: string, findingId: string) => {
+    const recorded = await ledger.app.get(CommandBus).execute(
+      new RecordCrossProvinceFindingCommand(
+        { beneficiaryId, findingId, kind: 'ENROLLED_IN_TWO_PROVINCES', program: 'MERITORIOUS', otherProvinces: ['79'], foundAt: '2024-08-20T08:00:00+07:00' },
+        nationalHubContext(findingId),
+      ),
+    );
+    expect(recorded).toMatchObject({ recorded: true });
+    return findingId;
+  };
+  const findings = {
+    resolve: { beneficiaryId: await enrolledInJune(), findingId: '7e1f2a3b-4c5d-5e6f-8a9b-0c1d2e3f4a5b' },
+    listed: await findingAbout(await enrolledInJune(), '8f2a3b4c-5d6e-5f7a-9b0c-1d2e3f4a5b6c'),
+  };
+  await findingAbout(findings.resolve.beneficiaryId, findings.resolve.findingId);
+
   return {
     disbursements,
     readerBeneficiaryId: payees.read,
@@ -468,6 +500,7 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Omit<Fixt
     files,
     deathReports,
     answersImportId: answersImport.body.importId,
+    findings,
   };
 }
 

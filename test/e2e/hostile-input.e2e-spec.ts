@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
 import fc from 'fast-check';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
@@ -38,6 +39,7 @@ import {
 } from '@ledger/payment-files';
 import type { EventStore } from '@ledger/event-store';
 import { EVENT_STORE } from '../../apps/ledger-api/src/ledger.tokens.js';
+import { nationalHubContext, RecordCrossProvinceFindingCommand } from '../../apps/ledger-api/src/beneficiaries/cross-province-findings.commands.js';
 import { SignJWT } from 'jose';
 import { AccessTokens } from '../../apps/ledger-api/src/platform/auth/access-tokens.js';
 import { JWT_SECRET_FILE } from '../../apps/ledger-api/src/platform/auth/jwt-secret.js';
@@ -383,6 +385,8 @@ interface Fixtures {
   readonly accountIds: string[];
   readonly runIds: string[];
   readonly disbursementIds: string[];
+  /** A finding of the national hub recorded about every person above, open until a case resolves it. */
+  readonly findingIds: string[];
   /** A digest GET /v1/audit/digest gave, for POST /v1/audit/verify to start from. */
   readonly digest: Json;
   /** The payment files of the sent April run (`VBA`, `POST_OFFICE`, …). */
@@ -435,6 +439,7 @@ const TEMPLATES: Readonly<Record<string, (f: Fixtures) => Json>> = {
   'POST /v1/audit/replay-check': () => ({}),
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/confirm': () => ({}),
   'POST /v1/beneficiaries/{beneficiaryId}/death-report/reject': () => ({ reason: 'Seen alive at the commune office' }),
+  'POST /v1/beneficiaries/{beneficiaryId}/cross-province-findings/{findingId}/resolve': () => ({ decision: 'TERMINATE', reason: 'Lives in Hồ Chí Minh City since May', effectiveDate: '2024-05-31' }),
   'POST /v1/settlements': (f) => ({
     items: [
       { disbursementId: f.disbursementIds[0]!, providerReference: 'PO24096000502', paidAt: '2024-04-05T09:30:00+07:00', amount: 2_055_000 },
@@ -540,6 +545,7 @@ function segmentFor(param: string, f: Fixtures): fc.Arbitrary<string> {
     program: ['MERITORIOUS', 'SOCIAL_ASSISTANCE'],
     id: [...f.beneficiaryIds.slice(0, 3), ...f.disbursementIds.slice(0, 3), ...f.runIds], // an audited stream
     paymentFile: f.paymentFiles,
+    findingId: f.findingIds,
   };
   const known = real[param];
   const hostile = fc.oneof(fc.constantFrom(...GHOST_UUIDS), fc.uuid().map((uuid) => uuid), fc.constantFrom(...HOSTILE_SEGMENTS), encodedJunk);
@@ -1037,6 +1043,12 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
   expectStatus(await maker.post(`/v1/disbursements/${await aprilOf(3)}/fail`, { reason: 'Account frozen' }), 200);
   expectStatus(await maker.post(`/v1/disbursements/${await aprilOf(6)}/return`, { reason: 'Not collected' }), 200);
   const may = await schedulePayroll(maker, { period: '2024-05', program: 'MERITORIOUS', unitCode: '899' });
+  // The national hub found everyone enrolled in another province too: a finding per person, all under one id.
+  const findingId = '4d5e6f70-8192-5a3b-9c4d-5e6f708192a3';
+  for (const beneficiaryId of beneficiaryIds) {
+    const finding = { beneficiaryId, findingId, kind: 'ENROLLED_IN_TWO_PROVINCES', program: 'MERITORIOUS', otherProvinces: ['79'], foundAt: '2024-05-20T08:00:00+07:00' } as const;
+    await ledger.app.get(CommandBus).execute(new RecordCrossProvinceFindingCommand(finding, nationalHubContext(findingId)));
+  }
 
   const auditor = await actor(ledger, 'auditor', ['*'], 'hostile-auditor');
   const digest = await auditor.get('/v1/audit/digest');
@@ -1090,6 +1102,7 @@ async function seed(maker: LedgerActor, checker: LedgerActor): Promise<Fixtures>
     accountIds,
     runIds: [april.runId, may.runId],
     disbursementIds,
+    findingIds: [findingId],
     digest: digest.body,
     paymentFiles,
     cursors,

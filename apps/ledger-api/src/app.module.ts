@@ -9,6 +9,7 @@ import { BeneficiaryIds, resolveBeneficiaryIds } from './ledger/beneficiary-ids.
 import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { NationalLinkModule } from './national/national-link.module.js';
 import { ReadSideModule } from './read-side/read-side.module.js';
 import { EVENT_STORE, LEDGER_CONFIG } from './ledger.tokens.js';
 import { AccessTokens } from './platform/auth/access-tokens.js';
@@ -24,7 +25,7 @@ import { ProblemDetailsFilter } from './platform/problems/problem-details.filter
 import { LedgerValidationPipe } from './platform/validation/validation.pipe.js';
 
 /** The feature modules (controllers and their handlers) the API serves. Add new ones here. */
-const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule, ImportsModule, ConsoleModule];
+const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [LedgerModule, ReadSideModule, AuditModule, ImportsModule, ConsoleModule, NationalLinkModule];
 
 export interface AppModuleOptions {
   /** Defaults to the store the configuration points at (embedded SQLite or EventStoreDB). */

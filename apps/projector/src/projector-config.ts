@@ -1,9 +1,10 @@
-import { ConfigurationError } from '../../ledger-api/src/config/ledger-config.js';
+import { ConfigurationError, nationalLinkOf, type NationalLinkConfig } from '../../ledger-api/src/config/ledger-config.js';
 
 /**
  * What the projector process reads: where the events and the read models are, and its own HTTP
- * port. It signs nothing and checks no token, so it needs neither the JWT secret nor the audit
- * signing key, and should not be handed them.
+ * port, and the link to the national hub when NATS_URL is set (it publishes the province's
+ * integration events). It signs nothing and checks no token, so it needs neither the JWT secret nor
+ * the audit signing key, and should not be handed them.
  */
 export interface ProjectorConfig {
   readonly host: string;
@@ -14,6 +15,8 @@ export interface ProjectorConfig {
   readonly databaseUrl: string | undefined;
   /** LEDGER_PROJECTOR_BATCH: most events per read-model transaction. */
   readonly maxBatch: number;
+  /** NATS_URL and LEDGER_NATIONAL_KEY: in the production topology the projector publishes the integration events. */
+  readonly national: NationalLinkConfig | undefined;
 }
 
 export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
@@ -25,6 +28,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     maxBatch: integerSetting(env, 'LEDGER_PROJECTOR_BATCH', 2_000, 1),
+    national: nationalLinkOf(env, production),
   };
 }
 

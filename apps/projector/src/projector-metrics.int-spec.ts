@@ -39,7 +39,7 @@ describe('the projector process /metrics', () => {
     await writeLedgerHistory(store, 50, ['899']);
     head = await store.headPosition();
     await store.close();
-    projector = await startProjectorProcess({ host: '127.0.0.1', port: 0, dataDirectory: directory, eventStoreConnectionString: undefined, databaseUrl: undefined, maxBatch: 40 });
+    projector = await startProjectorProcess({ host: '127.0.0.1', port: 0, dataDirectory: directory, eventStoreConnectionString: undefined, databaseUrl: undefined, maxBatch: 40, national: undefined });
   }, 30_000);
   afterAll(async () => {
     await projector?.stop();

@@ -101,6 +101,7 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
       eventStoreConnectionString: undefined,
       databaseUrl: throughProxy.toString(),
       maxBatch: 100,
+      national: undefined,
     });
     try {
       await until(async () => projector.projector.checkpoint > 0n, 60_000, 'the first batches');

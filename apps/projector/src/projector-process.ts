@@ -1,11 +1,16 @@
 import Fastify from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { openEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
+import { IntegrationPublisher, openPublisherCheckpoints } from '@ledger/integration-events';
 import { openReadModelStore, Projector, type ProjectionHalted, type ReadModelStore } from '@ledger/read-models';
+import { loadCatalogues } from '../../ledger-api/src/ledger/ledger-catalogues.js';
+import { provinceCodeOf } from '../../ledger-api/src/national/national-link.js';
 import type { ProjectorConfig } from './projector-config.js';
 
 export interface ProjectorProcess {
   readonly projector: Projector;
+  /** When NATS_URL is set. */
+  readonly publisher: IntegrationPublisher | undefined;
   /** Where /health and /metrics are served. */
   readonly url: string;
   stop(): Promise<void>;
@@ -72,11 +77,34 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
   });
   await projector.start();
 
+  // The integration events follow the same log from their own checkpoint: the national hub hears of
+  // a fact as soon as it is committed, whether or not the read models are behind.
+  let publisher: IntegrationPublisher | undefined;
+  if (config.national) {
+    const published = new Counter({ name: 'ledger_publisher_events_total', help: 'Integration events JetStream acknowledged from this process', registers: [registry] });
+    const publishFailures = new Counter({ name: 'ledger_publisher_failures_total', help: 'Tries to publish a batch of integration events that failed (each is tried again)', registers: [registry] });
+    publisher = new IntegrationPublisher(eventStore, await openPublisherCheckpoints(config, eventStore), {
+      natsUrl: config.national.natsUrl,
+      province: provinceCodeOf(config.national, loadCatalogues()),
+      nationalKey: config.national.nationalKey,
+      onPublished: (count) => published.inc(count),
+      onError: (error) => {
+        publishFailures.inc();
+        console.error(`integration events: not published yet, trying again: ${(error as Error).message ?? String(error)}`);
+      },
+    });
+    gauge('ledger_publisher_checkpoint_position', 'Global position whose integration events JetStream has acknowledged', () => Number(publisher!.checkpoint));
+    await publisher.start();
+  } else {
+    console.log('NATS_URL is not set: the projector publishes nothing to the national hub');
+  }
+
   const http = Fastify();
   http.get('/health/live', async () => ({ status: 'ok' }));
   http.get('/health/ready', async (_, reply) => {
     try {
       if (projector.failure) throw projector.failure;
+      if (publisher?.failure) throw new Error(`NATS: ${(publisher.failure as Error).message ?? String(publisher.failure)}`);
       await readModels.ping();
       await eventStore.headPosition();
       return { status: 'ok', checkpoint: projector.checkpoint.toString() };
@@ -98,9 +126,11 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
 
   return {
     projector,
+    publisher,
     url,
     async stop() {
       await http.close();
+      await publisher?.stop();
       await projector.stop();
       await readModels.close();
       await eventStore.close();

@@ -93,7 +93,7 @@ describeWithPostgres('the projector process when PostgreSQL refuses an event', p
   it('stops at the event before it, logs its position, counts it and is not ready, saying why', async () => {
     const logged: string[] = [];
     const log = jest.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void logged.push(parts.join(' ')));
-    const projector = await startProjectorProcess({ host: '127.0.0.1', port: 0, dataDirectory: directory, eventStoreConnectionString: undefined, databaseUrl, maxBatch: 250 });
+    const projector = await startProjectorProcess({ host: '127.0.0.1', port: 0, dataDirectory: directory, eventStoreConnectionString: undefined, databaseUrl, maxBatch: 250, national: undefined });
     try {
       await until(async () => (await readiness(projector)).body.status === 'halted', 60_000, '/health/ready to report the halt');
 

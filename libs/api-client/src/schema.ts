@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Every store the API depends on answers (the event store, the read models, the embedded projector). Never rate-limited.
+         * @description Every store the API depends on answers (the event store, the read models, the embedded projector, and NATS when NATS_URL is set). Never rate-limited.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -328,6 +328,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/beneficiaries/{beneficiaryId}/cross-province-findings/{findingId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a cross-province finding
+         * @description KEEP: the person stays enrolled here; the hold is lifted and the next payroll run pays the months it held back. TERMINATE: they moved out; the enrollment of the finding’s program is terminated MOVED_OUT as of `effectiveDate` (its month still paid, later months cancelled, or flagged as overpayments when already paid). Either way the hold lasts while another finding of the same program is open.
+         */
+        post: operations["resolveCrossProvinceFinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/beneficiaries/{beneficiaryId}/death-report/confirm": {
         parameters: {
             query?: never;
@@ -499,6 +519,26 @@ export interface paths {
          * @description A POST, so that a national id or a name never travels in a URL. Within the caller’s units; each person found is recorded in the access log.
          */
         post: operations["searchBeneficiaries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cross-province-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the national hub’s cross-province findings
+         * @description Findings about people registered in the caller’s units, oldest first. While a finding is OPEN the person’s payments of its program are held: payroll runs skip them (CROSS_PROVINCE_FINDING) and sending leaves them out; their other programs are paid.
+         */
+        get: operations["listCrossProvinceFindings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1349,6 +1389,123 @@ export interface components {
              * @example null
              */
             next: string | null;
+        };
+        CrossProvinceFindingPage: {
+            items: components["schemas"]["CrossProvinceFindingView"][];
+            /**
+             * @description The cursor of the next page, null on the last.
+             * @example null
+             */
+            next: string | null;
+        };
+        CrossProvinceFindingResolved: {
+            /**
+             * Format: uuid
+             * @description The beneficiary’s id (a UUID keyed from the national id).
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            beneficiaryId: string;
+            /**
+             * @description TERMINATE: months after the termination, not paid yet, that were cancelled.
+             * @example 3
+             */
+            cancelledDisbursements?: number;
+            /**
+             * @example TERMINATE
+             * @enum {string}
+             */
+            decision: "KEEP" | "TERMINATE";
+            /**
+             * Format: uuid
+             * @description The finding resolved.
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            findingId: string;
+            /**
+             * @description TERMINATE: months after the termination already paid, flagged as overpayments to recover.
+             * @example 3
+             */
+            overpayments?: number;
+            /**
+             * @description A position in the ledger’s log, decimal (it outgrows a JSON number). Send it as `X-Min-Position` to read this write back. Null when the request wrote nothing new.
+             * @example 1024
+             */
+            position: string | null;
+        };
+        CrossProvinceFindingView: {
+            /**
+             * Format: uuid
+             * @description The person it is about: read their record (`GET /v1/beneficiaries/{beneficiaryId}`) to resolve it.
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            beneficiaryId: string;
+            /**
+             * @description Null while OPEN.
+             * @example null
+             * @enum {string|null}
+             */
+            decision: "KEEP" | "TERMINATE" | null;
+            /**
+             * Format: uuid
+             * @description The hub’s id of the finding: resolve it under this id.
+             * @example 5f1d6a3e-8b2c-5d4e-9f0a-1b2c3d4e5f60
+             */
+            findingId: string;
+            /**
+             * Format: date-time
+             * @description When the hub found it (UTC).
+             * @example 2024-06-04T03:00:00.000Z
+             */
+            foundAt: string;
+            /**
+             * @description Enrolled in the same program in another province too, or paid there for the same month.
+             * @example ENROLLED_IN_TWO_PROVINCES
+             * @enum {string}
+             */
+            kind: "ENROLLED_IN_TWO_PROVINCES" | "PAID_IN_TWO_PROVINCES";
+            /**
+             * @description The other provinces concerned, by code. Nothing of their records is sent.
+             * @example [
+             *       "79"
+             *     ]
+             */
+            otherProvinces: string[];
+            /**
+             * @description The month paid twice (PAID_IN_TWO_PROVINCES); null otherwise.
+             * @example 2024-05
+             */
+            period: string | null;
+            /**
+             * @description The program found twice: its payments wait while the finding is open; the person’s other programs are paid.
+             * @example MERITORIOUS
+             */
+            program: string;
+            /**
+             * @description Why it was resolved so; null while OPEN.
+             * @example null
+             */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description When it was resolved (UTC); null while OPEN.
+             * @example null
+             */
+            resolvedAt: string | null;
+            /**
+             * @description The operator who resolved it; null while OPEN.
+             * @example null
+             */
+            resolvedBy: string | null;
+            /**
+             * @example OPEN
+             * @enum {string}
+             */
+            status: "OPEN" | "RESOLVED";
+            /**
+             * @description The unit the person is registered in now: its operators resolve it.
+             * @example 899
+             */
+            unitCode: string;
         };
         DeathReportPage: {
             items: components["schemas"]["DeathReportView"][];
@@ -2643,6 +2800,8 @@ export interface components {
         };
         Readiness: {
             eventStore: components["schemas"]["StoreCheck"];
+            /** @description When NATS_URL is set: the link to the national hub (publishing integration events, receiving cross-province findings). */
+            nats?: components["schemas"]["StoreCheck"];
             /** @description When the projector runs inside the API. */
             projector?: components["schemas"]["StoreCheck"];
             /** @description When the API reads read models. */
@@ -2763,6 +2922,22 @@ export interface components {
              * @example false
              */
             truncated: boolean;
+        };
+        ResolveCrossProvinceFinding: {
+            /**
+             * @description KEEP: the person stays enrolled here (the hold is lifted). TERMINATE: they moved out (the program’s enrollment is terminated MOVED_OUT).
+             * @example TERMINATE
+             * @enum {string}
+             */
+            decision: "KEEP" | "TERMINATE";
+            /**
+             * Format: date
+             * @description With TERMINATE, and only then: the termination’s date. Its month is still paid; the months after it are not (paid ones become overpayments). Not after today.
+             * @example 2024-05-31
+             */
+            effectiveDate?: string;
+            /** @example Lives in Hồ Chí Minh City since May; confirmed with the commune office */
+            reason: string;
         };
         ResumeEnrollment: {
             /**
@@ -2950,6 +3125,11 @@ export interface components {
              * @example 1024
              */
             headPosition?: string;
+            /**
+             * @description NATS, when this process publishes: the position of the last event whose integration events JetStream acknowledged.
+             * @example 1024
+             */
+            publishedUpTo?: string;
             /**
              * @description When down.
              * @example SQLITE_BUSY: database is locked
@@ -4807,6 +4987,150 @@ export interface operations {
             };
         };
     };
+    resolveCrossProvinceFinding: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes a retry safe: the same key with the same request answers the first response again (same status, same body, `Idempotency-Replayed: true`); the same key with another request is a 409. Kept at least 45 days, per user. 1 to 200 visible ASCII characters; a UUID is usual. */
+                "Idempotency-Key": string;
+                /** @description Recorded on every event the command writes, to follow one piece of work across requests. A UUID; anything else is replaced by a new one. */
+                "X-Correlation-Id"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The beneficiary the finding is about, as the list names them. Anything but a UUID is refused with 400 BAD_REQUEST. */
+                beneficiaryId: string;
+                /** @description The finding, as the list names it. Anything but a UUID is refused with 400 BAD_REQUEST. */
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveCrossProvinceFinding"];
+            };
+        };
+        responses: {
+            /** @description Resolved. */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossProvinceFindingResolved"];
+                };
+            };
+            /** @description MALFORMED_JSON, BODY_MUST_BE_A_JSON_OBJECT, JSON_NESTED_TOO_DEEP, or VALIDATION_FAILED with `errors` naming each refused field; INVALID_VALUE when a value is well-formed but not valid (a national id whose digits disagree with the date of birth, an unknown program…). IDEMPOTENCY_KEY_REQUIRED or INVALID_IDEMPOTENCY_KEY on the header. */
+            400: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. ROLE_MAY_NOT_CHANGE: the role only reads. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description BENEFICIARY_NOT_FOUND: no beneficiary with this id in the caller’s units. FINDING_NOT_FOUND: the national hub sent no finding with this id about this person. ENROLLMENT_NOT_FOUND (TERMINATE): the person is not enrolled in the finding’s program here. */
+            404: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description FINDING_ALREADY_RESOLVED: the finding was resolved already. IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was already used for a different request. */
+            409: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API reads. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be `application/json`. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TERMINATE is refused as a termination is: ENROLLMENT_TERMINATED (terminated already: resolve it KEEP), TERMINATION_IN_FUTURE, TERMINATION_BEFORE_ENROLLMENT. */
+            422: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     confirmDeathReport: {
         parameters: {
             query?: never;
@@ -6002,6 +6326,106 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body must be `application/json`. */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: more requests in a minute than a user (or an address without a valid token) may make; retry after Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description INTERNAL_ERROR: the ledger could not complete the request; it is logged and the request may be retried. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description READ_MODELS_BEHIND: the read models did not reach X-Min-Position within 5 seconds; retry after Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCrossProvinceFindings: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the page before, as it was answered. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Findings about this program only. */
+                program?: string;
+                /** @description OPEN: awaiting an operator, the program’s payments held. RESOLVED: kept or terminated. Both when absent. */
+                status?: "OPEN" | "RESOLVED";
+                /** @description Findings about people registered in this unit and the units under it (within the caller’s). */
+                unitCode?: string;
+            };
+            header?: {
+                /** @description Answer only once the read models include this log position (the `position` a command answered), so a client reads its own writes; at most 5 seconds, then 503 READ_MODELS_BEHIND with Retry-After. */
+                "X-Min-Position"?: string;
+                /** @description The caller’s id for this request, echoed on the response and written in the API’s log line: a UUID, or up to 64 of A–Z a–z 0–9 . _ -; anything else is replaced by a generated one. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of findings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossProvinceFindingPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED with `errors` naming each refused query parameter; BAD_REQUEST for an id in the path that is not a UUID. INVALID_MIN_POSITION on the header. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTHENTICATION_REQUIRED (no bearer token), TOKEN_EXPIRED or INVALID_TOKEN. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: the token’s role may not do this. UNIT_OUT_OF_SCOPE: a unit outside the token’s units was asked for. */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -14,7 +14,8 @@ import { dropSchema, postgresAvailability, postgresUrl } from './testing/postgre
  * then starts the current version: the chain cannot begin half way through the log, so version 2
  * must leave the read models empty at checkpoint -1, for the projector to replay from zero.
  * Likewise version 3 (enrollment spells and suspensions, and new columns of older tables): only a
- * replay fills them for what happened before.
+ * replay fills them for what happened before. Versions 6 and 8 add only what no earlier event fills,
+ * so they keep what was projected.
  */
 const postgres = await postgresAvailability();
 
@@ -94,6 +95,37 @@ async function expectVersion6KeepsWhatWasProjected(store: ReadModelStore) {
   );
 }
 
+const projectedUnderVersion7 = [
+  "INSERT INTO beneficiaries (beneficiary_id, full_name, unit_code, folded_name) VALUES ('b-1', 'Bùi Trung Tài', '899', 'BUI TRUNG TAI')",
+  "INSERT INTO death_reports (beneficiary_id, import_id, line, unit_code, status) VALUES ('b-1', 'import-1', 3, '899', 'OPEN')",
+  "INSERT INTO file_imports (import_id, kind, started_position) VALUES ('import-1', 'IDENTITY_CHECK_ANSWERS', 40)",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+/**
+ * Version 8's cross-province findings come only from events it introduced: the read models
+ * projected before stay as they are, at their checkpoint, and take the new rows.
+ */
+async function expectVersion8KeepsWhatWasProjected(store: ReadModelStore) {
+  expect(await store.checkpoint()).toBe(41n);
+  expect(await store.query('SELECT beneficiary_id FROM death_reports')).toEqual([{ beneficiary_id: 'b-1' }]);
+  expect(await store.query('SELECT import_id FROM file_imports')).toEqual([{ import_id: 'import-1' }]);
+  await store.apply(
+    [
+      {
+        kind: 'upsert',
+        table: 'cross_province_findings',
+        row: { finding_id: 'f-1', beneficiary_id: 'b-1', unit_code: '899', kind: 'ENROLLED_IN_TWO_PROVINCES', program: 'MERITORIOUS', other_provinces: '79', recorded_position: 42, status: 'OPEN' },
+      },
+    ],
+    42n,
+  );
+  expect(await store.query("SELECT finding_id, program FROM cross_province_findings WHERE status = 'OPEN'")).toEqual([{ finding_id: 'f-1', program: 'MERITORIOUS' }]);
+  expect((await store.query<{ version: number }>('SELECT version FROM read_model_migrations ORDER BY version')).map((row) => Number(row.version))).toEqual(
+    schemaMigrations(store.kind).map((migration) => migration.version),
+  );
+}
+
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
   const store = await open();
   await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-2', unit_code: '900' } }], 7n);
@@ -154,6 +186,21 @@ describe('read-model schema migrations on SQLite', () => {
     await expectVersion6KeepsWhatWasProjected(new SqliteReadModelStore(db));
     const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'death_reports'").all().map((row) => row.name);
     expect(indexes).toEqual(expect.arrayContaining(['death_reports_by_status_reported_position']));
+    db.close();
+  });
+
+  it('version 8 adds the cross-province findings, keeping what was projected under version 7', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 7)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion7) db.exec(statement);
+
+    await expectVersion8KeepsWhatWasProjected(new SqliteReadModelStore(db));
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cross_province_findings'").all().map((row) => row.name);
+    expect(indexes).toEqual(expect.arrayContaining(['cross_province_findings_by_status_recorded_position']));
     db.close();
   });
 
@@ -267,6 +314,31 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
     } finally {
       await store.close();
       await dropSchema(version5);
+    }
+  });
+
+  it('version 8 adds the cross-province findings, keeping what was projected under version 7', async () => {
+    const version7 = `${schema}_v7`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version7}`);
+      await client.query(`SET search_path = ${version7}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 7)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion7) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version7, maxConnections: 2 });
+    try {
+      await expectVersion8KeepsWhatWasProjected(store);
+    } finally {
+      await store.close();
+      await dropSchema(version7);
     }
   });
 

@@ -201,6 +201,30 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
     since: 6,
   },
   {
+    name: 'cross_province_findings',
+    description:
+      "What the national hub found of a person in another province too — enrolled there in the same program, or paid there for the same period: the person's payments of that program are held while a finding is OPEN, the list of their unit's operators, until one resolves it (KEEP, or TERMINATE: the enrollment terminated MOVED_OUT).",
+    key: ['beneficiary_id', 'finding_id'],
+    columns: [
+      ['finding_id', 'text', "the hub's id of the finding (a UUID), the same however often it was sent"],
+      ['beneficiary_id', 'text', 'the beneficiary it is about'],
+      ['unit_code', 'text', "the beneficiary's unit (kept in step with relocations): whose operators resolve it"],
+      ['kind', 'text', 'ENROLLED_IN_TWO_PROVINCES or PAID_IN_TWO_PROVINCES'],
+      ['program', 'text', 'the program found twice: the one whose payments it holds'],
+      ['period', 'text', 'YYYY-MM paid twice (PAID_IN_TWO_PROVINCES); null otherwise'],
+      ['other_provinces', 'text', 'the other provinces concerned, by code, comma-separated in ascending order'],
+      ['found_at', 'text', 'ISO instant (UTC) the hub found it'],
+      ['recorded_position', 'bigint', 'log position the finding was recorded at: the order of the list'],
+      ['status', 'text', 'OPEN (payments of the program held) or RESOLVED'],
+      ['decision', 'text', 'KEEP (enrolled here still) or TERMINATE (moved out: the enrollment terminated); null while OPEN'],
+      ['reason', 'text', 'why it was resolved so; null while OPEN'],
+      ['resolved_by', 'text', 'operator who resolved it; null while OPEN'],
+      ['resolved_at', 'text', 'ISO instant (UTC) it was resolved; null while OPEN'],
+    ],
+    indexes: [['status', 'recorded_position']],
+    since: 8,
+  },
+  {
     name: 'file_imports',
     description:
       "Files imported into the ledger — a bank's results, the Post Office's returns, the population database's answers — one row per file content (the same file again is the same import). The line-by-line reconciliation is on the import's own stream (GET /v1/imports/{id}).",

@@ -129,6 +129,8 @@ describe('the generated history', () => {
       'DeathReported',
       'DeathReportConfirmed',
       'DeathReportRejected',
+      'CrossProvinceFindingRecorded',
+      'CrossProvinceFindingResolved',
       'FileImportStarted',
       'FileImportLinesReconciled',
       'FileImportCompleted',
@@ -141,6 +143,10 @@ describe('the generated history', () => {
     // Imports completed, and some left interrupted (no counts yet).
     expect(new Set(tables.file_imports!.map((row) => row.completed_at === null))).toEqual(new Set([true, false]));
     expect(world.recorded.some((event) => event.type === 'PayrollRunScheduled' && ((event.data as { skipped: Record<string, number> }).skipped.DEATH_REPORTED ?? 0) > 0)).toBe(true);
+    // Findings of the hub: some kept, some resolved by a termination, some still open (their program held).
+    expect(new Set(tables.cross_province_findings!.map((finding) => finding.decision))).toEqual(new Set([null, 'KEEP', 'TERMINATE']));
+    expect(new Set(tables.cross_province_findings!.map((finding) => finding.kind))).toEqual(new Set(['ENROLLED_IN_TWO_PROVINCES', 'PAID_IN_TWO_PROVINCES']));
+    expect(world.recorded.some((event) => event.type === 'PayrollRunScheduled' && ((event.data as { skipped: Record<string, number> }).skipped.CROSS_PROVINCE_FINDING ?? 0) > 0)).toBe(true);
     expect(count('IdentityCheckAnswerRecorded')).toBeGreaterThan(count('DeathReported') + 50);
     expect(new Set([...world.expected.beneficiaries.values()].map((b) => b.identity_check))).toEqual(new Set([null, 'MATCHED', 'MISMATCHED', 'DECEASED']));
   });
@@ -277,6 +283,13 @@ const queryCases: Array<[name: string, actual: (q: Queries) => Promise<unknown>,
       `deathReportsToReview ${JSON.stringify(filter)}, every page of ${limit}`,
       (q) => allPages((cursor) => q.deathReportsToReview({ ...filter, cursor, limit })),
       (e) => allPages((cursor) => e.deathReportsToReview_({ ...filter, cursor, limit })),
+    ]),
+  ),
+  ...[{}, { units: UNITS }, { units: [] }, { status: 'OPEN' }, { status: 'RESOLVED', units: UNITS }, { program: 'MERITORIOUS' }].flatMap((filter) =>
+    [2, 100].map((limit): (typeof queryCases)[number] => [
+      `crossProvinceFindings ${JSON.stringify(filter)}, every page of ${limit}`,
+      (q) => allPages((cursor) => q.crossProvinceFindings({ ...filter, cursor, limit })),
+      (e) => allPages((cursor) => e.crossProvinceFindings_({ ...filter, cursor, limit })),
     ]),
   ),
   ...[1, 100].map((limit): (typeof queryCases)[number] => [

@@ -20,5 +20,6 @@ export type TableName =
   | 'duplicate_attempts'
   | 'payroll_runs'
   | 'death_reports'
+  | 'cross_province_findings'
   | 'file_imports'
   | 'audit_chain';

@@ -58,6 +58,12 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // this version introduced fill it, so there is nothing earlier to replay.
       statements: tableStatements(dialect, 7),
     },
+    {
+      version: 8,
+      // Cross-province findings of the national hub: only events this version introduced fill the
+      // table, so there is nothing earlier to replay; the read models stay as they are.
+      statements: tableStatements(dialect, 8),
+    },
   ];
 }
 

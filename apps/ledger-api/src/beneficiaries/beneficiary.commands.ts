@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { BeneficiaryCommand, IdentityCheckCommand } from '@ledger/domain';
+import type { BeneficiaryCommand, CrossProvinceFindingCommand, IdentityCheckCommand } from '@ledger/domain';
 import type { CommandContext } from '../platform/index.js';
 
 export interface BeneficiaryChanged {
@@ -21,8 +21,8 @@ export class EnrollBeneficiaryCommand extends Command<BeneficiaryChanged> {
 type CallerFacts = 'recordedOn' | 'openedBy' | 'verifiedBy' | 'sharedWithAnotherBeneficiary';
 type WithoutCallerFacts<C> = C extends { readonly type: infer T; readonly data: infer D } ? { readonly type: T; readonly data: Omit<D, CallerFacts> } : never;
 
-/** Any change to an existing beneficiary, as a caller asks for it (identity checks and death reports have follow-ups of their own). */
-export type BeneficiaryChange = WithoutCallerFacts<Exclude<BeneficiaryCommand, { type: 'EnrollBeneficiary' } | IdentityCheckCommand>>;
+/** Any change to an existing beneficiary, as a caller asks for it (identity checks, death reports and cross-province findings have handlers of their own). */
+export type BeneficiaryChange = WithoutCallerFacts<Exclude<BeneficiaryCommand, { type: 'EnrollBeneficiary' } | IdentityCheckCommand | CrossProvinceFindingCommand>>;
 
 /**
  * Any other change to an existing beneficiary, with what follows from it on other streams: a

@@ -39,7 +39,25 @@ export interface LedgerConfig {
    * bank payment file (pain.001). Outside production, a demo account unless one is configured.
    */
   readonly payingAccount: PayingAccount;
+  /** The link to the national hub over NATS JetStream; undefined when NATS_URL is not set (the ledger then publishes nothing). */
+  readonly national: NationalLinkConfig | undefined;
 }
+
+export interface NationalLinkConfig {
+  /** NATS_URL, e.g. nats://127.0.0.1:4222. */
+  readonly natsUrl: string;
+  /**
+   * LEDGER_NATIONAL_KEY: what national person keys are keyed with, the same in every province and at
+   * the ministry, so the hub can join one person's records across provinces. Outside production a
+   * fixed demo key, so that two demo provinces on one machine join.
+   */
+  readonly nationalKey: string;
+  /** LEDGER_PROVINCE_CODE; undefined: the top-level unit of the administrative-unit catalogue. */
+  readonly provinceCode: string | undefined;
+}
+
+/** Not a secret: two demo provinces and a hub on a developer's machine share it. Never accepted in production. */
+export const DEMO_NATIONAL_KEY = 'demo-national-person-key-not-for-production-use';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -81,7 +99,24 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     idempotencyRetentionDays: idempotencyRetentionDays(env),
     seedDemo: (env.LEDGER_SEED_DEMO ?? (production ? 'false' : 'true')) === 'true',
     payingAccount: payingAccountOf(env, production),
+    national: nationalLinkOf(env, production),
   };
+}
+
+/** Also read by the projector process, which publishes in the production topology. */
+export function nationalLinkOf(env: NodeJS.ProcessEnv, production: boolean): NationalLinkConfig | undefined {
+  const natsUrl = env.NATS_URL?.trim();
+  const provinceCode = env.LEDGER_PROVINCE_CODE?.trim() || undefined;
+  if (provinceCode !== undefined && !/^[0-9]{2,3}$/.test(provinceCode)) throw new ConfigurationError('LEDGER_PROVINCE_CODE must be the province’s code: 2 or 3 digits.');
+  if (!natsUrl) return undefined;
+  if (!/^(nats|tls):\/\//.test(natsUrl)) throw new ConfigurationError('NATS_URL must be a nats:// or tls:// URL (several may be given, separated by commas).');
+  const nationalKey = env.LEDGER_NATIONAL_KEY?.trim();
+  if (production && !nationalKey) {
+    throw new ConfigurationError('LEDGER_NATIONAL_KEY must be set when NATS_URL is set and NODE_ENV=production: the key national person keys are made with, shared by every province and the ministry.');
+  }
+  if (nationalKey && nationalKey.length < 32) throw new ConfigurationError('LEDGER_NATIONAL_KEY must be at least 32 characters.');
+  if (production && nationalKey === DEMO_NATIONAL_KEY) throw new ConfigurationError('LEDGER_NATIONAL_KEY must not be the demo key in production.');
+  return { natsUrl, nationalKey: nationalKey ?? DEMO_NATIONAL_KEY, provinceCode };
 }
 
 /** The demo province's paying account: a made-up number, never one a bank would execute. */

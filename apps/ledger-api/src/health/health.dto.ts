@@ -14,6 +14,8 @@ export class StoreCheckDto {
   headPosition?: string;
   @ApiPropertyOptional({ ...wire.position, description: 'The read models or the embedded projector: the position they have reached.' })
   checkpoint?: string;
+  @ApiPropertyOptional({ ...wire.position, description: 'NATS, when this process publishes: the position of the last event whose integration events JetStream acknowledged.' })
+  publishedUpTo?: string;
   @ApiPropertyOptional({ example: 'SQLITE_BUSY: database is locked', description: 'When down.' })
   reason?: string;
 }
@@ -28,4 +30,6 @@ export class ReadinessDto {
   readModels?: StoreCheckDto;
   @ApiPropertyOptional({ type: () => StoreCheckDto, description: 'When the projector runs inside the API.' })
   projector?: StoreCheckDto;
+  @ApiPropertyOptional({ type: () => StoreCheckDto, description: 'When NATS_URL is set: the link to the national hub (publishing integration events, receiving cross-province findings).' })
+  nats?: StoreCheckDto;
 }

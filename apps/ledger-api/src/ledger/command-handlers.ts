@@ -3,6 +3,8 @@ import type { Catalogues } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { ChangeBeneficiaryHandler, EnrollBeneficiaryHandler } from '../beneficiaries/beneficiary-command.handlers.js';
+import { RecordCrossProvinceFindingCommand, ResolveCrossProvinceFindingCommand } from '../beneficiaries/cross-province-findings.commands.js';
+import { RecordCrossProvinceFindingHandler, ResolveCrossProvinceFindingHandler } from '../beneficiaries/cross-province-findings.handlers.js';
 import { RecordIdentityCheckAnswerCommand, ReviewDeathReportCommand } from '../beneficiaries/identity-checks.commands.js';
 import { RecordIdentityCheckAnswerHandler, ReviewDeathReportHandler } from '../beneficiaries/identity-checks.handlers.js';
 import { ChangeDisbursementCommand } from '../disbursements/disbursement.commands.js';
@@ -24,6 +26,8 @@ export const COMMAND_HANDLERS: ReadonlyArray<readonly [command: abstract new (..
   [ChangeBeneficiaryCommand, ChangeBeneficiaryHandler],
   [RecordIdentityCheckAnswerCommand, RecordIdentityCheckAnswerHandler],
   [ReviewDeathReportCommand, ReviewDeathReportHandler],
+  [RecordCrossProvinceFindingCommand, RecordCrossProvinceFindingHandler],
+  [ResolveCrossProvinceFindingCommand, ResolveCrossProvinceFindingHandler],
   [ChangeDisbursementCommand, ChangeDisbursementHandler],
   [SchedulePayrollCommand, SchedulePayrollHandler],
   [ApprovePayrollRunCommand, ApprovePayrollRunHandler],

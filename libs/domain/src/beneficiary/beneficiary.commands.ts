@@ -1,6 +1,9 @@
 import type { Coefficient, LocalDate, Period } from '../shared/index.js';
-import type { Gender, TerminationReason } from './beneficiary.events.js';
+import type { CrossProvinceFindingDecision, Gender, TerminationReason } from './beneficiary.events.js';
+import type { CrossProvinceFindingFacts } from './cross-province-finding.js';
 import type { IdentityCheckAnswer } from './identity-check.js';
+
+export type { CrossProvinceFindingFacts } from './cross-province-finding.js';
 
 /** Commands arrive already parsed: every value object is valid by construction. */
 export type BeneficiaryCommand =
@@ -68,10 +71,34 @@ export type BeneficiaryCommand =
     }
   /** By an operator other than the one who imported the answer that reported the death (maker-checker). */
   | { readonly type: 'ConfirmDeathReport'; readonly data: { readonly confirmedBy: string; readonly recordedOn: LocalDate } }
-  | { readonly type: 'RejectDeathReport'; readonly data: { readonly reason: string; readonly rejectedBy: string; readonly recordedOn: LocalDate } };
+  | { readonly type: 'RejectDeathReport'; readonly data: { readonly reason: string; readonly rejectedBy: string; readonly recordedOn: LocalDate } }
+  /** A notice of the national hub about the person, read again by the decider: it came over the network. */
+  | {
+      readonly type: 'RecordCrossProvinceFinding';
+      readonly data: {
+        readonly finding: CrossProvinceFindingFacts;
+        /** Today in Asia/Ho_Chi_Minh, supplied by the caller. */
+        readonly recordedOn: LocalDate;
+      };
+    }
+  /** `effectiveDate` with TERMINATE (the termination's date), never with KEEP. */
+  | {
+      readonly type: 'ResolveCrossProvinceFinding';
+      readonly data: {
+        readonly findingId: string;
+        readonly decision: CrossProvinceFindingDecision;
+        readonly reason: string;
+        readonly effectiveDate?: LocalDate;
+        readonly resolvedBy: string;
+        readonly recordedOn: LocalDate;
+      };
+    };
 
 /**
  * The population database's answers and their review: each has its own follow-ups (a confirmed
  * death terminates and flags what was paid after it), so they are not plain changes of a beneficiary.
  */
 export type IdentityCheckCommand = Extract<BeneficiaryCommand, { type: 'RecordIdentityCheckAnswer' | 'ConfirmDeathReport' | 'RejectDeathReport' }>;
+
+/** The national hub's findings about the person and their resolution: a termination has its follow-ups, like a confirmed death's. */
+export type CrossProvinceFindingCommand = Extract<BeneficiaryCommand, { type: 'RecordCrossProvinceFinding' | 'ResolveCrossProvinceFinding' }>;

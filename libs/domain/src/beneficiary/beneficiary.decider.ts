@@ -26,6 +26,7 @@ import {
   type Termination,
   terminatedAsDeceased,
 } from './beneficiary.state.js';
+import { parseCrossProvinceFindingFacts, sameCrossProvinceFinding, type CrossProvinceFinding, type CrossProvinceFindingFacts } from './cross-province-finding.js';
 import {
   fingerprintOf,
   identityCheckSourceKey,
@@ -209,6 +210,56 @@ export function decideForBeneficiary(command: BeneficiaryCommand, state: Benefic
           data: { beneficiaryId: state.beneficiaryId, dateOfDeath: report.dateOfDeath, ...report.source, rejectedBy, reason, recordedOn },
         },
       ];
+    }
+    case 'RecordCrossProvinceFinding': {
+      assertRegistered(state);
+      const finding = parseCrossProvinceFindingFacts(command.data.finding);
+      if (alreadyNoticed(state, finding)) return [];
+      const { findingId, kind, program, period, otherProvinces, foundAt } = finding;
+      return [
+        {
+          type: BeneficiaryEventType.CrossProvinceFindingRecorded,
+          data: {
+            beneficiaryId: state.beneficiaryId,
+            unitCode: state.unitCode,
+            findingId,
+            kind,
+            program,
+            ...(period !== undefined ? { period } : {}),
+            otherProvinces: [...otherProvinces],
+            foundAt,
+            recordedOn: command.data.recordedOn,
+          },
+        },
+      ];
+    }
+    case 'ResolveCrossProvinceFinding': {
+      assertRegistered(state);
+      const { findingId, decision, effectiveDate, resolvedBy, recordedOn } = command.data;
+      const reason = command.data.reason.trim();
+      if (reason.length === 0) throw new InvalidValue('reason', 'A finding is resolved with a reason');
+      assertEffectiveDateOnlyWhenTerminating(decision, effectiveDate);
+      const finding = openFindingOf(state, findingId);
+      const resolved: BeneficiaryEvent = {
+        type: BeneficiaryEventType.CrossProvinceFindingResolved,
+        data: {
+          beneficiaryId: state.beneficiaryId,
+          findingId: finding.findingId,
+          program: finding.program,
+          decision,
+          reason,
+          resolvedBy,
+          recordedOn,
+          ...(effectiveDate !== undefined ? { effectiveDate } : {}),
+        },
+      };
+      if (decision === 'KEEP') return [resolved];
+      // The termination's own rules decide it: an enrollment of the program not terminated yet, a date not after today nor before its first month.
+      const termination = decideForBeneficiary(
+        { type: 'TerminateEnrollment', data: { program: finding.program, reason: 'MOVED_OUT', effectiveDate: effectiveDate!, recordedOn } },
+        state,
+      );
+      return [resolved, ...termination];
     }
     default:
       return unreachable(command);
@@ -404,6 +455,36 @@ function openDeathReportOf(state: BeneficiaryState): DeathReportedHold {
   const report = state.paymentHolds.DEATH_REPORTED;
   if (!report) throw new NotFound('DEATH_REPORT_NOT_FOUND', 'No reported death of this beneficiary awaits review');
   return report;
+}
+
+/**
+ * CrossProvinceFindingIsRecordedOnce: the hub sends a finding again until it hears it was received,
+ * and may find it again later (with one more province). A finding already recorded, open or
+ * resolved, is not recorded again, so a resolved one is never reopened by a repeated notice. One
+ * that disagrees on what was found (kind, program, period) is not a repeat but a fault of the
+ * sender: refused, and kept out of the person's record.
+ */
+function alreadyNoticed(state: BeneficiaryState, finding: CrossProvinceFindingFacts): boolean {
+  const recorded = state.crossProvinceFindings[finding.findingId];
+  if (!recorded) return false;
+  if (sameCrossProvinceFinding(recorded, finding)) return true;
+  throw new Conflict('FINDING_ALREADY_RECORDED_OTHERWISE', 'A finding with this id was recorded for the beneficiary with another kind, program or period', { findingId: finding.findingId });
+}
+
+/** A finding resolved by a termination says when it takes effect; one kept ends nothing, so it takes no date. */
+function assertEffectiveDateOnlyWhenTerminating(decision: 'KEEP' | 'TERMINATE', effectiveDate: LocalDate | undefined): void {
+  if (decision === 'TERMINATE' && effectiveDate === undefined) throw new InvalidValue('effectiveDate', 'A finding resolved by a termination needs the termination’s effectiveDate');
+  if (decision === 'KEEP' && effectiveDate !== undefined) throw new InvalidValue('effectiveDate', 'A finding kept takes no effectiveDate: it terminates nothing');
+}
+
+/** The finding to resolve: recorded for this person, and not resolved yet. */
+function openFindingOf(state: BeneficiaryState, findingId: string): CrossProvinceFinding {
+  const finding = state.crossProvinceFindings[findingId.toLowerCase()];
+  if (!finding) throw new NotFound('FINDING_NOT_FOUND', 'No cross-province finding with this id for the beneficiary', { findingId });
+  if (finding.resolution) {
+    throw new Conflict('FINDING_ALREADY_RESOLVED', `The finding was already resolved (${finding.resolution.decision})`, { findingId: finding.findingId, decision: finding.resolution.decision });
+  }
+  return finding;
 }
 
 function openAccount(state: BeneficiaryState, accountId: string): PaymentAccount {

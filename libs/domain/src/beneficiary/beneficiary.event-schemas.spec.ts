@@ -27,6 +27,20 @@ describe('stored beneficiary events', () => {
     }
   });
 
+  it('registers the cross-province findings and their resolution at v1, read as written', () => {
+    const stored = [
+      {
+        type: T.CrossProvinceFindingRecorded,
+        data: { beneficiaryId: 'b-1', unitCode: '899', findingId: 'f-1', kind: 'PAID_IN_TWO_PROVINCES', program: 'MERITORIOUS', period: '2024-05', otherProvinces: ['01'], foundAt: '2024-06-04T03:00:00.000Z', recordedOn: '2024-06-05' },
+      },
+      { type: T.CrossProvinceFindingResolved, data: { beneficiaryId: 'b-1', findingId: 'f-1', program: 'MERITORIOUS', decision: 'TERMINATE', reason: 'Moved', resolvedBy: 'hoa', recordedOn: '2024-06-10', effectiveDate: '2024-05-31' } },
+    ];
+    for (const event of stored) {
+      expect([event.type, schemaVersionOf(event.type)]).toEqual([event.type, 1]);
+      expect(upcast({ ...event, schemaVersion: 1 })).toEqual(event);
+    }
+  });
+
   describe('when reading an account opened under schema v1', () => {
     it('writes PaymentAccountOpened as v2', () => expect(schemaVersionOf(T.PaymentAccountOpened)).toBe(2));
 

@@ -21,10 +21,21 @@ export const BeneficiaryEventType = {
   DeathReported: 'DeathReported',
   DeathReportConfirmed: 'DeathReportConfirmed',
   DeathReportRejected: 'DeathReportRejected',
+  CrossProvinceFindingRecorded: 'CrossProvinceFindingRecorded',
+  CrossProvinceFindingResolved: 'CrossProvinceFindingResolved',
 } as const;
 
 export type TerminationReason = 'DECEASED' | 'NO_LONGER_ELIGIBLE' | 'MOVED_OUT';
 export type AccountStatus = 'VERIFIED' | 'UNVERIFIED' | 'CLOSED';
+/**
+ * What the national hub found of the person in another province too: enrolled there in the same
+ * program, or paid there for the same period.
+ */
+export const CROSS_PROVINCE_FINDING_KINDS = ['ENROLLED_IN_TWO_PROVINCES', 'PAID_IN_TWO_PROVINCES'] as const;
+export type CrossProvinceFindingKind = (typeof CROSS_PROVINCE_FINDING_KINDS)[number];
+/** An operator's answer to a finding: the person stays enrolled here (KEEP), or moved out (TERMINATE). */
+export const CROSS_PROVINCE_FINDING_DECISIONS = ['KEEP', 'TERMINATE'] as const;
+export type CrossProvinceFindingDecision = (typeof CROSS_PROVINCE_FINDING_DECISIONS)[number];
 /** Why an account waits for a second operator: its holder name, or its number already open for another beneficiary. */
 export type UnverifiedReason = 'NAME_MISMATCH' | 'SHARED_ACCOUNT';
 
@@ -159,6 +170,47 @@ export type DeathReportRejected = DomainEvent<
   { beneficiaryId: string; dateOfDeath: string; importId: string; line: number; rejectedBy: string; reason: string; recordedOn: string }
 >;
 
+/**
+ * The national hub found the person (by their national person key) in another province too, in
+ * `program`: the person's payments of that program are held (kind CROSS_PROVINCE_FINDING) and the
+ * finding waits on the list of `unitCode`, the unit they are registered in, until an operator
+ * resolves it. `period` is the month paid twice (PAID_IN_TWO_PROVINCES only); `otherProvinces` the
+ * provinces' codes, nothing of their records; `foundAt` the hub's instant (UTC).
+ */
+export type CrossProvinceFindingRecorded = DomainEvent<
+  typeof BeneficiaryEventType.CrossProvinceFindingRecorded,
+  {
+    beneficiaryId: string;
+    /** The unit the person is registered in: whose operators resolve it. */
+    unitCode: string;
+    findingId: string;
+    kind: CrossProvinceFindingKind;
+    program: string;
+    period?: string;
+    otherProvinces: string[];
+    foundAt: string;
+    recordedOn: string;
+  }
+>;
+/**
+ * An operator resolved a finding: KEEP lifts its hold and nothing else; TERMINATE lifts it and, in
+ * the same decision, terminates the enrollment in `program` (MOVED_OUT, effective `effectiveDate`,
+ * present exactly then).
+ */
+export type CrossProvinceFindingResolved = DomainEvent<
+  typeof BeneficiaryEventType.CrossProvinceFindingResolved,
+  {
+    beneficiaryId: string;
+    findingId: string;
+    program: string;
+    decision: CrossProvinceFindingDecision;
+    reason: string;
+    resolvedBy: string;
+    recordedOn: string;
+    effectiveDate?: string;
+  }
+>;
+
 export type BeneficiaryEvent =
   | BeneficiaryRegistered
   | EnrollmentStarted
@@ -174,4 +226,6 @@ export type BeneficiaryEvent =
   | IdentityCheckAnswerRecorded
   | DeathReported
   | DeathReportConfirmed
-  | DeathReportRejected;
+  | DeathReportRejected
+  | CrossProvinceFindingRecorded
+  | CrossProvinceFindingResolved;

@@ -9,8 +9,9 @@ import {
   type TerminationReason,
   type UnverifiedReason,
 } from './beneficiary.events.js';
+import type { CrossProvinceFinding } from './cross-province-finding.js';
 import { fingerprintOf, identityCheckSourceKey, type IdentityCheckAnswer, type IdentityCheckSource } from './identity-check.js';
-import type { PaymentHolds } from './payment-hold.js';
+import type { HeldForFinding, PaymentHolds } from './payment-hold.js';
 
 export interface Suspension {
   readonly from: Period;
@@ -97,6 +98,8 @@ export interface BeneficiaryState {
   readonly identityCheckAnswers: Readonly<Record<string, string>>;
   /** What holds the person's payments, by kind; empty while they are paid as usual. */
   readonly paymentHolds: PaymentHolds;
+  /** Every finding the national hub sent about the person, open or resolved, by finding id: the same notice again is a repeat. */
+  readonly crossProvinceFindings: Readonly<Record<string, CrossProvinceFinding>>;
 }
 
 export const initialBeneficiaryState = (): BeneficiaryState => ({
@@ -112,6 +115,7 @@ export const initialBeneficiaryState = (): BeneficiaryState => ({
   verifications: 0,
   identityCheckAnswers: {},
   paymentHolds: {},
+  crossProvinceFindings: {},
 });
 
 export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEvent): BeneficiaryState {
@@ -226,6 +230,28 @@ export function evolveBeneficiary(state: BeneficiaryState, event: BeneficiaryEve
     case BeneficiaryEventType.DeathReportRejected: {
       const { DEATH_REPORTED: _lifted, ...otherHolds } = state.paymentHolds;
       return { ...state, paymentHolds: otherHolds };
+    }
+    case BeneficiaryEventType.CrossProvinceFindingRecorded: {
+      const { findingId, kind, program, period, otherProvinces, foundAt, recordedOn } = event.data;
+      const finding: CrossProvinceFinding = { findingId, kind, program, ...(period !== undefined ? { period: period as Period } : {}), otherProvinces, foundAt, recordedOn };
+      const held = { ...state.paymentHolds.CROSS_PROVINCE_FINDING?.findings, [findingId]: { program, since: recordedOn as LocalDate } };
+      return {
+        ...state,
+        crossProvinceFindings: { ...state.crossProvinceFindings, [findingId]: finding },
+        paymentHolds: { ...state.paymentHolds, CROSS_PROVINCE_FINDING: { kind: 'CROSS_PROVINCE_FINDING', findings: held } },
+      };
+    }
+    case BeneficiaryEventType.CrossProvinceFindingResolved: {
+      const { findingId, decision, resolvedBy, recordedOn } = event.data;
+      const finding = state.crossProvinceFindings[findingId]!;
+      const { [findingId]: _resolved, ...stillOpen } = state.paymentHolds.CROSS_PROVINCE_FINDING?.findings ?? ({} as Record<string, HeldForFinding>);
+      const { CROSS_PROVINCE_FINDING: _previous, ...otherHolds } = state.paymentHolds;
+      return {
+        ...state,
+        crossProvinceFindings: { ...state.crossProvinceFindings, [findingId]: { ...finding, resolution: { decision, resolvedBy, recordedOn } } },
+        // The hold lasts while one finding is open; with the last one resolved, it is lifted.
+        paymentHolds: Object.keys(stillOpen).length > 0 ? { ...otherHolds, CROSS_PROVINCE_FINDING: { kind: 'CROSS_PROVINCE_FINDING', findings: stillOpen } } : otherHolds,
+      };
     }
     default:
       return unreachable(event);

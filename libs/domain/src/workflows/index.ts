@@ -2,6 +2,7 @@ export * from './stream-command.js';
 export * from './payee-choice.js';
 export * from './enrollment-change.workflow.js';
 export * from './death-report.workflow.js';
+export * from './cross-province-finding.workflow.js';
 export * from './relocation.workflow.js';
 export * from './reschedule.workflow.js';
 export * from './settlement.workflow.js';

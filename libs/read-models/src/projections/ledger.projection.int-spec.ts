@@ -11,7 +11,8 @@ import { ScriptedLedger, scratchStores } from '../testing/scripted-ledger.js';
  * The rows each kind of event leaves, told one situation at a time, on both stores: re-enrollment,
  * corrected and revoked terminations, shared accounts and maker-checker, disbursements that move,
  * change channel, leave a rejected run, are paid after cancellation or cancelled after failing,
- * duplicate attempts of both kinds, rejected runs — and events no read model shows.
+ * duplicate attempts of both kinds, rejected runs, cross-province findings — and events no read
+ * model shows.
  */
 const postgres = await postgresAvailability();
 const SA = 'SOCIAL_ASSISTANCE';
@@ -154,6 +155,23 @@ beforeAll(async () => {
   await e.confirmDeath('dead-confirmed', 'import-1', 2, '2024-05-20');
   await e.terminate('dead-confirmed', SA, '2024-05-20', '2024-06-10');
   await e.rejectDeath('dead-rejected', 'import-1', 3, '2024-05-21', 'Seen alive at the commune office');
+
+  // The national hub's findings: one kept, one resolved by a termination after the person moved, two open in two units.
+  ledger.at('2024-06-05T02:00:00Z');
+  await e.register('found-kept', '899');
+  await e.enroll('found-kept', SA, '899', '2024-01');
+  await e.recordFinding('found-kept', '899', 'f-kept', SA);
+  await e.register('found-moved', '899');
+  await e.enroll('found-moved', SA, '899', '2024-01');
+  await e.recordFinding('found-moved', '899', 'f-moved', SA, '2024-05');
+  await e.register('found-open', '899');
+  await e.recordFinding('found-open', '899', 'f-open-1', SA);
+  await e.register('found-open-elsewhere', '903');
+  await e.recordFinding('found-open-elsewhere', '903', 'f-open-2', 'MERITORIOUS');
+  await e.relocate('found-moved', '899', '900');
+  ledger.at('2024-06-10T03:00:00Z');
+  await e.resolveFinding('found-kept', 'f-kept', SA, 'KEEP', 'Lives here; the other province was told');
+  await e.resolveFinding('found-moved', 'f-moved', SA, 'TERMINATE', 'Lives in Hồ Chí Minh City');
 
   // The write side's reservations, and an event of a kind this ledger does not know: no rows, no halt.
   positions.beforeReservations = await ledger.events.headPosition();
@@ -346,6 +364,58 @@ function describeProjection(name: 'SQLite' | 'PostgreSQL') {
       expect([first, second, third].map((page) => page.items.map((row) => row.beneficiary_id))).toEqual([['dead-open-1'], ['dead-open-2'], ['dead-open-3']]);
       expect(third.next).toBeNull();
       expect(first.next).toBe(first.items[0]!.reported_position);
+    });
+  });
+
+  describe('when the national hub finds people in another province too', () => {
+    it('keeps each finding; a resolved one says how, by whom, when and why, and follows a move', async () => {
+      expect(await rows("SELECT * FROM cross_province_findings WHERE finding_id IN ('f-kept', 'f-moved') ORDER BY finding_id")).toEqual([
+        {
+          finding_id: 'f-kept',
+          beneficiary_id: 'found-kept',
+          unit_code: '899',
+          kind: 'ENROLLED_IN_TWO_PROVINCES',
+          program: SA,
+          period: null,
+          other_provinces: '01,79',
+          found_at: '2024-06-04T03:00:00.000Z',
+          recorded_position: expect.anything(),
+          status: 'RESOLVED',
+          decision: 'KEEP',
+          reason: 'Lives here; the other province was told',
+          resolved_by: 'officer-2',
+          resolved_at: '2024-06-10T03:00:00.000Z',
+        },
+        {
+          finding_id: 'f-moved',
+          beneficiary_id: 'found-moved',
+          unit_code: '900',
+          kind: 'PAID_IN_TWO_PROVINCES',
+          program: SA,
+          period: '2024-05',
+          other_provinces: '01,79',
+          found_at: '2024-06-04T03:00:00.000Z',
+          recorded_position: expect.anything(),
+          status: 'RESOLVED',
+          decision: 'TERMINATE',
+          reason: 'Lives in Hồ Chí Minh City',
+          resolved_by: 'officer-2',
+          resolved_at: '2024-06-10T03:00:00.000Z',
+        },
+      ]);
+    });
+
+    it('lists them oldest first, by status, program and the units asked for, page after page', async () => {
+      const ids = async (filter: Parameters<ReadModelQueries['crossProvinceFindings']>[0]) => (await queries().crossProvinceFindings(filter)).items.map((row) => row.finding_id);
+      expect(await ids({ status: 'OPEN', limit: 10 })).toEqual(['f-open-1', 'f-open-2']);
+      expect(await ids({ status: 'RESOLVED', limit: 10 })).toEqual(['f-kept', 'f-moved']);
+      expect(await ids({ units: ['899'], limit: 10 })).toEqual(['f-kept', 'f-open-1']);
+      expect(await ids({ program: 'MERITORIOUS', limit: 10 })).toEqual(['f-open-2']);
+      expect(await ids({ units: [], limit: 10 })).toEqual([]);
+      const first = await queries().crossProvinceFindings({ status: 'OPEN', limit: 1 });
+      const second = await queries().crossProvinceFindings({ status: 'OPEN', cursor: first.next!, limit: 1 });
+      expect([first, second].map((page) => page.items.map((row) => row.finding_id))).toEqual([['f-open-1'], ['f-open-2']]);
+      expect(second.next).toBeNull();
     });
   });
 

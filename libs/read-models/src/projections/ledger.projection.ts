@@ -154,8 +154,9 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
       return [
         { kind: 'update', table: 'beneficiaries', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
         { kind: 'update', table: 'enrollments', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
-        // A report waiting for review moves to the operators of the new unit.
+        // A report waiting for review moves to the operators of the new unit; so do the person's findings.
         { kind: 'update', table: 'death_reports', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
+        { kind: 'update', table: 'cross_province_findings', where: { beneficiary_id: event.data.beneficiaryId }, set: { unit_code: event.data.toUnitCode } },
       ];
     case B.PaymentAccountOpened: {
       const { accountId, beneficiaryId, bankCode, accountNumber, holderName, openedOn, status, unverifiedReason, openedBy } = event.data;
@@ -241,6 +242,43 @@ export function projectLedgerEvent(recorded: RecordedEvent): RowChange[] {
           table: 'death_reports',
           where: { beneficiary_id: beneficiaryId, import_id: importId, line },
           set: { status: 'REJECTED', decided_by: rejectedBy, decided_at: recorded.recordedAt.toISOString(), rejection_reason: reason },
+        },
+      ];
+    }
+    case B.CrossProvinceFindingRecorded: {
+      const { beneficiaryId, unitCode, findingId, kind, program, period, otherProvinces, foundAt } = event.data;
+      return [
+        {
+          // Whole: a batch applied again after a crash may have moved or resolved it already; the events after it in the batch set that again.
+          kind: 'upsert',
+          table: 'cross_province_findings',
+          row: {
+            finding_id: findingId,
+            beneficiary_id: beneficiaryId,
+            unit_code: unitCode,
+            kind,
+            program,
+            period: period ?? null,
+            other_provinces: otherProvinces.join(','),
+            found_at: foundAt,
+            recorded_position: position,
+            status: 'OPEN',
+            decision: null,
+            reason: null,
+            resolved_by: null,
+            resolved_at: null,
+          },
+        },
+      ];
+    }
+    case B.CrossProvinceFindingResolved: {
+      const { beneficiaryId, findingId, decision, reason, resolvedBy } = event.data;
+      return [
+        {
+          kind: 'update',
+          table: 'cross_province_findings',
+          where: { beneficiary_id: beneficiaryId, finding_id: findingId },
+          set: { status: 'RESOLVED', decision, reason, resolved_by: resolvedBy, resolved_at: recorded.recordedAt.toISOString() },
         },
       ];
     }

@@ -194,6 +194,36 @@ export interface DeathReportFilter {
   readonly limit: number;
 }
 
+/** A finding of the national hub about one of the province's people, open or resolved. */
+export interface CrossProvinceFindingRow {
+  finding_id: string;
+  beneficiary_id: string;
+  unit_code: string;
+  kind: string;
+  program: string;
+  period: string | null;
+  /** Province codes, comma-separated. */
+  other_provinces: string;
+  found_at: string;
+  status: string;
+  decision: string | null;
+  reason: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  /** The list's cursor: pass it back as `cursor` for the next page. */
+  recorded_position: string;
+}
+
+export interface CrossProvinceFindingFilter {
+  /** The caller's units, expanded to every unit below them; undefined for every unit. */
+  readonly units?: readonly string[];
+  readonly status?: string;
+  readonly program?: string;
+  /** The `next` of the page before. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
 export interface FileImportRow {
   import_id: string;
   kind: string;
@@ -370,6 +400,19 @@ export class ReadModelQueries {
     );
     const page = rows.slice(0, filter.limit).map((row): DeathReportRow => ({ ...row, line: Number(row.line), reported_position: String(row.reported_position) }));
     return { items: page, next: rows.length > filter.limit ? page.at(-1)!.reported_position : null };
+  }
+
+  /** Cross-province findings in the units asked for, oldest first: the open ones are the list of findings to resolve. */
+  async crossProvinceFindings(filter: CrossProvinceFindingFilter): Promise<Page<CrossProvinceFindingRow>> {
+    const where = new Where().in('unit_code', filter.units).after(['recorded_position'], filter.cursor === undefined ? undefined : [filter.cursor]);
+    if (filter.status !== undefined) where.add('status = ?', filter.status);
+    if (filter.program !== undefined) where.add('program = ?', filter.program);
+    const rows = await this.store.query<Omit<CrossProvinceFindingRow, 'recorded_position'> & { recorded_position: number | string }>(
+      `SELECT finding_id, beneficiary_id, unit_code, kind, program, period, other_provinces, found_at, status, decision, reason, resolved_by, resolved_at, recorded_position FROM cross_province_findings ${where} ORDER BY recorded_position LIMIT ?`,
+      [...where.parameters, filter.limit + 1],
+    );
+    const page = rows.slice(0, filter.limit).map((row): CrossProvinceFindingRow => ({ ...row, recorded_position: String(row.recorded_position) }));
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.recorded_position : null };
   }
 
   /** Imported files, the latest first. Which of them a caller may see is the API's rule: every unit of the import within theirs. */

@@ -11,7 +11,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
-import type { BeneficiarySearch, DeathReportFilter, FileImportFilter, ListFilter } from '../queries/read-model-queries.js';
+import type { BeneficiarySearch, CrossProvinceFindingFilter, DeathReportFilter, FileImportFilter, ListFilter } from '../queries/read-model-queries.js';
 import type { ReadModelStore } from '../read-model-store.js';
 
 /**
@@ -57,6 +57,8 @@ export class ExpectedReadModels {
   readonly runs = new Map<string, ExpectedRow>();
   /** By beneficiary, import and line. */
   readonly deathReports = new Map<string, ExpectedRow>();
+  /** By beneficiary and finding id. */
+  readonly findings = new Map<string, ExpectedRow>();
   /** Imported files, by import id. */
   readonly fileImports = new Map<string, ExpectedRow>();
   /** Each beneficiary as the domain folds its stream: the authority on an enrollment's status in a month. */
@@ -201,6 +203,7 @@ export class ExpectedReadModels {
         this.beneficiaries.get(data.beneficiaryId as string)!.unit_code = data.toUnitCode as string;
         for (const row of this.enrollments.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
         for (const row of this.deathReports.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
+        for (const row of this.findings.values()) if (row.beneficiary_id === data.beneficiaryId) row.unit_code = data.toUnitCode as string;
         break;
       case 'IdentityCheckAnswerRecorded':
         Object.assign(this.beneficiaries.get(data.beneficiaryId as string)!, {
@@ -237,6 +240,33 @@ export class ExpectedReadModels {
           decided_by: data.rejectedBy as string,
           decided_at: event.recordedAt.toISOString(),
           rejection_reason: data.reason as string,
+        });
+        break;
+      case 'CrossProvinceFindingRecorded':
+        this.findings.set(`${data.beneficiaryId}/${data.findingId}`, {
+          finding_id: data.findingId as string,
+          beneficiary_id: data.beneficiaryId as string,
+          unit_code: data.unitCode as string,
+          kind: data.kind as string,
+          program: data.program as string,
+          period: (data.period as string | undefined) ?? null,
+          other_provinces: (data.otherProvinces as string[]).join(','),
+          found_at: data.foundAt as string,
+          recorded_position: position,
+          status: 'OPEN',
+          decision: null,
+          reason: null,
+          resolved_by: null,
+          resolved_at: null,
+        });
+        break;
+      case 'CrossProvinceFindingResolved':
+        Object.assign(this.findings.get(`${data.beneficiaryId}/${data.findingId}`)!, {
+          status: 'RESOLVED',
+          decision: data.decision as string,
+          reason: data.reason as string,
+          resolved_by: data.resolvedBy as string,
+          resolved_at: event.recordedAt.toISOString(),
         });
         break;
       case 'PaymentAccountOpened':
@@ -425,6 +455,7 @@ export class ExpectedReadModels {
       death_reports: [...this.deathReports.values()].sort(
         (a, b) => byKeys((row: ExpectedRow) => row.beneficiary_id as string, (row) => row.import_id as string)(a, b) || (a.line as number) - (b.line as number),
       ),
+      cross_province_findings: sorted(this.findings.values(), 'beneficiary_id', 'finding_id'),
     };
   }
 
@@ -453,6 +484,16 @@ export class ExpectedReadModels {
       reported_position: String(row.reported_position),
     }));
     return { items: page, next: rows.length > filter.limit ? page.at(-1)!.reported_position : null };
+  }
+
+  /** The findings in the units asked for, of a status and program when asked, oldest first, paged on the position they were recorded at. */
+  crossProvinceFindings_(filter: CrossProvinceFindingFilter) {
+    const rows = [...this.findings.values()]
+      .filter((row) => (!filter.units || filter.units.includes(row.unit_code as string)) && (!filter.status || row.status === filter.status) && (!filter.program || row.program === filter.program))
+      .filter((row) => filter.cursor === undefined || (row.recorded_position as number) > Number(filter.cursor))
+      .sort((a, b) => (a.recorded_position as number) - (b.recorded_position as number));
+    const page = rows.slice(0, filter.limit).map((row) => ({ ...row, recorded_position: String(row.recorded_position) }));
+    return { items: page, next: rows.length > filter.limit ? page.at(-1)!.recorded_position : null };
   }
 
   // ---- the answers of ReadModelQueries ----

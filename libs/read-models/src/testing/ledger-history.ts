@@ -17,6 +17,7 @@ import {
   emptySchedulingTally,
   emptySendingTally,
   eventsToRecord,
+  followCrossProvinceFindingResolution,
   followDeathConfirmation,
   followEnrollmentChange,
   followRelocation,
@@ -73,8 +74,9 @@ import { seededRandom } from './seeded-random.js';
  * corrections and revocations, relocations that move unpaid payments, and months paid after they
  * were cancelled; and the population database's answers: mismatches, deaths reported (some while
  * a run waits to be sent, whose payments it then leaves out), confirmed with their follow-ups,
- * rejected, or still waiting for review. Deterministic for a seed, apart from event ids. For
- * read-model tests and the rebuild benchmark.
+ * rejected, or still waiting for review; and the national hub's cross-province findings (some sent
+ * twice), kept or resolved by a termination, or still open. Deterministic for a seed, apart from
+ * event ids. For read-model tests and the rebuild benchmark.
  */
 export interface LedgerHistoryOptions {
   readonly catalogues: Catalogues;
@@ -123,6 +125,9 @@ const LEDGER_NAMESPACE = '0f6f3a0e-6a41-5c5e-9d55-3b1f1b6de0a1';
 /** Makers open and schedule, checkers verify and approve: never the same person. */
 const MAKER = 'officer-1';
 const CHECKER = 'officer-2';
+/** Who records the national hub's findings: the ledger's receiver of its notices. */
+const NATIONAL_HUB = 'national-hub';
+const OTHER_PROVINCES = ['01', '48', '79', '92'];
 
 /** An instant at `hour`:`minute` on `date`, Vietnam time (UTC+7). */
 const vietnamTime = (date: LocalDate, hour: number, minute = 0) =>
@@ -135,6 +140,8 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
   const chance = (p: number) => random() < p;
   // The identity checks draw from a stream of their own, so that the rest of a seed's history keeps its draws.
   const checkRandom = seededRandom((options.seed ?? 1) + 7_919);
+  // So do the national hub's findings.
+  const findingRandom = seededRandom((options.seed ?? 1) + 104_729);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const units = options.units ?? catalogues.units.codes().filter((code) => catalogues.units.get(code).parentCode !== null);
 
@@ -341,6 +348,62 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
         for (const command of followDeathConfirmation({ beneficiary: beneficiaryState(record.id), disbursements: disbursementsOf(record) })) run([command], CHECKER);
       } else {
         onBeneficiary(record, { type: 'RejectDeathReport', data: { reason: 'Seen alive at the commune office', rejectedBy: CHECKER, recordedOn: today } }, CHECKER);
+      }
+    }
+  }
+
+  /**
+   * The national hub's findings of the month, received on `today`: a few people found enrolled in
+   * one of their programs in another province too, or paid there for last month; now and then a
+   * notice comes twice (nothing new).
+   */
+  function crossProvinceFindings(period: Period, today: LocalDate): void {
+    for (const record of beneficiaries) {
+      if (findingRandom() >= 0.012) continue;
+      const programs = Object.keys(beneficiaryState(record.id).enrollments);
+      if (programs.length === 0) continue;
+      const program = programs[Math.floor(findingRandom() * programs.length)]!;
+      const paidTwice = findingRandom() < 0.4;
+      const kind = paidTwice ? 'PAID_IN_TWO_PROVINCES' : 'ENROLLED_IN_TWO_PROVINCES';
+      const findingPeriod = paidTwice ? addMonths(period, -1) : undefined;
+      const finding = {
+        findingId: uuidV5(`finding/${kind}/${record.number}/${program}/${findingPeriod ?? ''}`, LEDGER_NAMESPACE),
+        kind,
+        program,
+        ...(findingPeriod ? { period: findingPeriod } : {}),
+        otherProvinces: findingRandom() < 0.2 ? OTHER_PROVINCES.slice(0, 2) : [OTHER_PROVINCES[Math.floor(findingRandom() * OTHER_PROVINCES.length)]!],
+        foundAt: `${today}T01:00:00.000Z`,
+      } as const;
+      const notice: BeneficiaryCommand = { type: 'RecordCrossProvinceFinding', data: { finding, recordedOn: today } };
+      onBeneficiary(record, notice, NATIONAL_HUB);
+      if (findingRandom() < 0.1) onBeneficiary(record, notice, NATIONAL_HUB);
+    }
+  }
+
+  /**
+   * Most findings received before `today` are resolved by the checker: the person kept, or moved out
+   * (the enrollment terminated at the end of last month, its months following); a termination the
+   * ledger refuses (the enrollment ended already, or began after it) is kept instead. The rest wait.
+   */
+  function resolveCrossProvinceFindings(period: Period, today: LocalDate): void {
+    for (const record of beneficiaries) {
+      for (const finding of Object.values(beneficiaryState(record.id).crossProvinceFindings)) {
+        if (finding.resolution || finding.recordedOn >= today || findingRandom() < 0.25) continue;
+        const resolve = (decision: 'KEEP' | 'TERMINATE', reason: string) =>
+          onBeneficiary(
+            record,
+            {
+              type: 'ResolveCrossProvinceFinding',
+              data: { findingId: finding.findingId, decision, reason, ...(decision === 'TERMINATE' ? { effectiveDate: dayOf(addMonths(period, -1), 28) } : {}), resolvedBy: CHECKER, recordedOn: today },
+            },
+            CHECKER,
+          );
+        if (findingRandom() < 0.4 && resolve('TERMINATE', 'Lives in the other province')) {
+          const disbursements = disbursementsOf(record, finding.program);
+          for (const command of followCrossProvinceFindingResolution({ beneficiary: beneficiaryState(record.id), findingId: finding.findingId, disbursements })) run([command], CHECKER);
+        } else {
+          resolve('KEEP', 'Lives here; the other province was told');
+        }
       }
     }
   }
@@ -621,6 +684,14 @@ export function* ledgerHistory(options: LedgerHistoryOptions): Generator<History
       yield* flush(vietnamTime(dayOf(period, 4), 11));
       identityChecks(period, dayOf(period, 4));
       yield* flush(vietnamTime(dayOf(period, 4), 15));
+    }
+
+    // Day 5: the findings resolved, then the national hub's new findings come in.
+    if (month > 0) {
+      resolveCrossProvinceFindings(period, dayOf(period, 5));
+      yield* flush(vietnamTime(dayOf(period, 5), 9));
+      crossProvinceFindings(period, dayOf(period, 5));
+      yield* flush(vietnamTime(dayOf(period, 5), 10));
     }
 
     // Settlements as the agents report them, in time order, a wave per day.

@@ -54,6 +54,31 @@ export function scriptedEvents(ledger: ScriptedLedger) {
     rejectDeath: (id: string, importId: string, line: number, dateOfDeath: string, reason: string, rejectedBy = 'officer-2') =>
       ledger.append(beneficiary(id), 'DeathReportRejected', { beneficiaryId: id, dateOfDeath, importId, line, rejectedBy, reason, recordedOn: '2024-06-10' }),
 
+    /** A finding of the national hub about `id`: enrolled in `program` in provinces 01 and 79 too, or paid there for `period` as well. */
+    recordFinding: (id: string, unitCode: string, findingId: string, program: string, period?: string) =>
+      ledger.append(beneficiary(id), 'CrossProvinceFindingRecorded', {
+        beneficiaryId: id,
+        unitCode,
+        findingId,
+        kind: period ? 'PAID_IN_TWO_PROVINCES' : 'ENROLLED_IN_TWO_PROVINCES',
+        program,
+        ...(period ? { period } : {}),
+        otherProvinces: ['01', '79'],
+        foundAt: '2024-06-04T03:00:00.000Z',
+        recordedOn: '2024-06-05',
+      }),
+    resolveFinding: (id: string, findingId: string, program: string, decision: 'KEEP' | 'TERMINATE', reason: string, resolvedBy = 'officer-2') =>
+      ledger.append(beneficiary(id), 'CrossProvinceFindingResolved', {
+        beneficiaryId: id,
+        findingId,
+        program,
+        decision,
+        reason,
+        resolvedBy,
+        recordedOn: '2024-06-10',
+        ...(decision === 'TERMINATE' ? { effectiveDate: '2024-05-31' } : {}),
+      }),
+
     /** A disbursement `id` of `beneficiaryId` scheduled in `run` (BANK into account a-<beneficiary>, or CASH). */
     schedule: (id: string, beneficiaryId: string, program: string, period: string, unitCode: string, channel: 'BANK' | 'CASH', run = `run-${period}`) =>
       ledger.append(disbursement(id), 'DisbursementScheduled', {

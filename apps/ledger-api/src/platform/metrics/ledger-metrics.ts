@@ -72,8 +72,28 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly publishedIntegrationEvents = new Counter({
+    name: 'ledger_publisher_events_total',
+    help: 'Integration events JetStream acknowledged from this process (a batch sent again after a crash counts again; the hub counts each once)',
+    registers: [this.registry],
+  });
+
+  readonly publisherFailures = new Counter({
+    name: 'ledger_publisher_failures_total',
+    help: 'Tries to publish a batch of integration events that failed (NATS away, a PubAck timed out): each is tried again',
+    registers: [this.registry],
+  });
+
+  readonly findingNotices = new Counter({
+    name: 'ledger_finding_notices_total',
+    help: 'Cross-province finding notices received from the national hub, by outcome (recorded, refused for good, error: delivered again)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectStandardProcessMetrics(this.registry);
+    for (const outcome of ['recorded', 'refused', 'error']) this.findingNotices.inc({ outcome }, 0);
     // Every series of a closed set from the start, so that rate() sees the first increase.
     for (const outcome of SETTLEMENT_OUTCOMES) this.settlements.inc({ outcome }, 0);
     for (const reason of ['connection_lost', 'refused']) this.projectorFailures.inc({ reason }, 0);
