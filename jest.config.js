@@ -17,6 +17,7 @@ const shared = {
     '^@ledger/event-store/testing$': '<rootDir>/libs/event-store/src/testing/index.ts',
     '^@ledger/(domain|event-store|read-models|api-client)$': '<rootDir>/libs/$1/src/index.ts',
     '^@ledger/payment-files$': '<rootDir>/libs/payment-files/src/index.ts',
+    '^@ledger/integration-events$': '<rootDir>/libs/integration-events/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
@@ -29,6 +30,8 @@ export default {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // SIGKILL the compiled API mid-payroll, mid-send and mid-settlement (compiles it first, cached per source version).
     { ...shared, displayName: 'crash', testMatch: ['<rootDir>/test/crash/**/*.int-spec.ts'] },
+    // Two provinces' compiled APIs, the national hub and a NATS server of the test's own (compiles them first, cached like the crash tests').
+    { ...shared, displayName: 'national', testMatch: ['<rootDir>/test/national/**/*.int-spec.ts'] },
     // The web console in headless Chromium (Debian's, never a downloaded one) over the real API; builds the console first when it is stale.
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],

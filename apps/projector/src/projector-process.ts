@@ -87,6 +87,7 @@ export async function startProjectorProcess(config: ProjectorConfig): Promise<Pr
       natsUrl: config.national.natsUrl,
       province: provinceCodeOf(config.national, loadCatalogues()),
       nationalKey: config.national.nationalKey,
+      maxBatch: config.national.publisherBatch,
       onPublished: (count) => published.inc(count),
       onError: (error) => {
         publishFailures.inc();

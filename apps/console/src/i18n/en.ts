@@ -97,6 +97,7 @@ export const en: Messages = {
     NO_STANDARD_LEVEL: 'No standard level',
     ZERO_ENTITLEMENT: 'Nothing owed',
     DEATH_REPORTED: 'Death reported, under review',
+    CROSS_PROVINCE_FINDING: 'Also enrolled or paid in another province',
   },
   runs: {
     title: 'Payroll runs',
@@ -240,6 +241,8 @@ export const en: Messages = {
     DeathReported: 'Death reported',
     DeathReportConfirmed: 'Death confirmed',
     DeathReportRejected: 'Death report rejected',
+    CrossProvinceFindingRecorded: 'Found in another province too',
+    CrossProvinceFindingResolved: 'Cross-province finding resolved',
     DisbursementScheduled: 'Payment scheduled',
     DisbursementAssignedToRun: 'Assigned to a run',
     DisbursementReleasedFromRun: 'Released from a run',

@@ -95,6 +95,7 @@ export const vi = {
     NO_STANDARD_LEVEL: 'Chưa có mức chuẩn',
     ZERO_ENTITLEMENT: 'Số tiền bằng 0',
     DEATH_REPORTED: 'Có báo tử chờ xem xét',
+    CROSS_PROVINCE_FINDING: 'Có phát hiện hưởng trùng ở tỉnh khác',
   },
   runs: {
     title: 'Đợt chi trả',
@@ -238,6 +239,8 @@ export const vi = {
     DeathReported: 'Có báo tử',
     DeathReportConfirmed: 'Xác nhận đã mất',
     DeathReportRejected: 'Bác bỏ báo tử',
+    CrossProvinceFindingRecorded: 'Phát hiện hưởng trùng ở tỉnh khác',
+    CrossProvinceFindingResolved: 'Xử lý phát hiện hưởng trùng',
     DisbursementScheduled: 'Lập khoản chi',
     DisbursementAssignedToRun: 'Đưa vào đợt chi',
     DisbursementReleasedFromRun: 'Rút khỏi đợt chi',

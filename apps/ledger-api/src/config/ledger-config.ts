@@ -54,6 +54,8 @@ export interface NationalLinkConfig {
   readonly nationalKey: string;
   /** LEDGER_PROVINCE_CODE; undefined: the top-level unit of the administrative-unit catalogue. */
   readonly provinceCode: string | undefined;
+  /** LEDGER_PUBLISHER_BATCH: most events of the log published before the publisher's checkpoint moves. */
+  readonly publisherBatch: number;
 }
 
 /** Not a secret: two demo provinces and a hub on a developer's machine share it. Never accepted in production. */
@@ -116,7 +118,7 @@ export function nationalLinkOf(env: NodeJS.ProcessEnv, production: boolean): Nat
   }
   if (nationalKey && nationalKey.length < 32) throw new ConfigurationError('LEDGER_NATIONAL_KEY must be at least 32 characters.');
   if (production && nationalKey === DEMO_NATIONAL_KEY) throw new ConfigurationError('LEDGER_NATIONAL_KEY must not be the demo key in production.');
-  return { natsUrl, nationalKey: nationalKey ?? DEMO_NATIONAL_KEY, provinceCode };
+  return { natsUrl, nationalKey: nationalKey ?? DEMO_NATIONAL_KEY, provinceCode, publisherBatch: positiveInteger(env, 'LEDGER_PUBLISHER_BATCH', 5_000) };
 }
 
 /** The demo province's paying account: a made-up number, never one a bank would execute. */

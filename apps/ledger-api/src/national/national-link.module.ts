@@ -57,6 +57,7 @@ class NationalLinkLifecycle implements OnApplicationBootstrap, OnApplicationShut
           natsUrl: config.national.natsUrl,
           province: provinceCodeOf(config.national, catalogues),
           nationalKey: config.national.nationalKey,
+          maxBatch: config.national.publisherBatch,
           onPublished: (count) => metrics.publishedIntegrationEvents.inc(count),
           onError: (error) => {
             metrics.publisherFailures.inc();

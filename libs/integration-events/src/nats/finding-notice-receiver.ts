@@ -29,6 +29,8 @@ export class FindingNoticeReceiver {
   private running: Promise<void> | undefined;
   private stopping = false;
   private lastError: unknown;
+  /** Set while the last notice delivered could not be recorded: not NATS's fault, but readiness should say so. */
+  private failedNotice = false;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: FindingNoticeReceiverOptions) {
@@ -79,8 +81,10 @@ export class FindingNoticeReceiver {
           const messages = await consumer.fetch({ max_messages: 100, expires: 2_000 });
           for await (const message of messages) {
             await this.receive(message);
-            failures = 0;
           }
+          // A pull that went through: NATS answers, whether or not a notice was waiting.
+          if (!this.failedNotice) this.lastError = undefined;
+          failures = 0;
         }
       } catch (error) {
         if (this.stopping) return;
@@ -107,8 +111,10 @@ export class FindingNoticeReceiver {
     try {
       await this.options.record(notice);
       message.ack();
+      this.failedNotice = false;
       this.lastError = undefined;
     } catch (error) {
+      this.failedNotice = true;
       this.lastError = error;
       this.options.onError?.(error);
       message.nak(this.options.redeliveryDelayMs ?? 5_000);

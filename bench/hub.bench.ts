@@ -1,0 +1,120 @@
+// npm run bench:hub — a province's log through NATS JetStream into the national hub's PostgreSQL:
+// people enrolled with bank accounts, a month scheduled, sent and settled from the bank's result
+// file, then the publisher (as the ledger runs it) and the hub (as main.ts runs it) started on a
+// NATS server and a PostgreSQL schema of their own, each in its own process as in production (the
+// hub compiled, as `npm run build` makes it). Counts integration events per second end to end: from
+// the first publish to the hub having committed the last event to PostgreSQL.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, type BeneficiaryCommand, type LocalDate, type Period } from '../libs/domain/src/index.js';
+import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
+import { IntegrationPublisher, SqlitePublisherCheckpoints } from '../libs/integration-events/src/index.js';
+import { startScratchNatsServer } from '../libs/integration-events/src/testing/nats-server.js';
+import { bankResultsCsv, type PaymentResult } from '../libs/payment-files/src/index.js';
+import { dropSchema, postgresUrl } from '../libs/read-models/src/testing/postgres-scratch.js';
+import { handWiredCommands } from '../apps/ledger-api/src/demo/hand-wired-commands.js';
+import { FileImports } from '../apps/ledger-api/src/imports/file-imports.js';
+import { BeneficiaryIds } from '../apps/ledger-api/src/ledger/beneficiary-ids.js';
+import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
+import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifiers.js';
+import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
+import type { CommandContext } from '../apps/ledger-api/src/platform/index.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { INTEGRATION_EVENTS_STREAM } from '../libs/integration-events/src/index.js';
+import { buildApi } from '../test/crash/support/ledger-process.js';
+import { startHub } from '../test/national/support/national-kit.js';
+import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+
+
+const people = Number(process.env.BENCH_PEOPLE ?? 60_000);
+const catalogues = loadCatalogues();
+const units = catalogues.units.codes().filter((code) => code !== '91');
+const store = SqliteEventStore.open(join(scratchDirectory('hub'), 'ledger.sqlite'));
+const identifiers = new LedgerIdentifiers('bench-hub-key');
+const commands = handWiredCommands(store, catalogues, identifiers);
+const context = (userId: string): CommandContext => ({ actor: { userId, role: 'operator', units: ['*'] }, correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: randomUUID(), receivedAt: new Date() });
+
+process.stdout.write(`a province of ${people.toLocaleString('en-US')} people paid by bank for April 2024… `);
+const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
+for (let start = 0; start < people; start += 5_000) {
+  await Promise.all(
+    Array.from({ length: Math.min(5_000, people - start) }, async (_, offset) => {
+      const n = start + offset;
+      const enroll = benchEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period });
+      const open: BeneficiaryCommand = {
+        type: 'OpenPaymentAccount',
+        data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false },
+      };
+      let state = beneficiaryDecider.initialState();
+      const recorded = [enroll, open].flatMap((command) => {
+        const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
+        state = decided.reduce(beneficiaryDecider.evolve, state);
+        return decided;
+      });
+      await store.appendToStream(beneficiaryStreamName(enroll.data.beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
+    }),
+  );
+}
+const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context('maker')));
+await commands.execute(new ApprovePayrollRunCommand(run.runId, context('checker')));
+await commands.execute(new SendPayrollRunCommand(run.runId, context('maker')));
+const results: PaymentResult[] = [];
+for await (const { events } of store.readCategory('disbursement')) {
+  const { disbursementId, amount } = events[0]!.data as { disbursementId: string; amount: number };
+  results.push({ disbursementId, outcome: 'PAID', amount, date: '2024-04-10' as LocalDate });
+}
+const imports = new FileImports({ store, commands, catalogues, beneficiaryIds: BeneficiaryIds.keyed(identifiers) });
+await imports.importPaymentResults('BANK_RESULTS', Buffer.from(bankResultsCsv(results), 'utf8'), context('importer'));
+const head = await store.headPosition();
+console.log(`${(head + 1n).toLocaleString('en-US')} events in the log`);
+
+process.stdout.write('compiling the hub… ');
+const hubMain = buildApi().main.replace(join('apps', 'ledger-api', 'src', 'main.js'), join('apps', 'national-hub', 'src', 'main.js'));
+console.log('done');
+const nats = await startScratchNatsServer();
+const schema = `bench_hub_${process.pid}`;
+const hub = await startHub(hubMain, { NATS_URL: nats.url, HUB_DATABASE_URL: postgresUrl(), HUB_DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' });
+const connection = await connect({ servers: nats.url });
+const jsm = await jetstreamManager(connection);
+/** The hub's checkpoint: the last stream sequence it committed. */
+const hubCheckpoint = async () => {
+  const response = await fetch(`${hub.url}/health/ready`);
+  return Number(((await response.json()) as { checkpoint?: number }).checkpoint ?? 0);
+};
+let integrationEvents = 0;
+const publisher = new IntegrationPublisher(store, new SqlitePublisherCheckpoints(store.db, false), {
+  natsUrl: nats.url,
+  province: '91',
+  nationalKey: 'bench-national-key-0123456789abcdef',
+  onPublished: (count) => (integrationEvents += count),
+});
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+try {
+  const started = process.hrtime.bigint();
+  await publisher.start();
+  const published = await timed(() => publisher.publishedUpTo(head));
+  const { state } = await jsm.streams.info(INTEGRATION_EVENTS_STREAM);
+  while ((await hubCheckpoint()) < state.last_seq) await new Promise((resolve) => setTimeout(resolve, 20));
+  const endToEnd = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+  const applied = Number(/^hub_events_total\{outcome="applied"\} (\d+)/m.exec(metrics)?.[1]);
+  if (applied !== integrationEvents || state.messages !== integrationEvents) throw new Error(`the hub applied ${applied} integration events of the ${integrationEvents} published (${state.messages} in the stream)`);
+
+  printTable(`Integration events: a province's log → JetStream → the national hub's PostgreSQL — ${machineLine()}`, ['stage', 'events', 'seconds', 'events/s'], [
+    ['ledger events followed by the publisher', (head + 1n).toLocaleString('en-US'), published.seconds.toFixed(2), formatRate(Number(head + 1n) / published.seconds)],
+    ['integration events acknowledged by JetStream', integrationEvents.toLocaleString('en-US'), published.seconds.toFixed(2), formatRate(integrationEvents / published.seconds)],
+    ['end to end: committed in the hub and acknowledged', applied.toLocaleString('en-US'), endToEnd.toFixed(2), formatRate(applied / endToEnd)],
+  ]);
+  console.log(`target ≥ 20,000 integration events/s end to end; the publisher's process peaked at ${(peakRss / 2 ** 20).toFixed(0)} MiB RSS`);
+} finally {
+  await publisher.stop();
+  await connection.close();
+  await hub.stop();
+  await nats.dispose();
+  await store.close();
+  await dropSchema(schema);
+}
