@@ -2,10 +2,11 @@
 // people enrolled with bank accounts, a month scheduled, sent and settled from the bank's result
 // file, then the publisher (as the ledger runs it) and the hub (as main.ts runs it) started on a
 // NATS server and a PostgreSQL schema of their own, each in its own process as in production (the
-// hub compiled, as `npm run build` makes it). Counts integration events per second end to end: from
-// the first publish to the hub having committed the last event to PostgreSQL.
+// hub compiled, as `npm run build` makes it). Counts integration events per second end to end (from
+// the first publish to the hub having committed the last event to PostgreSQL), and each side alone.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, type BeneficiaryCommand, type LocalDate, type Period } from '../libs/domain/src/index.js';
 import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
@@ -25,7 +26,7 @@ import { connect } from '@nats-io/transport-node';
 import { INTEGRATION_EVENTS_STREAM } from '../libs/integration-events/src/index.js';
 import { buildApi } from '../test/crash/support/ledger-process.js';
 import { startHub } from '../test/national/support/national-kit.js';
-import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory } from './bench-kit.js';
 
 
 const people = Number(process.env.BENCH_PEOPLE ?? 60_000);
@@ -73,48 +74,61 @@ console.log(`${(head + 1n).toLocaleString('en-US')} events in the log`);
 process.stdout.write('compiling the hub… ');
 const hubMain = buildApi().main.replace(join('apps', 'ledger-api', 'src', 'main.js'), join('apps', 'national-hub', 'src', 'main.js'));
 console.log('done');
-const nats = await startScratchNatsServer();
-const schema = `bench_hub_${process.pid}`;
-const hub = await startHub(hubMain, { NATS_URL: nats.url, HUB_DATABASE_URL: postgresUrl(), HUB_DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' });
-const connection = await connect({ servers: nats.url });
-const jsm = await jetstreamManager(connection);
-/** The hub's checkpoint: the last stream sequence it committed. */
-const hubCheckpoint = async () => {
-  const response = await fetch(`${hub.url}/health/ready`);
-  return Number(((await response.json()) as { checkpoint?: number }).checkpoint ?? 0);
-};
-let integrationEvents = 0;
-const publisher = new IntegrationPublisher(store, new SqlitePublisherCheckpoints(store.db, false), {
-  natsUrl: nats.url,
-  province: '91',
-  nationalKey: 'bench-national-key-0123456789abcdef',
-  onPublished: (count) => (integrationEvents += count),
-});
+const nationalKey = 'bench-national-key-0123456789abcdef';
+
+/**
+ * One stage on a NATS server and a hub schema of its own, the publisher starting from the beginning
+ * of the log: with the hub consuming as events arrive (end to end), or with the hub started only
+ * once everything is in JetStream (each side alone).
+ */
+async function stage(hubStarts: 'with the publisher' | 'after the publisher') {
+  const nats = await startScratchNatsServer();
+  const schema = `bench_hub_${process.pid}_${hubStarts === 'with the publisher' ? 'pipelined' : 'apart'}`;
+  const hubEnv = { NATS_URL: nats.url, HUB_DATABASE_URL: postgresUrl(), HUB_DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' };
+  let hub = hubStarts === 'with the publisher' ? await startHub(hubMain, hubEnv) : undefined;
+  const connection = await connect({ servers: nats.url });
+  const jsm = await jetstreamManager(connection);
+  let integrationEvents = 0;
+  // A checkpoint of the stage's own, in memory: each stage publishes the whole log.
+  const publisher = new IntegrationPublisher(store, new SqlitePublisherCheckpoints(new Database(':memory:'), true), { natsUrl: nats.url, province: '91', nationalKey, onPublished: (count) => (integrationEvents += count) });
+  try {
+    const started = process.hrtime.bigint();
+    await publisher.start();
+    await publisher.publishedUpTo(head);
+    const published = Number(process.hrtime.bigint() - started) / 1e9;
+    const { state } = await jsm.streams.info(INTEGRATION_EVENTS_STREAM);
+    const hubStarted = process.hrtime.bigint();
+    hub ??= await startHub(hubMain, hubEnv);
+    const hubCheckpoint = async () => Number(((await (await fetch(`${hub!.url}/health/ready`)).json()) as { checkpoint?: number }).checkpoint ?? 0);
+    while ((await hubCheckpoint()) < state.last_seq) await new Promise((resolve) => setTimeout(resolve, 20));
+    const finished = process.hrtime.bigint();
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const applied = Number(/^hub_events_total\{outcome="applied"\} (\d+)/m.exec(metrics)?.[1]);
+    if (applied !== integrationEvents || state.messages !== integrationEvents) throw new Error(`the hub applied ${applied} integration events of the ${integrationEvents} published (${state.messages} in the stream)`);
+    return { published, integrationEvents, hubAlone: Number(finished - hubStarted) / 1e9, endToEnd: Number(finished - started) / 1e9, applied };
+  } finally {
+    await publisher.stop();
+    await connection.close();
+    await hub?.stop();
+    await nats.dispose();
+    await dropSchema(schema);
+  }
+}
+
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 try {
-  const started = process.hrtime.bigint();
-  await publisher.start();
-  const published = await timed(() => publisher.publishedUpTo(head));
-  const { state } = await jsm.streams.info(INTEGRATION_EVENTS_STREAM);
-  while ((await hubCheckpoint()) < state.last_seq) await new Promise((resolve) => setTimeout(resolve, 20));
-  const endToEnd = Number(process.hrtime.bigint() - started) / 1e9;
+  const pipelined = await stage('with the publisher');
+  const apart = await stage('after the publisher');
   clearInterval(sampler);
-  const metrics = await (await fetch(`${hub.url}/metrics`)).text();
-  const applied = Number(/^hub_events_total\{outcome="applied"\} (\d+)/m.exec(metrics)?.[1]);
-  if (applied !== integrationEvents || state.messages !== integrationEvents) throw new Error(`the hub applied ${applied} integration events of the ${integrationEvents} published (${state.messages} in the stream)`);
-
-  printTable(`Integration events: a province's log → JetStream → the national hub's PostgreSQL — ${machineLine()}`, ['stage', 'events', 'seconds', 'events/s'], [
-    ['ledger events followed by the publisher', (head + 1n).toLocaleString('en-US'), published.seconds.toFixed(2), formatRate(Number(head + 1n) / published.seconds)],
-    ['integration events acknowledged by JetStream', integrationEvents.toLocaleString('en-US'), published.seconds.toFixed(2), formatRate(integrationEvents / published.seconds)],
-    ['end to end: committed in the hub and acknowledged', applied.toLocaleString('en-US'), endToEnd.toFixed(2), formatRate(applied / endToEnd)],
+  const events = (head + 1n).toLocaleString('en-US');
+  const rate = (count: number, seconds: number) => formatRate(count / seconds);
+  printTable(`Integration events: a province's log → JetStream → the national hub's PostgreSQL — ${machineLine()}`, ['stage', 'ledger events', 'integration events', 'seconds', 'integration events/s'], [
+    ['end to end: publisher and hub together, until the hub committed the last', events, pipelined.applied.toLocaleString('en-US'), pipelined.endToEnd.toFixed(2), rate(pipelined.applied, pipelined.endToEnd)],
+    ['publisher alone: the log into JetStream, every PubAck in', events, apart.integrationEvents.toLocaleString('en-US'), apart.published.toFixed(2), rate(apart.integrationEvents, apart.published)],
+    ['hub alone: that backlog from JetStream into PostgreSQL', '—', apart.applied.toLocaleString('en-US'), apart.hubAlone.toFixed(2), rate(apart.applied, apart.hubAlone)],
   ]);
   console.log(`target ≥ 20,000 integration events/s end to end; the publisher's process peaked at ${(peakRss / 2 ** 20).toFixed(0)} MiB RSS`);
 } finally {
-  await publisher.stop();
-  await connection.close();
-  await hub.stop();
-  await nats.dispose();
   await store.close();
-  await dropSchema(schema);
 }

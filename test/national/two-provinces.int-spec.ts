@@ -152,4 +152,28 @@ describeWithNats('two provinces and the national hub over NATS JetStream', avail
       expect(await hubFigures(province.code)).toEqual(own);
     }
   });
+
+  it('with the hub running, a person enrolled in a second province is held there and in the first before either pays the month: nobody is paid twice', async () => {
+    const [kienGiang, anGiang] = provinces as [Province, Province];
+    const second = { ...peopleOf('91', 0, ['091060777001'])[0]!, program: 'SOCIAL_ASSISTANCE' };
+    const [inKienGiang] = await enroll(kienGiang.maker, [second], '2024-11');
+    const [inAnGiang] = await enroll(anGiang.maker, [{ ...second, unitCode: '883' }], '2024-11');
+    for (const [province, beneficiaryId] of [[kienGiang, inKienGiang], [anGiang, inAnGiang]] as const) {
+      await until(
+        async () => {
+          const response = await province.maker.get('/v1/cross-province-findings?status=OPEN');
+          return response.status === 200 && (response.body.items as Array<{ beneficiaryId: string; kind: string }>).some((finding) => finding.beneficiaryId === beneficiaryId && finding.kind === 'ENROLLED_IN_TWO_PROVINCES');
+        },
+        60_000,
+        `the double enrollment recorded in ${province.code}`,
+        100,
+      );
+      const november = await payMonth(province.maker, province.checker, '2024-11', `FT${province.code}N`);
+      // The first shared person is still held, and now the second.
+      expect(november.skipped).toEqual({ CROSS_PROVINCE_FINDING: 2 });
+      expect(expectOk(await province.maker.get(`/v1/disbursements?beneficiaryId=${beneficiaryId}&period=2024-11`)).body.items).toEqual([]);
+    }
+    const findings = expectOk(await hubGet(() => hub, '/v1/findings?status=OPEN', token)).body.items as Array<{ kind: string; program: string }>;
+    expect(findings.filter((finding) => finding.program === 'SOCIAL_ASSISTANCE').map((finding) => finding.kind)).toEqual(['ENROLLED_IN_TWO_PROVINCES']);
+  });
 });

@@ -20,7 +20,8 @@ export type StoreOutcome = { readonly stored: true; readonly sequence: number; r
 export class PubAckWindow {
   private readonly inbox = createInbox();
   private readonly subscription: Subscription;
-  private readonly waiting = new Map<string, (outcome: StoreOutcome) => void>();
+  /** The batches being stored (a publisher has one or two): first reply serial, outcomes so far, how many are still awaited. */
+  private readonly batches = new Set<{ readonly first: number; readonly outcomes: Array<StoreOutcome | undefined>; awaited: number; readonly done: () => void }>();
   private serial = 0;
   private readonly decoder = new TextDecoder();
 
@@ -28,36 +29,44 @@ export class PubAckWindow {
     this.subscription = connection.subscribe(`${this.inbox}.*`, {
       callback: (error, message) => {
         if (error) return;
-        const settle = this.waiting.get(message.subject);
-        if (!settle) return; // answered after its window gave up on it
-        this.waiting.delete(message.subject);
-        settle(this.outcomeOf(message.headers?.code, message.data));
+        const serial = Number(message.subject.slice(this.inbox.length + 1));
+        for (const batch of this.batches) {
+          const index = serial - batch.first;
+          if (index < 0 || index >= batch.outcomes.length) continue;
+          if (batch.outcomes[index] !== undefined) return; // answered already
+          batch.outcomes[index] = this.outcomeOf(message.headers?.code, message.data);
+          if (--batch.awaited === 0) batch.done();
+          return;
+        }
+        // An answer to a batch that gave up waiting for it: that message counts as not stored.
       },
     });
   }
 
-  /** Publishes every message and resolves with each one's outcome, in order; a message not answered within `timeoutMs` is not stored, as far as anyone can tell. */
+  /**
+   * Publishes every message and resolves with each one's outcome, in order; a message not answered
+   * within `timeoutMs` is not stored, as far as anyone can tell.
+   */
   async storeAll(messages: readonly MessageToStore[], timeoutMs: number): Promise<StoreOutcome[]> {
-    const outcomes = messages.map((message) => {
-      const reply = `${this.inbox}.${++this.serial}`;
-      const outcome = new Promise<StoreOutcome>((resolve) => this.waiting.set(reply, resolve));
+    if (messages.length === 0) return [];
+    const first = this.serial + 1;
+    this.serial += messages.length;
+    let timer: NodeJS.Timeout | undefined;
+    let batch!: { readonly first: number; readonly outcomes: Array<StoreOutcome | undefined>; awaited: number; readonly done: () => void };
+    const answered = new Promise<void>((resolve) => {
+      batch = { first, outcomes: new Array<StoreOutcome | undefined>(messages.length).fill(undefined), awaited: messages.length, done: resolve };
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    this.batches.add(batch);
+    messages.forEach((message, index) => {
       const header = headers();
       header.set('Nats-Msg-Id', message.msgId);
-      this.connection.publish(message.subject, message.data, { reply, headers: header });
-      return { reply, outcome };
+      this.connection.publish(message.subject, message.data, { reply: `${this.inbox}.${first + index}`, headers: header });
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.all(outcomes.map(({ outcome }) => outcome)), timedOut]);
+    await answered;
     clearTimeout(timer);
-    for (const { reply } of outcomes) {
-      const settle = this.waiting.get(reply);
-      if (settle) {
-        this.waiting.delete(reply);
-        settle({ stored: false, reason: `no PubAck within ${timeoutMs} ms` });
-      }
-    }
-    return Promise.all(outcomes.map(({ outcome }) => outcome));
+    this.batches.delete(batch);
+    return batch.outcomes.map((outcome) => outcome ?? { stored: false, reason: `no PubAck within ${timeoutMs} ms` });
   }
 
   close(): void {
