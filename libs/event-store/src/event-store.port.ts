@@ -162,3 +162,33 @@ export class EventIdConflict extends Error {
 export class InvalidAppend extends Error {
   override readonly name = 'InvalidAppend';
 }
+
+/**
+ * The most one append may carry, in bytes, whichever adapter stores it: for each event, the UTF-8
+ * length of its data and its metadata as JSON, plus EVENT_ALLOWANCE_BYTES for its type, its id and
+ * what an adapter adds of its own. EventStoreDB refuses a request past its maximum append size (1 MiB
+ * by default) as a whole; this leaves room under it. A caller with more to record splits it into
+ * several appends at exact revisions.
+ */
+export const MAX_APPEND_BYTES = 1_000_000;
+export const EVENT_ALLOWANCE_BYTES = 128;
+
+/** What one event weighs, from its data and metadata as JSON. */
+export const eventSizeOf = (dataJson: string, metadataJson: string) => Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson) + EVENT_ALLOWANCE_BYTES;
+
+/** What an append weighs against MAX_APPEND_BYTES. */
+export function appendSizeOf(events: readonly EventToAppend[]): number {
+  return events.reduce((bytes, event) => bytes + eventSizeOf(JSON.stringify(event.data), JSON.stringify(event.metadata)), 0);
+}
+
+/** An append heavier than MAX_APPEND_BYTES, refused before anything is sent or written. */
+export class AppendTooLarge extends Error {
+  override readonly name = 'AppendTooLarge';
+  constructor(
+    readonly streamName: string,
+    readonly bytes: number,
+    readonly limit: number = MAX_APPEND_BYTES,
+  ) {
+    super(`Append to ${streamName} weighs ${bytes} bytes; one append may carry at most ${limit}: split it into several appends`);
+  }
+}

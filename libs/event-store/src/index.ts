@@ -1,6 +1,8 @@
 export * from './event-store.port.js';
 export * from './sqlite/sqlite-event-store.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { DEFAULT_EVENT_STORE_SCHEMA } from './postgres/postgres-event-log.js';
 export * from './open-event-store.js';
 export * from './command-handling.js';
 export * from './event-content.js';

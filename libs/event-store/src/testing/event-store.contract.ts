@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   EventIdConflict,
   WrongExpectedRevision,
+  type AppendResult,
   type EventStore,
   type EventToAppend,
   type RecordedEvent,
@@ -19,7 +20,35 @@ export interface EventStoreContractHarness {
   durabilityChild(streamName: string, eventId: string): { command: string; args: string[]; env?: Record<string, string> };
 }
 
-export function event(type = 'test-happened', data: Record<string, string | number> = {}, id = randomUUID()): EventToAppend {
+/**
+ * Runs the harness's durability child: it appends one event with "no stream" expected to its own
+ * stream, reports the position, and is killed with SIGKILL the moment it does.
+ */
+export async function appendFromChildProcess(harness: EventStoreContractHarness, streamName: string, eventId: string): Promise<bigint> {
+  const { command, args, env } = harness.durabilityChild(streamName, eventId);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  const reported = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /appended (\d+)/.exec(stdout);
+      if (match) {
+        child.kill('SIGKILL');
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`durability child exited (${code ?? signal}) before appending: ${stderr}`));
+    });
+  });
+  await closed;
+  return BigInt(reported);
+}
+
+export function event(type = 'test-happened', data: Record<string, string | number> = {}, id: string = randomUUID()): EventToAppend {
   return { id, type, schemaVersion: 1, data, metadata: { actorId: 'contract-suite' } };
 }
 
@@ -122,6 +151,28 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
         expect(stored[0]!.data).toEqual({ amount: 100 });
       });
 
+      it('recognises a retry under "any" and "stream exists" wherever its events already are', async () => {
+        const stream = streamName('retry-anywhere');
+        await store.appendToStream(stream, [event('before')], 'no_stream');
+        const events = [event('a', { n: 1 }), event('b', { n: 2 })];
+        const first = await store.appendToStream(stream, events, 'any');
+        await store.appendToStream(stream, [event('after')], 2n);
+
+        expect(await store.appendToStream(stream, events, 'any')).toEqual({ ...first, written: false });
+        expect(await store.appendToStream(stream, events, 'stream_exists')).toEqual({ ...first, written: false });
+        expect((await store.readStream(stream)).map((recorded) => recorded.type)).toEqual(['before', 'a', 'b', 'after']);
+      });
+
+      it('refuses a retry whose first event is there but whose next ones are not', async () => {
+        const stream = streamName('partial-retry');
+        const [a, b] = [event('a'), event('b')];
+        await store.appendToStream(stream, [a, b], 'no_stream');
+        const refused = store.appendToStream(stream, [a, event('c')], 'no_stream');
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(refused).rejects.toMatchObject({ actual: 1n });
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
       it('keeps one failing append from failing its concurrent neighbours', async () => {
         const streams = [streamName('n1'), streamName('n2'), streamName('n3')];
         const outcomes = await Promise.allSettled([
@@ -159,6 +210,64 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
         expect(await store.readStream(existing)).toHaveLength(1);
         expect(await store.readStream(retried)).toHaveLength(1);
         expect((await store.readStream(raced)).map((recorded) => recorded.type)).toEqual(['first']);
+      });
+    });
+
+    describe('when a batch carries an append and its retry', () => {
+      it('writes the events once and settles the retry as already appended', async () => {
+        const stream = streamName('bulk-retry');
+        const events = [event('once', { n: 1 })];
+        const outcomes = await store.appendToStreams([
+          { streamName: stream, events, expectedRevision: 'no_stream' },
+          { streamName: stream, events, expectedRevision: 'no_stream' },
+        ]);
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+        const [first, retry] = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<AppendResult>).value);
+        expect(first!.written).toBe(true);
+        expect(retry).toEqual({ ...first, written: false });
+        expect(await store.readStream(stream)).toHaveLength(1);
+      });
+    });
+
+    describe('when reading a category', () => {
+      it('yields every stream of the category with all its events in order, and no stream of another', async () => {
+        // A category of this run alone (a server may be shared), with no dash of its own.
+        const category = `contractcategory${run}`;
+        const members = ['b', 'a', 'c'].map((id, index) => ({ name: `${category}-${id}${randomUUID().slice(0, 6)}`, count: index + 1 }));
+        for (const { name, count } of members) {
+          await store.appendToStream(name, Array.from({ length: count }, (_, n) => event('member', { n })), 'no_stream');
+        }
+        for (const outsider of [`${category}x-1`, `${category}`, `other${category}-1`, `${category}.1`]) {
+          await store.appendToStream(outsider, [event('outsider')], 'any');
+        }
+
+        const read: Array<{ name: string; revisions: bigint[]; ns: unknown[] }> = [];
+        for await (const { streamName: name, events } of store.readCategory(category)) {
+          read.push({ name, revisions: events.map((recorded) => recorded.streamRevision), ns: events.map((recorded) => recorded.data.n) });
+        }
+        const byName = (x: { name: string }, y: { name: string }) => (x.name < y.name ? -1 : 1);
+        expect(read.sort(byName)).toEqual(
+          members
+            .map(({ name, count }) => ({ name, revisions: Array.from({ length: count }, (_, n) => BigInt(n)), ns: Array.from({ length: count }, (_, n) => n) }))
+            .sort(byName),
+        );
+      });
+    });
+
+    describe('when asking where streams stand (streamHeads)', () => {
+      it('gives the revision and last event type of each stream that exists, and nothing for one that does not', async () => {
+        const [one, three, missing] = [streamName('head-1'), streamName('head-3'), streamName('head-missing')];
+        await store.appendToStream(one, [event('opened')], 'no_stream');
+        await store.appendToStream(three, [event('opened'), event('changed'), event('closed')], 'no_stream');
+
+        const heads = await store.streamHeads([one, three, missing, one]);
+        expect([...heads.entries()].sort(([x], [y]) => (x < y ? -1 : 1))).toEqual(
+          [
+            [one, { revision: 0n, lastEventType: 'opened' }],
+            [three, { revision: 2n, lastEventType: 'closed' }],
+          ].sort(([x], [y]) => ((x as string) < (y as string) ? -1 : 1)),
+        );
+        expect(await store.streamHeads([])).toEqual(new Map());
       });
     });
 
@@ -258,35 +367,78 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
+    describe('when other processes append while a subscriber catches up and goes live', () => {
+      it('delivers every event of every process once, in position order, with no gap', async () => {
+        const local = streamName('several-local');
+        const expected = new Map<string, bigint | undefined>();
+        const start = await store.headPosition();
+        let revision = -1n;
+        const appendLocally = async (label: string, n: number) => {
+          const recorded = event(label, { n });
+          expected.set(recorded.id, undefined);
+          revision = (await store.appendToStream(local, [recorded], revision < 0n ? 'no_stream' : revision)).nextExpectedRevision;
+        };
+        // Some to catch up on first.
+        for (let n = 0; n < 5; n++) await appendLocally('before-subscribing', n);
+
+        const ours = new Set([local]);
+        const subscription = store.subscribeToAll({ after: start });
+        const received: RecordedEvent[] = [];
+        const PROCESSES_AT_ONCE = 4;
+        const WAVES = 3;
+        const total = 5 + 30 + PROCESSES_AT_ONCE * WAVES;
+        const consuming = (async () => {
+          for await (const recorded of subscription) {
+            if (!ours.has(recorded.streamName)) continue;
+            received.push(recorded);
+            if (received.length === total) break;
+          }
+        })();
+
+        const thisProcess = (async () => {
+          for (let n = 0; n < 30; n++) {
+            await appendLocally('live', n);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        })();
+        for (let wave = 0; wave < WAVES; wave++) {
+          await Promise.all(
+            Array.from({ length: PROCESSES_AT_ONCE }, async (_, child) => {
+              const [stream, eventId] = [streamName(`several-child-${wave}-${child}`), randomUUID()];
+              ours.add(stream);
+              expected.set(eventId, undefined);
+              expected.set(eventId, await appendFromChildProcess(harness, stream, eventId));
+            }),
+          );
+        }
+        await thisProcess;
+        await consuming;
+        await subscription.close();
+
+        expect(received).toHaveLength(total);
+        expect(new Set(received.map((recorded) => recorded.id))).toEqual(new Set(expected.keys()));
+        const positions = received.map((recorded) => recorded.globalPosition);
+        expect(positions.every((position, index) => index === 0 || position > positions[index - 1]!)).toBe(true);
+        for (const recorded of received) {
+          const reported = expected.get(recorded.id);
+          if (reported !== undefined) expect(recorded.globalPosition).toBe(reported);
+        }
+        const localRevisions = received.filter((recorded) => recorded.streamName === local).map((recorded) => recorded.streamRevision);
+        expect(localRevisions).toEqual(localRevisions.map((_, index) => BigInt(index)));
+      }, 60_000);
+    });
+
     describe('when the appending process dies the moment its append resolves', () => {
       it('still holds the event after the process is killed with SIGKILL', async () => {
         const stream = streamName('durable');
         const eventId = randomUUID();
-        const { command, args, env } = harness.durabilityChild(stream, eventId);
-        const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        const reported = await new Promise<string>((resolve, reject) => {
-          let stdout = '';
-          child.stdout.on('data', (chunk: Buffer) => {
-            stdout += chunk.toString();
-            const match = /appended (\d+)/.exec(stdout);
-            if (match) {
-              child.kill('SIGKILL');
-              resolve(match[1]!);
-            }
-          });
-          child.on('exit', (code, signal) => {
-            if (signal !== 'SIGKILL') reject(new Error(`durability child exited (${code ?? signal}) before appending: ${stderr}`));
-          });
-        });
-        await new Promise((resolve) => child.once('close', resolve));
+        const reported = await appendFromChildProcess(harness, stream, eventId);
 
         const reopened = await harness.open();
         try {
           const stored = await reopened.readStream(stream);
           expect(stored.map((recorded) => recorded.id)).toEqual([eventId]);
-          expect(stored[0]!.globalPosition).toBe(BigInt(reported));
+          expect(stored[0]!.globalPosition).toBe(reported);
         } finally {
           await reopened.close();
         }
