@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
+import { openEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { PostgresReadModelStore } from '../postgres/postgres-read-model-store.js';
 import { PROJECTION_NAME } from '../read-model-store.js';
 import type { SqlValue } from '../row-changes.js';
@@ -100,7 +100,8 @@ async function whileHeldStill<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function openEvents(at: ReplayCheckLocation['events']): EventStore {
-  if ('eventStoreConnectionString' in at) return EventStoreDbEventStore.connect(at.eventStoreConnectionString);
+  // EventStoreDB or PostgreSQL, as the connection string says.
+  if ('eventStoreConnectionString' in at) return openEventStore({ eventStoreConnectionString: at.eventStoreConnectionString, dataDirectory: '.' });
   // Read-only: the check reads the log and may never write to it. A replay reads the log once,
   // front to back, so a small page cache does (the OS caches the file anyway).
   const store = new SqliteEventStore(new Database(at.sqliteFile, { readonly: true, fileMustExist: true }));

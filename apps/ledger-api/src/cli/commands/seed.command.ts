@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openEventStore } from '@ledger/event-store';
+import { eventStoreKindOf, openEventStore } from '@ledger/event-store';
 import { loadLedgerConfig } from '../../config/ledger-config.js';
 import { handWiredCommands } from '../../demo/hand-wired-commands.js';
 import { SMALLEST_DEMO_SCALE } from '../../demo/demo-province.js';
@@ -32,7 +32,7 @@ export const seedCommand: CliCommand = {
     if (!(scale >= SMALLEST_DEMO_SCALE && scale <= 1)) throw new UsageError(`--scale must be a number from ${SMALLEST_DEMO_SCALE} to 1.`);
 
     const config = loadLedgerConfig(io.env);
-    const where = config.eventStoreConnectionString ? 'EventStoreDB' : join(config.dataDirectory, 'ledger.sqlite');
+    const where = { sqlite: join(config.dataDirectory, 'ledger.sqlite'), postgres: 'the PostgreSQL event store', eventstoredb: 'EventStoreDB' }[eventStoreKindOf(config)];
     const store = openEventStore(config);
     try {
       const identifiers = LedgerIdentifiers.fromConfig(config);
