@@ -6,7 +6,7 @@ import type { LedgerRequest } from '../http/ledger-request.js';
 import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { pathOf, PROBLEM_CONTENT_TYPE, problemException } from '../problems/problem-details.js';
 import { toProblem } from '../problems/problem-mapping.js';
-import { IDEMPOTENCY_STORE, sameGrant, type AccessGrant, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './idempotency.store.js';
+import { IDEMPOTENCY_STORE, sameGrant, type AccessGrant, type IdempotencyRecord, type IdempotencyStore, type ReleaseKey, type StoredResponse } from './idempotency.store.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
 export interface IdempotentOptions {
@@ -26,6 +26,9 @@ const VISIBLE_ASCII_KEY = /^[\x21-\x7e]{1,200}$/;
 /**
  * Global; acts only on @Idempotent() routes. Runs after the guards, so keys are scoped to the
  * authenticated user, and around the pipes, so a validation refusal is remembered like any other.
+ * A request holds its key from before the lookup until its response is stored, in this process
+ * and, through the store, in every API instance sharing it: a concurrent retry anywhere waits for
+ * the first response and is answered with it.
  *
  * A replay is answered only to a caller who may still make the request. The guards run on every
  * request, a replayed one too, so a role that may no longer call the route is refused before the
@@ -61,10 +64,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const slot = JSON.stringify([scope, key]);
     for (let first = this.running.get(slot); first; first = this.running.get(slot)) await first;
     // Claimed with no await since the loop saw the slot free, so no second request can slip in.
-    const release = this.claim(slot);
+    const releaseHere = this.claim(slot);
+    // Then held against the other API instances on the store, until the response is stored.
+    let releaseEverywhere: ReleaseKey = async () => undefined;
+    const release = () => void releaseEverywhere().then(releaseHere, releaseHere);
 
     let previous: IdempotencyRecord | undefined;
     try {
+      releaseEverywhere = await this.store.hold(scope, key);
       previous = await this.store.find(scope, key);
     } catch (error) {
       release();

@@ -34,11 +34,20 @@ export function sameGrant(a: AccessGrant | undefined, b: AccessGrant | undefined
   return units.size === others.size && [...units].every((unit) => others.has(unit));
 }
 
+/** Lets the key go for the next request with it; never rejects. */
+export type ReleaseKey = () => Promise<void>;
+
 /**
  * Keys are scoped per user (`sub`): two users may pick the same key without meeting. Asynchronous
  * so that a PostgreSQL implementation fits the same shape.
  */
 export interface IdempotencyStore {
+  /**
+   * Holds the key against other processes sharing the store until released, waiting while another
+   * holds it; a process that dies lets its keys go. Within one process the interceptor already
+   * makes a second request wait for the first.
+   */
+  hold(scope: string, key: string): Promise<ReleaseKey>;
   find(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Records the first response; a record already there for the key wins (it was first). */
   save(scope: string, key: string, record: IdempotencyRecord): Promise<void>;
@@ -90,7 +99,7 @@ interface Row {
 /**
  * Keys in a SQLite file: the ledger's own file in the embedded mode (same WAL, same durability as
  * the events), or a file of its own beside an EventStoreDB. Either way it is local to one API
- * process; several API instances would share a PostgreSQL table instead, which is out of scope now.
+ * process; several API instances share PostgreSQL instead (PostgresIdempotencyStore).
  */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly statements;
@@ -129,6 +138,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         this.statements.save.run(scope, key, fingerprint, response.statusCode, response.contentType, response.body, createdAt.getTime(), storedGrant);
       }
     });
+  }
+
+  /** One process per file: the interceptor's own wait is the whole hold. */
+  async hold(): Promise<ReleaseKey> {
+    return async () => undefined;
   }
 
   async find(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
