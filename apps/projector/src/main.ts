@@ -3,7 +3,7 @@ import { startProjectorProcess } from './projector-process.js';
 
 const config = loadProjectorConfig();
 const running = await startProjectorProcess(config);
-console.log(`projector following the log from position ${running.projector.checkpoint}`);
+console.log(`projector: /health and /metrics at ${running.url}`);
 const stop = async () => {
   await running.stop();
   process.exit(0);

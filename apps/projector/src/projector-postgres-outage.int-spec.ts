@@ -60,7 +60,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 
 const readiness = async (projector: ProjectorProcess) => {
   const response = await fetch(`${projector.url}/health/ready`);
-  return { status: response.status, body: (await response.json()) as { status?: string; checkpoint?: string; reason?: string } };
+  return { status: response.status, body: (await response.json()) as { status?: string; role?: string; checkpoint?: string; reason?: string } };
 };
 
 describeWithPostgres('the projector process during a PostgreSQL outage', postgres, () => {
@@ -113,7 +113,9 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
       // A lost connection is waited out, never taken for a refused event.
       expect((await readiness(projector)).body.status).toBe('unavailable');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect((await readiness(projector)).status).toBe(503);
+      // Its lock connection was cut too: it can no longer be sure it leads, so it stands by.
+      expect(await readiness(projector)).toMatchObject({ status: 503, body: { role: 'standby' } });
+      expect(projector.role).toBe('standby');
       // At most the batch in flight when the cut came committed; nothing after it.
       expect(projector.projector.checkpoint - atCut).toBeLessThanOrEqual(1_000n);
       const stalled = projector.projector.checkpoint;
@@ -122,7 +124,7 @@ describeWithPostgres('the projector process during a PostgreSQL outage', postgre
       await until(async () => projector.projector.checkpoint === head, 120_000, 'the projector to catch up');
       expect(stalled).toBeLessThan(head);
       await until(async () => (await readiness(projector)).status === 200, 30_000, '/health/ready to recover');
-      expect((await readiness(projector)).body.checkpoint).toBe(head.toString());
+      expect((await readiness(projector)).body).toMatchObject({ role: 'leader', checkpoint: head.toString() });
       expect(projector.projector.halted).toBeUndefined();
       const metrics = await (await fetch(`${projector.url}/metrics`)).text();
       expect(metrics).toContain('ledger_projector_halted 0');
