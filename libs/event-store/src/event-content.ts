@@ -1,4 +1,4 @@
-import { InvalidAppend, type EventToAppend, type JsonValue } from './event-store.port.js';
+import { AppendTooLarge, eventSizeOf, InvalidAppend, MAX_APPEND_BYTES, type EventMetadata, type EventToAppend, type JsonValue } from './event-store.port.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +18,64 @@ export function assertAppendable(streamName: string, events: readonly EventToApp
       throw new InvalidAppend(`Event ${event.type} has schema version ${event.schemaVersion}; it must be a positive integer`);
     }
   }
+}
+
+/** An append's events as the JSON text an adapter stores, event by event. */
+export interface AppendJson {
+  readonly data: readonly string[];
+  readonly metadata: readonly string[];
+}
+
+/** The appends of one call usually share one metadata object (a command's, a payroll wave's): serialised once. */
+export function metadataSerialiser(): (metadata: EventMetadata) => string {
+  let last: { object: EventMetadata; json: string } | undefined;
+  return (metadata) => {
+    if (last?.object !== metadata) last = { object: metadata, json: JSON.stringify(metadata) };
+    return last.json;
+  };
+}
+
+/**
+ * Serialises an append's events once, both to store them and to weigh them, and refuses with
+ * AppendTooLarge an append heavier than MAX_APPEND_BYTES before anything is written. The text is
+ * taken when the append is asked for, so a caller that changes an event object afterwards changes
+ * nothing stored.
+ */
+export function serialiseWithinLimit(streamName: string, events: readonly EventToAppend[], metadataJson = metadataSerialiser()): AppendJson {
+  const data = new Array<string>(events.length);
+  const metadata = new Array<string>(events.length);
+  let bytes = 0;
+  events.forEach((event, index) => {
+    data[index] = JSON.stringify(event.data);
+    metadata[index] = metadataJson(event.metadata);
+    bytes += eventSizeOf(data[index]!, metadata[index]!);
+  });
+  if (bytes > MAX_APPEND_BYTES) throw new AppendTooLarge(streamName, bytes);
+  return { data, metadata };
+}
+
+/**
+ * Events in consecutive groups, each as heavy as one append may be at most (`appendSizeOf`), in
+ * their order. An event heavier than the limit on its own is a group of its own, which the store
+ * then refuses: no split can make it fit.
+ */
+export function boundedAppendsOf(events: readonly EventToAppend[], limit = MAX_APPEND_BYTES): EventToAppend[][] {
+  const groups: EventToAppend[][] = [];
+  let current: EventToAppend[] = [];
+  let bytes = 0;
+  const metadataJson = metadataSerialiser();
+  for (const event of events) {
+    const size = eventSizeOf(JSON.stringify(event.data), metadataJson(event.metadata));
+    if (current.length > 0 && bytes + size > limit) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(event);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /**

@@ -9,7 +9,8 @@ import {
   type StreamCommand,
 } from '@ledger/domain';
 import { handleCommand, readDomainStream, seedOf, type CommandMetadata, type CommandOutcome } from './command-handling.js';
-import type { EventStore, RecordedEvent } from './event-store.port.js';
+import { boundedAppendsOf } from './event-content.js';
+import { InvalidAppend, type AppendResult, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port.js';
 
 /** A stream as read: its domain events (upcast) and the records they came from. */
 export interface ReadStream<Event extends DomainEvent = DomainEvent> {
@@ -85,6 +86,27 @@ export async function readExistingAggregates<Name extends AggregateName>(store: 
   const heads = await store.streamHeads(names);
   const existing = ids.filter((_, index) => heads.has(names[index]!));
   return Promise.all(existing.map(async (id) => (await readAggregate(store, aggregate, id)).state));
+}
+
+/**
+ * Records more than one append may carry (MAX_APPEND_BYTES) on one stream: consecutive appends, in
+ * order, each at the exact revision the previous one left, the first at `afterRevision`. A crash
+ * between two leaves the first ones written, so the caller's records must show such a stream
+ * unfinished (a payroll run stays SCHEDULING until its last record) and its next attempt finish it;
+ * the same events appended again at the same revisions are recognised, part by part, as already
+ * there. A wrong expected revision means someone else wrote to the stream meanwhile: it is thrown,
+ * the parts before it staying written.
+ */
+export async function appendInBoundedParts(store: EventStore, streamName: string, events: readonly EventToAppend[], afterRevision: bigint): Promise<AppendResult> {
+  let result: AppendResult | undefined;
+  let expected = afterRevision;
+  for (const part of boundedAppendsOf(events)) {
+    const appended = await store.appendToStream(streamName, part, expected);
+    result = { ...appended, written: appended.written || result?.written === true };
+    expected = appended.nextExpectedRevision;
+  }
+  if (!result) throw new InvalidAppend(`Append to ${streamName} carries no events`);
+  return result;
 }
 
 function commandSeed(requestSeed: string, target: StreamCommand): string {

@@ -39,6 +39,7 @@ import {
   type SchedulingTally,
 } from '@ledger/domain';
 import {
+  appendInBoundedParts,
   EventIdConflict,
   eventIdFor,
   executeStreamCommand,
@@ -231,8 +232,11 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
   }
 
   /**
-   * Writes the closing records the workflow decides in one append at the revision just read: one
-   * commit, and no re-read of a run stream growing by 5,000 ids an event. Should the run have moved
+   * Writes the closing records the workflow decides at the revision just read, without re-reading a
+   * run stream that grows by 5,000 ids an event: in consecutive appends at exact revisions, each
+   * within the store's maximum append size (about five chunks of ids), the summary last. A crash
+   * between two leaves the run SCHEDULING with some of its chunks; the same request finishes it
+   * (ADR 0003). Should the run have moved
    * on meanwhile (the same request sent twice at once), the commands are handled one by one instead,
    * each recognising what the other request already recorded.
    */
@@ -250,14 +254,14 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
         toAppend.push(...decided.map((event, index) => toEventToAppend(event, eventIdFor(`${seed}/${part}`, runStream, index), storedMetadata)));
       }
       try {
-        const { position } = await this.store.appendToStream(runStream, toAppend, recorded.at(-1)!.streamRevision);
+        const { position } = await appendInBoundedParts(this.store, runStream, toAppend, recorded.at(-1)!.streamRevision);
         return { state, position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision || error instanceof EventIdConflict)) throw error;
       }
     }
     let outcome: { state: PayrollRunState; position: bigint | null } | undefined;
-    // The same event ids as the single append above, so whatever either request wrote is recognised.
+    // The same event ids as the appends above, so whatever either request wrote is recognised.
     for (const { part, command } of commands) outcome = await handleCommand(this.store, payrollRunDecider, runStream, command, { metadata, eventIdSeed: `${seed}/${part}` });
     return outcome!;
   }

@@ -103,5 +103,13 @@ describe('scheduling a payroll run', () => {
       expect(commands.map((command) => command.part)).toEqual(['include/1', 'complete']);
       expect(commands[0]!.command).toEqual({ type: 'IncludeDisbursements', data: { disbursementIds: ids.slice(2) } });
     });
+
+    it('numbers its chunks on from those an attempt interrupted between two closing writes recorded', () => {
+      const ids = Array.from({ length: 2 * DISBURSEMENT_IDS_PER_EVENT + 3 }, (_, index) => `d-${index}`);
+      const interrupted = { ...run('SCHEDULING'), disbursementIds: ids.slice(0, 2 * DISBURSEMENT_IDS_PER_EVENT) };
+      const commands = completeScheduling(interrupted, [...ids].reverse(), schedulingSummaryOf(emptySchedulingTally()));
+      expect(commands.map((command) => command.part)).toEqual(['include/2', 'complete']);
+      expect(commands[0]!.command).toEqual({ type: 'IncludeDisbursements', data: { disbursementIds: ids.slice(-3).reverse() } });
+    });
   });
 });

@@ -113,6 +113,8 @@ export function schedulingSummaryOf(tally: SchedulingTally): SchedulingSummary {
  * The run's closing records: the disbursements it took that an interrupted attempt has not recorded
  * yet, in chunks so no event grows with the province, then its summary. Each command names the
  * part of the run it records (its event-id seed), so a repeat recognises what is already there.
+ * Chunks are numbered on from those already recorded: a run interrupted between two of its closing
+ * writes (a province's records take several) carries on where it stopped, the summary always last.
  */
 export function completeScheduling(run: PayrollRunState, included: readonly string[], summary: SchedulingSummary): Array<{ readonly part: string; readonly command: PayrollRunCommand }> {
   const alreadyIncluded = new Set(run.disbursementIds);

@@ -8,11 +8,14 @@ import {
   NO_STREAM as CLIENT_NO_STREAM,
   START,
   STREAM_EXISTS as CLIENT_STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   isCommandError,
   jsonEvent,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type AppendExpectedRevision,
   type CurrentRevision,
@@ -21,16 +24,29 @@ import {
   type RecordedEvent as ClientRecordedEvent,
 } from '@eventstore/db-client';
 import { assertAppendable, sameContent } from '../event-content.js';
+import { settleEachWithLimit } from '../settle-with-concurrency-limit.js';
 import {
+  APPEND_ID,
+  SCHEMA_VERSION,
+  globalPositionOf,
+  parseClientEvent,
+  skippedEventWarning,
+  toPosition,
+  type StoredEvent,
+} from './recorded-event-parsing.js';
+import { ResubscriptionBudget } from './resubscription-budget.js';
+import {
+  AppendTooLarge,
+  appendSizeOf,
   EventIdConflict,
   InvalidAppend,
+  MAX_APPEND_BYTES,
   WrongExpectedRevision,
   type AppendResult,
   type CategoryStream,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
-  type JsonObject,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -41,23 +57,38 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 
-/**
- * What the port models but an EventStoreDB event has no field for travels in the event metadata
- * under reserved keys, stripped again on read.
- */
-const SCHEMA_VERSION = '$schemaVersion';
-/** A fresh id per appendToStream call: reading it back tells whether this call wrote the events. */
-const APPEND_ID = '$appendId';
-
 const READ_ALL_PAGE_SIZE = 512;
 const HEAD_PAGE_SIZE = 64;
-const RESUBSCRIBE_FIRST_DELAY_MS = 100;
-const RESUBSCRIBE_MAX_DELAY_MS = 5_000;
-/** About a minute of a server that keeps refusing us; then the consumer hears about it. */
-const RESUBSCRIBE_MAX_ATTEMPTS = 20;
+/**
+ * Calls one batch keeps in flight. The server queues what it cannot write at once and times a write
+ * out after 2 s, so thousands started together fail by the thousand; 64 keeps the server busy
+ * without a queue that outlasts the timeout.
+ */
+const MAX_CALLS_IN_FLIGHT = 64;
+/** Streams of a category read ahead while the caller folds the previous ones. */
+const CATEGORY_READ_AHEAD = 16;
+/** How long close() waits for appends already sent before it disposes of the client anyway. */
+const CLOSE_GRACE_MS = 10_000;
+const RESUBSCRIBE = {
+  firstDelayMs: 100,
+  maxDelayMs: 5_000,
+  /** About a minute of a server that keeps refusing us; then the consumer hears about it. */
+  maxAttempts: 20,
+  /** A subscription that stayed open this long was healthy, even on a log with nothing new. */
+  healthyAfterMs: 30_000,
+};
+
+export interface EventStoreDbOptions {
+  /**
+   * Where a warning goes when an event the adapter cannot read (another producer's) is skipped.
+   * It names the event's position, stream and type, never its data.
+   */
+  readonly warn?: (message: string) => void;
+}
 
 /**
- * The event-store port on EventStoreDB (gRPC client 6.x, server 22.6 or later).
+ * The event-store port on EventStoreDB (gRPC client 6.x, server 22.6 or later; readCategory ends its
+ * catch-up on the caught-up signal of 23.10 and later).
  *
  * Global positions are the commit positions of the transaction log. EventStoreDB writes every event
  * of a gRPC append as its own self-committed record (a prepare with the IsCommitted flag), and reads
@@ -68,23 +99,49 @@ const RESUBSCRIBE_MAX_ATTEMPTS = 20;
  * such events rather than hand out a position that could skip or repeat one. Internally, reads and
  * subscriptions resume from the full {commit, prepare} pair.
  *
+ * An event the adapter cannot read (another producer's, without a schema version; or one of those
+ * transactions) is passed over by every read and by subscriptions, with a warning naming its position
+ * and type: one foreign event must not stop the ledger's projections for good, and the ledger never
+ * folds an event it did not write.
+ *
  * Idempotence rests on EventStoreDB's: a re-append of the same ids where an expectation of
  * 'no_stream' or an exact revision puts them is a no-op. Under 'any' or 'stream_exists' the server
  * only remembers recent ids, so a late retry there may be written a second time.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly appendsInFlight = new Set<Promise<AppendResult>>();
+  private closing = false;
+  private readonly warn: (message: string) => void;
 
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    { warn = (message) => console.warn(message) }: EventStoreDbOptions = {},
+  ) {
+    this.warn = warn;
+  }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamName, events);
+    // The server refuses a request past its maximum append size as a whole; refused here first, with the port's typed error.
+    const bytes = appendSizeOf(events);
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLarge(streamName, bytes);
     for (const event of events) assertNoReservedMetadata(event);
+    if (this.closing) throw new Error(`The EventStoreDB event store is closing; the append to ${streamName} was not sent`);
+    const append = this.append(streamName, events, expectedRevision);
+    this.appendsInFlight.add(append);
+    try {
+      return await append;
+    } finally {
+      this.appendsInFlight.delete(append);
+    }
+  }
 
+  private async append(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const appendId = randomUUID();
     let lastRevision: bigint;
     try {
@@ -104,18 +161,23 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /**
-   * The client (6.x) appends to one stream per call, so a batch is that many concurrent appends,
-   * each settled on its own: the same outcomes as calling appendToStream for each.
+   * The client (6.x) appends to one stream per call, so a batch is that many appends, at most
+   * MAX_CALLS_IN_FLIGHT at a time, each settled on its own: the same outcomes as calling
+   * appendToStream for each.
    */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<AppendResult>>> {
-    return Promise.allSettled(appends.map(({ streamName, events, expectedRevision }) => this.appendToStream(streamName, events, expectedRevision)));
+    return settleEachWithLimit(appends, MAX_CALLS_IN_FLIGHT, ({ streamName, events, expectedRevision }) =>
+      this.appendToStream(streamName, events, expectedRevision),
+    );
   }
 
   /**
    * EventStoreDB answers a re-append of event ids already at that place in the stream with success,
-   * writes nothing and does not compare content. Reading the events back settles both questions the
-   * port asks: they were written by this call only if they carry its append id, and when they were
-   * not, their content must be the content retried. The price is one bounded read per append.
+   * writes nothing and does not compare content, so the append result alone cannot tell the port's
+   * `written` nor catch an id reused with other content (EventIdConflict). One event settles it: the
+   * last one of the append carries this call's append id exactly when this call wrote it (an append
+   * is atomic). Only a retry reads the whole range, to compare content. Reads go to the leader, which
+   * acknowledged the write: a follower may not have it yet and would report it missing.
    */
   private async confirmAppend(
     streamName: string,
@@ -123,13 +185,18 @@ export class EventStoreDbEventStore implements EventStore {
     lastRevision: bigint,
     appendId: string,
   ): Promise<AppendResult> {
-    const stored = await this.readStored(streamName, lastRevision - BigInt(events.length) + 1n, events.length);
+    const [last] = await this.readStored(streamName, lastRevision, 1);
+    if (!last || last.recorded.id !== events.at(-1)!.id.toLowerCase()) {
+      throw new Error(`EventStoreDB acknowledged an append to ${streamName} at revision ${lastRevision}, but other events are there`);
+    }
+    const appended = { nextExpectedRevision: lastRevision, position: last.recorded.globalPosition };
+    if (last.appendId === appendId) return { ...appended, written: true };
+    const stored = events.length === 1 ? [last] : await this.readStored(streamName, lastRevision - BigInt(events.length) + 1n, events.length);
     if (!sameIds(stored, events)) {
       throw new Error(`EventStoreDB acknowledged an append to ${streamName} at revision ${lastRevision}, but other events are there`);
     }
-    const written = stored.every((event) => event.appendId === appendId);
-    if (!written) assertSameContent(streamName, stored, events);
-    return { nextExpectedRevision: lastRevision, position: stored.at(-1)!.recorded.globalPosition, written };
+    assertSameContent(streamName, stored, events);
+    return { ...appended, written: false };
   }
 
   /**
@@ -147,6 +214,7 @@ export class EventStoreDbEventStore implements EventStore {
     return { nextExpectedRevision: last.streamRevision, position: last.globalPosition, written: false };
   }
 
+  /** A deleted (tombstoned) stream reads like one that never existed: no events. */
   async readStream(streamName: string, { fromRevision = 0n, maxCount }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const stored = await this.readStored(streamName, fromRevision < 0n ? 0n : fromRevision, maxCount);
     return stored.map((event) => event.recorded);
@@ -155,12 +223,21 @@ export class EventStoreDbEventStore implements EventStore {
   private async readStored(streamName: string, fromRevision: bigint, maxCount?: number): Promise<StoredEvent[]> {
     if (maxCount !== undefined && maxCount <= 0) return [];
     try {
-      const read = await collect(this.client.readStream(streamName, { fromRevision, maxCount }));
-      return read.flatMap((resolved) => (resolved.event ? [fromClientEvent(resolved.event)] : []));
+      const read = await collect(this.client.readStream(streamName, { fromRevision, maxCount, requiresLeader: true }));
+      return read.flatMap((resolved) => this.readable(resolved.event));
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (isAbsentStream(error)) return [];
       throw error;
     }
+  }
+
+  /** The event as the port sees it, or nothing, with a warning, when the adapter cannot read it. */
+  private readable(event: ClientRecordedEvent | undefined): StoredEvent[] {
+    if (!event) return [];
+    const parsed = parseClientEvent(event);
+    if ('parsed' in parsed) return [parsed.parsed];
+    this.warn(skippedEventWarning(event, parsed.unreadable));
+    return [];
   }
 
   async readAll({ after, maxCount = Number.POSITIVE_INFINITY }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -177,7 +254,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (cursor && comparePositions(position, cursor) <= 0) continue;
         cursor = position;
         if (isSystemEvent(event)) continue;
-        events.push(fromClientEvent(event).recorded);
+        for (const stored of this.readable(event)) events.push(stored.recorded);
         if (events.length === maxCount) break;
       }
       if (page.length < pageSize) break;
@@ -186,46 +263,91 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /**
-   * Scans $all and groups a category's events by stream. A filtered read would need the server's
-   * system projections ($ce-…); a scan works on any node, at the cost of reading the whole log.
+   * Lists the category's streams with a catch-up subscription to $all filtered on the server by the
+   * stream-name prefix, up to the log's head when the read began, and reads each stream as it is
+   * first seen: a few streams ahead of the caller, never the whole category at once. The server
+   * still walks the log, but sends only the category's events (docs/adr/0013).
    */
   async *readCategory(category: string): AsyncIterable<CategoryStream> {
-    const prefix = `${category}-`;
-    const streams = new Map<string, RecordedEvent[]>();
-    let after: bigint | undefined;
-    for (;;) {
-      const page = await this.readAll({ after, maxCount: READ_ALL_PAGE_SIZE });
-      for (const event of page) {
-        if (!event.streamName.startsWith(prefix)) continue;
-        const events = streams.get(event.streamName) ?? [];
-        events.push(event);
-        streams.set(event.streamName, events);
+    const head = await this.headPosition();
+    if (head < 0n) return;
+    const seen = new Set<string>();
+    const ahead: Array<Promise<CategoryStream>> = [];
+    const next = async (): Promise<CategoryStream | undefined> => {
+      const stream = await ahead.shift()!;
+      return stream.events.length > 0 ? stream : undefined;
+    };
+    for await (const streamName of this.streamNamesWithPrefix(`${category}-`, head)) {
+      if (seen.has(streamName)) continue;
+      seen.add(streamName);
+      const read = this.readStream(streamName).then((events) => ({ streamName, events }));
+      // Awaited in turn below; this only keeps a failure that the caller never reaches from being unhandled.
+      read.catch(() => undefined);
+      ahead.push(read);
+      if (ahead.length >= CATEGORY_READ_AHEAD) {
+        const stream = await next();
+        if (stream) yield stream;
       }
-      if (page.length < READ_ALL_PAGE_SIZE) break;
-      after = page.at(-1)!.globalPosition;
     }
-    for (const [streamName, events] of streams) yield { streamName, events };
+    while (ahead.length > 0) {
+      const stream = await next();
+      if (stream) yield stream;
+    }
   }
 
-  async streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>> {
-    const found = new Map<string, StreamHead>();
-    await Promise.all(
-      streamNames.map(async (name) => {
-        try {
-          for await (const resolved of this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-            if (resolved.event) found.set(name, { revision: BigInt(resolved.event.revision), lastEventType: resolved.event.type });
-          }
-        } catch (error) {
-          if (!(error instanceof StreamNotFoundError)) throw error;
-        }
+  /**
+   * The stream of every event whose stream name starts with the prefix, up to `head`. Catch-up ends
+   * when the server says it has caught up (24.10 does), or when a checkpoint or an event passes the
+   * head. Both signals travel through the subscription's own buffer, after the events before them.
+   */
+  private async *streamNamesWithPrefix(prefix: string, head: bigint): AsyncGenerator<string> {
+    const source = this.client.subscribeToAll({
+      fromPosition: START,
+      filter: streamNameFilter({
+        prefixes: [prefix],
+        checkpointReached: (subscription, position) => {
+          if (BigInt(position.commit) >= head) subscription.push(REACHED_HEAD);
+        },
       }),
-    );
+    });
+    // Emitted from inside the client's transform, after the events before it were pushed.
+    source.once('caughtUp', () => source.push(REACHED_HEAD));
+    try {
+      for await (const item of source as AsyncIterable<AllStreamResolvedEvent | typeof REACHED_HEAD>) {
+        if (item === REACHED_HEAD) return;
+        const { event } = item;
+        if (!event) continue;
+        if (BigInt(event.position.commit) > head) return;
+        if (event.streamId.startsWith(prefix)) yield event.streamId;
+      }
+    } finally {
+      await unsubscribe(source);
+    }
+  }
+
+  /** Heads of MAX_CALLS_IN_FLIGHT streams at a time; a stream deleted or never written has none. */
+  async streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>> {
+    const outcomes = await settleEachWithLimit(streamNames, MAX_CALLS_IN_FLIGHT, async (name) => {
+      try {
+        const [last] = await collect(this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+        return last?.event ? { name, head: { revision: BigInt(last.event.revision), lastEventType: last.event.type } } : undefined;
+      } catch (error) {
+        if (isAbsentStream(error)) return undefined;
+        throw error;
+      }
+    });
+    const found = new Map<string, StreamHead>();
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value) found.set(outcome.value.name, outcome.value.head);
+    }
     return found;
   }
 
   /**
    * The last event of the log as readAll and subscriptions see it, so system events at the tail
-   * (settings, scavenges, statistics) are passed over rather than reported as the head.
+   * (settings, scavenges, statistics) and events the adapter skips are passed over rather than
+   * reported as the head.
    */
   async headPosition(): Promise<bigint> {
     let cursor: ReadPosition = END;
@@ -236,7 +358,7 @@ export class EventStoreDbEventStore implements EventStore {
         const position = toPosition(event.position);
         // Skips the cursor's own event, whether the server repeats it or not.
         if (cursor !== END && comparePositions(position, cursor) >= 0) continue;
-        if (!isSystemEvent(event)) return globalPositionOf(position);
+        if (!isSystemEvent(event) && 'parsed' in parseClientEvent(event)) return globalPositionOf(position);
         cursor = position;
       }
       if (page.length < HEAD_PAGE_SIZE) return -1n;
@@ -245,23 +367,33 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll({ after }: SubscribeOptions = {}): Subscription {
     const checkpoint = after === undefined || after < 0n ? undefined : positionAt(after);
-    const subscription = new EventStoreDbSubscription(this.client, checkpoint, () => this.subscriptions.delete(subscription));
+    const subscription = new EventStoreDbSubscription(this.client, checkpoint, this.warn, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     return subscription;
   }
 
+  /**
+   * Refuses new appends, then waits (up to CLOSE_GRACE_MS) for those already sent: disposing of the
+   * client cancels their calls, leaving their callers an unknown outcome to retry.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     // Subscriptions first: once the client is disposed, their drops would look like outages to retry.
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await settledOrTimedOut([...this.appendsInFlight], CLOSE_GRACE_MS);
     await this.client.dispose();
   }
 }
+
+/** Marks, in a subscription's buffer, the point where a bounded catch-up read is complete. */
+const REACHED_HEAD = Symbol('reached the head');
 
 /**
  * A catch-up subscription to $all that outlives dropped connections. Events are pulled one at a time
  * through the client's readable stream, whose bounded buffer pauses the gRPC call while the consumer
  * is busy. After a transient failure it resubscribes from the last event it delivered; the client may
  * start at or after that position, so anything at or before it is dropped, never delivered twice.
+ * An event it cannot read is passed over with a warning, its position kept as the checkpoint.
  */
 class EventStoreDbSubscription implements Subscription {
   private closed = false;
@@ -272,6 +404,7 @@ class EventStoreDbSubscription implements Subscription {
   constructor(
     private readonly client: EventStoreDBClient,
     private checkpoint: Position | undefined,
+    private readonly warn: (message: string) => void,
     private readonly onClose: () => void,
   ) {}
 
@@ -279,30 +412,37 @@ class EventStoreDbSubscription implements Subscription {
     if (this.iterated) throw new Error('A subscription can be iterated only once');
     this.iterated = true;
 
-    let failures = 0;
+    const budget = new ResubscriptionBudget(RESUBSCRIBE);
     while (!this.closed) {
       const source = this.client.subscribeToAll({ fromPosition: this.checkpoint ?? START, filter: excludeSystemEvents() });
       this.source = source;
+      source.on('confirmation', () => budget.opened(Date.now()));
+      source.on('caughtUp', () => budget.healthy());
+      let dropped: unknown;
       try {
         for await (const { event } of source) {
           if (this.closed) return;
           if (!event || isSystemEvent(event)) continue;
           const position = toPosition(event.position);
           if (this.checkpoint && comparePositions(position, this.checkpoint) <= 0) continue;
-          const recorded = fromClientEvent(event).recorded;
+          const parsed = parseClientEvent(event);
           this.checkpoint = position;
-          failures = 0;
-          yield recorded;
+          budget.healthy();
+          if ('parsed' in parsed) yield parsed.parsed.recorded;
+          else this.warn(skippedEventWarning(event, parsed.unreadable));
         }
       } catch (error) {
         if (this.closed) return;
-        if (!isTransient(error) || failures + 1 >= RESUBSCRIBE_MAX_ATTEMPTS) throw error;
+        if (!isTransient(error)) throw error;
+        dropped = error;
       } finally {
         await unsubscribe(source);
       }
-      // The server does not end a subscription on its own; an end or a drop alike means resubscribe.
+      // The server does not end a subscription on its own; an end, like a drop, means resubscribe.
       if (this.closed) return;
-      await this.sleep(Math.min(RESUBSCRIBE_MAX_DELAY_MS, RESUBSCRIBE_FIRST_DELAY_MS * 2 ** failures++));
+      const delay = budget.afterDrop(Date.now());
+      if (delay === undefined) throw dropped ?? new Error('The EventStoreDB subscription to $all kept ending; giving up');
+      await this.sleep(delay);
     }
   }
 
@@ -324,35 +464,6 @@ class EventStoreDbSubscription implements Subscription {
       };
     });
   }
-}
-
-interface StoredEvent {
-  readonly recorded: RecordedEvent;
-  /** The appendToStream call that wrote it; absent on events written by other tools. */
-  readonly appendId: string | undefined;
-}
-
-function fromClientEvent(event: ClientRecordedEvent): StoredEvent {
-  const where = `event ${event.id} of ${event.streamId}`;
-  if (!isJsonObject(event.data)) throw new Error(`The data of ${where} is not a JSON object`);
-  const { [SCHEMA_VERSION]: schemaVersion, [APPEND_ID]: appendId, ...metadata } = isJsonObject(event.metadata) ? event.metadata : {};
-  if (typeof schemaVersion !== 'number') throw new Error(`The metadata of ${where} has no ${SCHEMA_VERSION}`);
-  if (!event.position) throw new Error(`EventStoreDB returned ${where} without its position; it must be version 22.6 or later`);
-  return {
-    recorded: {
-      id: event.id,
-      type: event.type,
-      schemaVersion,
-      data: event.data,
-      metadata,
-      streamName: event.streamId,
-      // Typed bigint but delivered as a number by some client versions (KurrentDB-Client-NodeJS#513).
-      streamRevision: BigInt(event.revision),
-      globalPosition: globalPositionOf(toPosition(event.position)),
-      recordedAt: event.created,
-    },
-    appendId: typeof appendId === 'string' ? appendId : undefined,
-  };
 }
 
 function toEventData(event: EventToAppend, appendId: string) {
@@ -401,24 +512,8 @@ function assertSameContent(streamName: string, stored: readonly StoredEvent[], e
   });
 }
 
-/**
- * The client types positions as bigints, yet some versions deliver numbers
- * (KurrentDB-Client-NodeJS#423, #513); BigInt() makes either a bigint.
- */
-function toPosition(position: Position): Position {
-  return { commit: BigInt(position.commit), prepare: BigInt(position.prepare) };
-}
-
 function positionAt(globalPosition: bigint): Position {
   return { commit: globalPosition, prepare: globalPosition };
-}
-
-/** See the class comment: a self-committed event's commit and prepare positions are one number. */
-function globalPositionOf({ commit, prepare }: Position): bigint {
-  if (commit !== prepare) {
-    throw new Error(`An event at commit ${commit} / prepare ${prepare} was written in an explicit transaction; its commit position is not unique`);
-  }
-  return commit;
 }
 
 function comparePositions(a: Position, b: Position): number {
@@ -450,13 +545,22 @@ async function unsubscribe(source: AllStreamSubscription): Promise<void> {
   await source.unsubscribe().catch(() => undefined);
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  // Values here come from JSON.parse in the client, so an object that is not an array or bytes is JSON.
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
 async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of read) items.push(item);
   return items;
+}
+
+/** A stream that was never written, or was deleted or tombstoned: the port sees no events either way. */
+function isAbsentStream(error: unknown): boolean {
+  return error instanceof StreamNotFoundError || error instanceof StreamDeletedError;
+}
+
+/** Waits until every one of the calls settled, or until the grace period ran out, whichever is first. */
+async function settledOrTimedOut(calls: ReadonlyArray<Promise<unknown>>, graceMs: number): Promise<void> {
+  if (calls.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+  await Promise.race([Promise.allSettled(calls), timedOut]);
+  clearTimeout(timer);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { AppendTooLarge, MAX_APPEND_BYTES, storedJsonOf, type RecordedEvent } from '../event-store.port.js';
+import { storedJsonOf, type RecordedEvent } from '../event-store.port.js';
 import { describeEventStoreContract, event } from '../testing/event-store.contract.js';
 import { describeWithPostgres, dropScratchSchema, postgresAvailability, scratchSchemaName, testPostgresUrl } from '../testing/postgres-test-database.js';
 import { eventLogStatements } from './postgres-event-log.js';
@@ -175,20 +175,6 @@ describeWithPostgres('PostgreSQL event store', postgres, () => {
         await admin.query(`DROP TRIGGER IF EXISTS refuse ON ${schema}.events`);
         await admin.end();
       }
-    });
-
-    it('refuses an append heavier than the port allows before writing any of it, alone', async () => {
-      const [heavy, light] = [`heavy-${randomUUID()}`, `light-${randomUUID()}`];
-      const halfOfTheLimit = 'x'.repeat(MAX_APPEND_BYTES / 2);
-      const outcomes = await store.appendToStreams([
-        { streamName: heavy, events: [event('big', { text: halfOfTheLimit }), event('big', { text: halfOfTheLimit })], expectedRevision: 'no_stream' },
-        { streamName: light, events: [event('big', { text: halfOfTheLimit })], expectedRevision: 'no_stream' },
-      ]);
-      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
-      expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(AppendTooLarge);
-      await expect(store.appendToStream(heavy, [event('big', { text: 'x'.repeat(MAX_APPEND_BYTES) })], 'no_stream')).rejects.toBeInstanceOf(AppendTooLarge);
-      expect(await store.readStream(heavy)).toEqual([]);
-      expect((await store.readStream(light))[0]!.data.text).toHaveLength(MAX_APPEND_BYTES / 2);
     });
 
     it('refuses a stream name PostgreSQL cannot store, alone', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { assertAppendable, sameContent } from '../event-content.js';
+import { assertAppendable, metadataSerialiser, sameContent, serialiseWithinLimit, type AppendJson } from '../event-content.js';
 import {
   EventIdConflict,
   withStoredJson,
@@ -44,9 +44,15 @@ interface EventRow {
 
 type Outcome = PromiseSettledResult<AppendResult>;
 
+/** An append checked on its way in, with its events' JSON made once: weighed with it, and stored as it is. */
+interface PreparedAppend {
+  readonly append: StreamAppend;
+  readonly json: AppendJson;
+}
+
 /** One appendToStream, or one appendToStreams with all its appends: settled together after the commit. */
 interface PendingRequest {
-  readonly appends: readonly StreamAppend[];
+  readonly appends: readonly PreparedAppend[];
   readonly settle: (outcomes: readonly Outcome[]) => void;
 }
 
@@ -104,10 +110,8 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptionBatchSize: number;
 
   private readonly statements;
-  private readonly commitTogether: Database.Transaction<(batch: readonly StreamAppend[], recordedAt: number) => Outcome[]>;
-  private readonly commitOneByOne: Database.Transaction<(batch: readonly StreamAppend[], recordedAt: number) => Outcome[]>;
-  /** The metadata last serialised in this commit: a batch's appends usually share one object. */
-  private lastMetadata: { object: EventMetadata; json: string } | undefined;
+  private readonly commitTogether: Database.Transaction<(batch: readonly PreparedAppend[], recordedAt: number) => Outcome[]>;
+  private readonly commitOneByOne: Database.Transaction<(batch: readonly PreparedAppend[], recordedAt: number) => Outcome[]>;
 
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     return new SqliteEventStore(new Database(path), options);
@@ -180,7 +184,7 @@ export class SqliteEventStore implements EventStore {
     // copies every page the first time it changes into a sub-journal, which doubled the cost of a
     // payroll wave's inserts into the stream-name index. Should a write fail, the whole transaction
     // is rolled back and the batch written again in commitOneByOne.
-    this.commitTogether = db.transaction((batch: readonly StreamAppend[], recordedAt: number) =>
+    this.commitTogether = db.transaction((batch: readonly PreparedAppend[], recordedAt: number) =>
       batch.map((append): Outcome => {
         try {
           return { status: 'fulfilled', value: this.checkAndWrite(append, recordedAt) };
@@ -192,8 +196,8 @@ export class SqliteEventStore implements EventStore {
     );
     // A nested better-sqlite3 transaction is a savepoint: one append's failure rolls back only its
     // own writes, never its neighbours' in the same group commit.
-    const appendOne = db.transaction((append: StreamAppend, recordedAt: number) => this.checkAndWrite(append, recordedAt));
-    this.commitOneByOne = db.transaction((batch: readonly StreamAppend[], recordedAt: number) =>
+    const appendOne = db.transaction((append: PreparedAppend, recordedAt: number) => this.checkAndWrite(append, recordedAt));
+    this.commitOneByOne = db.transaction((batch: readonly PreparedAppend[], recordedAt: number) =>
       batch.map((append): Outcome => {
         try {
           return { status: 'fulfilled', value: appendOne(append, recordedAt) };
@@ -206,14 +210,16 @@ export class SqliteEventStore implements EventStore {
 
   appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('The event store is closed'));
+    const append = { streamName, events, expectedRevision };
+    let prepared: PreparedAppend;
     try {
-      assertAppendable(streamName, events);
+      prepared = prepareAppend(append, metadataSerialiser());
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) =>
       this.enqueue({
-        appends: [{ streamName, events, expectedRevision }],
+        appends: [prepared],
         settle: ([outcome]) => (outcome!.status === 'fulfilled' ? resolve(outcome!.value) : reject(outcome!.reason)),
       }),
     );
@@ -221,19 +227,20 @@ export class SqliteEventStore implements EventStore {
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<Outcome[]> {
     if (this.closed) return Promise.resolve(appends.map(() => ({ status: 'rejected', reason: new Error('The event store is closed') })));
-    // An append no adapter could store is refused on its own; the others are enqueued as one request.
+    // An append no adapter could store, or one too heavy, is refused on its own; the others are enqueued as one request.
     const outcomes = new Array<Outcome>(appends.length);
     const valid: number[] = [];
-    appends.forEach(({ streamName, events }, index) => {
+    const enqueued: PreparedAppend[] = [];
+    const metadataJson = metadataSerialiser();
+    appends.forEach((append, index) => {
       try {
-        assertAppendable(streamName, events);
+        enqueued.push(prepareAppend(append, metadataJson));
         valid.push(index);
       } catch (reason) {
         outcomes[index] = { status: 'rejected', reason };
       }
     });
     if (valid.length === 0) return Promise.resolve(outcomes);
-    const enqueued = valid.length === appends.length ? appends : valid.map((index) => appends[index]!);
     return new Promise((resolve) =>
       this.enqueue({
         appends: enqueued,
@@ -274,8 +281,6 @@ export class SqliteEventStore implements EventStore {
       // The commit itself failed (disk full, I/O error, lock timeout): nothing of the batch is stored.
       for (const request of requests) request.settle(request.appends.map(() => ({ status: 'rejected', reason })));
       return;
-    } finally {
-      this.lastMetadata = undefined;
     }
     let offset = 0;
     for (const request of requests) request.settle(outcomes.slice(offset, (offset += request.appends.length)));
@@ -283,10 +288,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Throws WrongExpectedRevision or EventIdConflict only before it has written anything. */
-  private checkAndWrite({ streamName, events, expectedRevision }: StreamAppend, recordedAt: number): AppendResult {
+  private checkAndWrite({ append: { streamName, events, expectedRevision }, json }: PreparedAppend, recordedAt: number): AppendResult {
     if (expectedRevision === 'no_stream') {
       const created = this.statements.createNewStream.get(streamName, BigInt(events.length - 1));
-      if (created) return this.writeEvents(created.stream_id, -1n, events, recordedAt);
+      if (created) return this.writeEvents(created.stream_id, -1n, events, json, recordedAt);
     }
     const stream = this.statements.stream.get(streamName);
     const head = stream?.revision;
@@ -302,15 +307,15 @@ export class SqliteEventStore implements EventStore {
 
     // A new stream is created with its final revision: one statement fewer for the common case.
     const streamId = stream?.stream_id ?? this.statements.createStream.get(streamName, BigInt(events.length - 1))!.stream_id;
-    const result = this.writeEvents(streamId, head ?? -1n, events, recordedAt);
+    const result = this.writeEvents(streamId, head ?? -1n, events, json, recordedAt);
     if (stream) this.statements.moveStreamHead.run(result.nextExpectedRevision, streamId);
     return result;
   }
 
-  private writeEvents(streamId: bigint, head: bigint, events: readonly EventToAppend[], recordedAt: number): AppendResult {
+  private writeEvents(streamId: bigint, head: bigint, events: readonly EventToAppend[], json: AppendJson, recordedAt: number): AppendResult {
     let revision = head;
     let position = 0n;
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
       revision += 1n;
       const info = this.statements.insert.run(
         streamId,
@@ -318,19 +323,13 @@ export class SqliteEventStore implements EventStore {
         event.id,
         event.type,
         event.schemaVersion,
-        JSON.stringify(event.data),
-        this.metadataJson(event.metadata),
+        json.data[index],
+        json.metadata[index],
         recordedAt,
       );
       position = BigInt(info.lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position, written: true };
-  }
-
-  /** The same metadata object is serialised once per commit (the commit is synchronous: it cannot change meanwhile). */
-  private metadataJson(metadata: EventMetadata): string {
-    if (this.lastMetadata?.object !== metadata) this.lastMetadata = { object: metadata, json: JSON.stringify(metadata) };
-    return this.lastMetadata.json;
   }
 
   /**
@@ -490,4 +489,10 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: new Date(Number(row.recorded_at)),
   };
   return withStoredJson(event, row.data, row.metadata);
+}
+
+/** Refuses what no adapter could store, or what is too heavy for one append, before it is queued; the JSON made to weigh it is the JSON stored. */
+function prepareAppend(append: StreamAppend, metadataJson: (metadata: EventMetadata) => string): PreparedAppend {
+  assertAppendable(append.streamName, append.events);
+  return { append, json: serialiseWithinLimit(append.streamName, append.events, metadataJson) };
 }

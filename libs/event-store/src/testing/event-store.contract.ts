@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  AppendTooLarge,
   EventIdConflict,
+  MAX_APPEND_BYTES,
   WrongExpectedRevision,
   type AppendResult,
   type EventStore,
@@ -229,6 +231,38 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
+    describe('when an append is heavier than one append may be (MAX_APPEND_BYTES)', () => {
+      const halfOfTheLimit = 'x'.repeat(MAX_APPEND_BYTES / 2);
+
+      it('refuses it with AppendTooLarge and writes none of it', async () => {
+        const heavy = streamName('heavy-single');
+        await expect(store.appendToStream(heavy, [event('big', { text: halfOfTheLimit }), event('big', { text: halfOfTheLimit })], 'no_stream')).rejects.toBeInstanceOf(
+          AppendTooLarge,
+        );
+        expect(await store.readStream(heavy)).toEqual([]);
+        // Half of it fits, and the stream is still new.
+        await store.appendToStream(heavy, [event('big', { text: halfOfTheLimit })], 'no_stream');
+        expect(await store.readStream(heavy)).toHaveLength(1);
+      });
+
+      it('refuses that append alone in a batch, and writes the others', async () => {
+        const [before, heavy, after] = [streamName('heavy-before'), streamName('heavy-batch'), streamName('heavy-after')];
+        const outcomes = await store.appendToStreams([
+          { streamName: before, events: [event('big', { text: halfOfTheLimit })], expectedRevision: 'no_stream' },
+          { streamName: heavy, events: [event('big', { text: halfOfTheLimit }), event('big', { text: halfOfTheLimit })], expectedRevision: 'no_stream' },
+          { streamName: after, events: [event('small')], expectedRevision: 'no_stream' },
+        ]);
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        const refusal = (outcomes[1] as PromiseRejectedResult).reason as AppendTooLarge;
+        expect(refusal).toBeInstanceOf(AppendTooLarge);
+        expect(refusal.streamName).toBe(heavy);
+        expect(refusal.bytes).toBeGreaterThan(MAX_APPEND_BYTES);
+        expect(await store.readStream(heavy)).toEqual([]);
+        expect((await store.readStream(before))[0]!.data.text).toHaveLength(MAX_APPEND_BYTES / 2);
+        expect(await store.readStream(after)).toHaveLength(1);
+      });
+    });
+
     describe('when reading a category', () => {
       it('yields every stream of the category with all its events in order, and no stream of another', async () => {
         // A category of this run alone (a server may be shared), with no dash of its own.
@@ -269,6 +303,20 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
         );
         expect(await store.streamHeads([])).toEqual(new Map());
       });
+    });
+
+    describe('when a batch holds more streams than an adapter keeps in flight', () => {
+      it('settles every append and reports the head of every stream written, none for the others', async () => {
+        const written = Array.from({ length: 150 }, (_, n) => streamName(`wide-${n}`));
+        const neverWritten = Array.from({ length: 150 }, (_, n) => streamName(`wide-absent-${n}`));
+        const outcomes = await store.appendToStreams(written.map((name) => ({ streamName: name, events: [event('wide')], expectedRevision: 'no_stream' as const })));
+        expect(outcomes.every((outcome) => outcome.status === 'fulfilled' && outcome.value.written && outcome.value.nextExpectedRevision === 0n)).toBe(true);
+
+        const heads = await store.streamHeads([...neverWritten.slice(0, 75), ...written, ...neverWritten.slice(75)]);
+        expect(heads.size).toBe(written.length);
+        for (const name of written) expect(heads.get(name)).toEqual({ revision: 0n, lastEventType: 'wide' });
+        expect(await store.readStream(neverWritten[0]!)).toEqual([]);
+      }, 60_000);
     });
 
     describe('when reading', () => {
