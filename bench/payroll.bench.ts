@@ -1,5 +1,6 @@
 // npm run bench:payroll — one payroll run scheduling a province of 100,000 beneficiaries on the
-// embedded default (SQLite, WAL, synchronous=FULL): every disbursement is durable when it returns.
+// embedded default (SQLite, WAL, synchronous=FULL) and on the PostgreSQL event store (a scratch
+// schema, synchronous_commit on): every disbursement is durable when it returns.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import {
   type LocalDate,
   type Period,
 } from '../libs/domain/src/index.js';
-import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
+import { NO_STREAM, PostgresEventStore, SqliteEventStore, toEventToAppend, type EventStore } from '../libs/event-store/src/index.js';
+import { dropSchema, postgresUrl } from '../libs/read-models/src/testing/postgres-scratch.js';
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { SchedulePayrollCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { SchedulePayrollHandler } from '../apps/ledger-api/src/payroll-runs/schedule-payroll.handler.js';
@@ -20,60 +22,73 @@ import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory,
 const beneficiaries = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const catalogues = loadCatalogues();
 const units = catalogues.units.codes().filter((code) => code !== '91');
-const store = SqliteEventStore.open(join(scratchDirectory("payroll"), "ledger.sqlite"));
+const rows: Array<Array<string | number>> = [];
 
-// A province: two thirds social assistance, one third meritorious; a third paid by bank.
-process.stdout.write(`enrolling ${beneficiaries.toLocaleString('en-US')} beneficiaries… `);
-const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-for (let start = 0; start < beneficiaries; start += 5_000) {
-  await Promise.all(
-    Array.from({ length: Math.min(5_000, beneficiaries - start) }, async (_, offset) => {
-      const n = start + offset;
-      const enroll = benchEnrollment(n, {
-        unitCode: units[n % units.length]!,
-        program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
-        coefficient: 1000 + (n % 5) * 250,
-        effectiveFrom: '2024-04' as Period,
-      });
-      const { beneficiaryId } = enroll.data;
-      const events: BeneficiaryCommand[] = [enroll];
-      if (n % 3 === 1) {
-        events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false } });
-      }
-      let state = beneficiaryDecider.initialState();
-      const recorded = events.flatMap((command) => {
-        const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-        state = decided.reduce(beneficiaryDecider.evolve, state);
-        return decided;
-      });
-      await store.appendToStream(beneficiaryStreamName(beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-    }),
+async function benchOn(storeName: string, store: EventStore): Promise<void> {
+  // A province: two thirds social assistance, one third meritorious; a third paid by bank.
+  process.stdout.write(`${storeName}: enrolling ${beneficiaries.toLocaleString('en-US')} beneficiaries… `);
+  const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
+  for (let start = 0; start < beneficiaries; start += 5_000) {
+    await Promise.all(
+      Array.from({ length: Math.min(5_000, beneficiaries - start) }, async (_, offset) => {
+        const n = start + offset;
+        const enroll = benchEnrollment(n, {
+          unitCode: units[n % units.length]!,
+          program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
+          coefficient: 1000 + (n % 5) * 250,
+          effectiveFrom: '2024-04' as Period,
+        });
+        const { beneficiaryId } = enroll.data;
+        const events: BeneficiaryCommand[] = [enroll];
+        if (n % 3 === 1) {
+          events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false } });
+        }
+        let state = beneficiaryDecider.initialState();
+        const recorded = events.flatMap((command) => {
+          const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
+          state = decided.reduce(beneficiaryDecider.evolve, state);
+          return decided;
+        });
+        await store.appendToStream(beneficiaryStreamName(beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
+      }),
+    );
+  }
+  console.log('done');
+
+  const handler = new SchedulePayrollHandler(store, catalogues);
+  const context = { actor: { userId: 'bench-operator', role: 'operator' as const, units: ['*'] }, correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: randomUUID(), receivedAt: new Date() };
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  // CPU seconds beside wall seconds: on a machine shared with other benchmarks, only the former compare.
+  const cpuSeconds = async <T>(work: () => Promise<T>) => {
+    const before = process.cpuUsage();
+    const outcome = await work();
+    const { user, system } = process.cpuUsage(before);
+    return { ...outcome, cpu: (user + system) / 1e6 };
+  };
+  const { seconds, result, cpu } = await cpuSeconds(() => timed(() => handler.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context))));
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  if (result.scheduled !== beneficiaries) throw new Error(`expected ${beneficiaries} disbursements, scheduled ${result.scheduled}`);
+
+  const rerun = await cpuSeconds(() =>
+    timed(() => handler.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, { ...context, idempotencyKey: randomUUID() }))),
+  );
+  await store.close();
+  rows.push(
+    [`${storeName}: first run of the period`, seconds.toFixed(2), cpu.toFixed(2), formatRate(result.scheduled / seconds), result.scheduled, result.alreadyScheduled, (peakRss / 2 ** 20).toFixed(0)],
+    [`${storeName}: same period again (schedules nothing)`, rerun.seconds.toFixed(2), rerun.cpu.toFixed(2), '—', rerun.result.scheduled, rerun.result.alreadyScheduled, '—'],
   );
 }
-console.log('done');
 
-const handler = new SchedulePayrollHandler(store, catalogues);
-const context = { actor: { userId: 'bench-operator', role: 'operator' as const, units: ['*'] }, correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: randomUUID(), receivedAt: new Date() };
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-// CPU seconds beside wall seconds: on a machine shared with other benchmarks, only the former compare.
-const cpuSeconds = async <T>(work: () => Promise<T>) => {
-  const before = process.cpuUsage();
-  const outcome = await work();
-  const { user, system } = process.cpuUsage(before);
-  return { ...outcome, cpu: (user + system) / 1e6 };
-};
-const { seconds, result, cpu } = await cpuSeconds(() => timed(() => handler.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context))));
-clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-if (result.scheduled !== beneficiaries) throw new Error(`expected ${beneficiaries} disbursements, scheduled ${result.scheduled}`);
+await benchOn('SQLite', SqliteEventStore.open(join(scratchDirectory('payroll'), 'ledger.sqlite')));
+if (process.env.BENCH_POSTGRES !== 'false') {
+  const schema = `bench_payroll_${process.pid}`;
+  try {
+    await benchOn('PostgreSQL', await PostgresEventStore.open(postgresUrl(), { schema }));
+  } finally {
+    await dropSchema(schema);
+  }
+}
 
-const rerun = await cpuSeconds(() =>
-  timed(() => handler.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, { ...context, idempotencyKey: randomUUID() }))),
-);
-await store.close();
-
-printTable(`Payroll run, ${beneficiaries.toLocaleString('en-US')} beneficiaries, embedded SQLite (synchronous=FULL) — ${machineLine()}`, ['run', 'seconds', 'CPU seconds', 'disbursements/s', 'scheduled', 'already scheduled', 'peak RSS MiB'], [
-  ['first run of the period', seconds.toFixed(2), cpu.toFixed(2), formatRate(result.scheduled / seconds), result.scheduled, result.alreadyScheduled, (peakRss / 2 ** 20).toFixed(0)],
-  ['same period again (schedules nothing)', rerun.seconds.toFixed(2), rerun.cpu.toFixed(2), '—', rerun.result.scheduled, rerun.result.alreadyScheduled, '—'],
-]);
+printTable(`Payroll run, ${beneficiaries.toLocaleString('en-US')} beneficiaries, embedded SQLite (synchronous=FULL) and the PostgreSQL event store — ${machineLine()}`, ['run', 'seconds', 'CPU seconds (Node)', 'disbursements/s', 'scheduled', 'already scheduled', 'peak RSS MiB'], rows);
