@@ -117,8 +117,9 @@ export class IntegrationPublisher {
           const messages = await this.mapped(batch);
           const sending = { stored: this.publish(messages), checkpoint: batch.at(-1)!.globalPosition, count: messages.length };
           readUpTo = sending.checkpoint;
-          if (inFlight) await this.settle(inFlight);
+          const previous = inFlight;
           inFlight = sending;
+          if (previous) await this.settle(previous);
           failures = 0;
         }
         if (inFlight) await this.settle(inFlight);
