@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { ChainHasher, chainFieldsOf, GENESIS_HASH } from './audit/audit-chain.js';
 import { projectLedgerEvent } from './projections/ledger.projection.js';
-import type { ReadModelStore } from './read-model-store.js';
+import { CheckpointMoved, type ReadModelStore } from './read-model-store.js';
 import type { RowChange } from './row-changes.js';
 
 export interface ProjectorOptions {
@@ -89,6 +89,8 @@ export class Projector {
   private pause: Promise<void> | undefined;
   private applying: Promise<void> | undefined;
   private stopping = false;
+  /** Started on the log (start()), rather than driven batch by batch by a rebuild. */
+  private following = false;
   private wakeRetry: (() => void) | undefined;
 
   constructor(
@@ -99,6 +101,7 @@ export class Projector {
 
   async start(): Promise<void> {
     this.position = await this.readModels.checkpoint();
+    this.following = true;
     this.chainHead = await this.loadChainHead(this.position);
     this.subscription = this.store.subscribeToAll({ after: this.position });
     this.running = this.follow(this.subscription);
@@ -138,6 +141,12 @@ export class Projector {
         return true;
       } catch (error) {
         this.lastError = error;
+        if (error instanceof CheckpointMoved) {
+          // Not this batch's fault, and trying again would count it twice: stop where we are.
+          this.halt = new ProjectionHalted(batch[0]!.globalPosition, batch[0]!.type, batch[0]!.streamName, this.position, error);
+          this.options.onHalt?.(this.halt);
+          return false;
+        }
         if (!this.readModels.isConnectionLost(error)) {
           if (batch.length > 1) {
             const half = Math.ceil(batch.length / 2);
@@ -189,7 +198,10 @@ export class Projector {
       changes.push({ kind: 'insert', table: 'audit_chain', row: { position: event.globalPosition.toString(), hash: chain.nextHex(chainFieldsOf(event)) } });
     }
     const checkpoint = batch.at(-1)!.globalPosition;
-    await this.readModels.apply(changes, checkpoint);
+    // Following the log, each batch must start where the stored checkpoint is: a second projector
+    // writing the same read models is refused rather than counted twice. (A rebuild or a replay
+    // drives batches itself, from a position it chose.)
+    await this.readModels.apply(changes, checkpoint, this.following ? { from: this.position } : {});
     // Only once committed: a failed batch leaves the head where the stored chain is.
     this.chainHead = chain.headHex;
     this.position = checkpoint;

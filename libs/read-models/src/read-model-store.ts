@@ -8,7 +8,12 @@ export interface ReadModelStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Position of the last event projected, or -1n before the first. */
   checkpoint(): Promise<bigint>;
-  apply(changes: readonly RowChange[], checkpoint: bigint): Promise<void>;
+  /**
+   * `from`, when given, is the checkpoint the batch was read after: a store several projectors can
+   * write (PostgreSQL) refuses the batch with CheckpointMoved, writing nothing, when the stored
+   * checkpoint is elsewhere — another projector applied it, or something after it.
+   */
+  apply(changes: readonly RowChange[], checkpoint: bigint, options?: { readonly from?: bigint }): Promise<void>;
   /** Empties every read model and the checkpoint, for a rebuild from zero. */
   reset(): Promise<void>;
   /**
@@ -35,3 +40,14 @@ export interface ReadModelStore {
 }
 
 export const PROJECTION_NAME = 'ledger';
+
+/** The stored checkpoint is not the one a batch was read after: another projector wrote in between. */
+export class CheckpointMoved extends Error {
+  override readonly name = 'CheckpointMoved';
+  constructor(
+    readonly expected: bigint,
+    readonly found: bigint,
+  ) {
+    super(`The read models' checkpoint is at ${found}, not at ${expected} where this batch starts: another projector is writing them`);
+  }
+}

@@ -9,6 +9,7 @@ import { dumpReadModels } from '../testing/expected-read-models.js';
 import { openScratchPostgresStore, postgresAvailability, postgresUrl } from '../testing/postgres-scratch.js';
 import { randomRowChanges } from '../testing/random-row-changes.js';
 import { seededRandom } from '../testing/seeded-random.js';
+import { CheckpointMoved } from '../read-model-store.js';
 import { PostgresReadModelStore } from './postgres-read-model-store.js';
 
 const postgres = await postgresAvailability();
@@ -143,6 +144,28 @@ describeWithPostgres('PostgreSQL read-model store', postgres, () => {
       unreachable.port = '1';
       const lost = await PostgresReadModelStore.open(unreachable.toString()).catch((error: unknown) => error);
       expect(scratch.store.isConnectionLost(lost)).toBe(true);
+    });
+  });
+
+  describe('when two projectors write the same read models', () => {
+    it('refuses a batch read after a checkpoint that is no longer the stored one, writing nothing — the first batch ever included', async () => {
+      await scratch.store.reset();
+      const other = await PostgresReadModelStore.open(postgresUrl(), { schema: scratch.schema });
+      try {
+        const row = (id: string) => ({ kind: 'upsert' as const, table: 'beneficiaries' as const, row: { beneficiary_id: id, full_name: id, unit_code: null } });
+        // Both read the first batch after -1; whichever commits first wins, the other is refused.
+        const outcomes = await Promise.allSettled([scratch.store.apply([row('first')], 10n, { from: -1n }), other.apply([row('second')], 10n, { from: -1n })]);
+        expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+        const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!.reason;
+        expect(refused).toBeInstanceOf(CheckpointMoved);
+        expect(refused).toMatchObject({ expected: -1n, found: 10n });
+        expect(await scratch.store.query('SELECT COUNT(*) AS n FROM beneficiaries')).toEqual([{ n: 1 }]);
+        // From the stored checkpoint, it goes on.
+        await other.apply([row('third')], 20n, { from: 10n });
+        expect(await scratch.store.checkpoint()).toBe(20n);
+      } finally {
+        await other.close();
+      }
     });
   });
 });

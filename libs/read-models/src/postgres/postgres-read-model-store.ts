@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { READ_MODEL_TABLES, type ColumnType } from '../read-model-schema.js';
-import { PROJECTION_NAME, type ReadModelStore } from '../read-model-store.js';
+import { CheckpointMoved, PROJECTION_NAME, type ReadModelStore } from '../read-model-store.js';
 import type { RowChange, SqlValue } from '../row-changes.js';
 import { schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
 import { isPostgresConnectionLost } from './postgres-errors.js';
@@ -85,9 +85,21 @@ export class PostgresReadModelStore implements ReadModelStore {
     return rows[0] ? BigInt(rows[0].position) : -1n;
   }
 
-  async apply(changes: readonly RowChange[], checkpoint: bigint): Promise<void> {
+  async apply(changes: readonly RowChange[], checkpoint: bigint, { from }: { readonly from?: bigint } = {}): Promise<void> {
     const steps = planRowChanges(changes);
     await this.inTransaction(async (client) => {
+      if (from !== undefined) {
+        // The checkpoint row locked first (made, at -1, before the first batch ever): a second
+        // projector's batch waits here, then finds it moved.
+        await client.query({ name: 'read-model-seed-checkpoint', text: 'INSERT INTO projection_checkpoints (projection, position) VALUES ($1, -1) ON CONFLICT (projection) DO NOTHING', values: [PROJECTION_NAME] });
+        const { rows } = await client.query<{ position: string }>({
+          name: 'read-model-lock-checkpoint',
+          text: 'SELECT position::text AS position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE',
+          values: [PROJECTION_NAME],
+        });
+        const found = rows[0] ? BigInt(rows[0].position) : -1n;
+        if (found !== from) throw new CheckpointMoved(from, found);
+      }
       for (const step of steps) await client.query(this.queryFor(step));
       await client.query({
         name: 'read-model-save-checkpoint',
