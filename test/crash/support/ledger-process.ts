@@ -73,7 +73,7 @@ export function buildApi(): { main: string; built: boolean } {
   return { main, built: true };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -109,20 +109,23 @@ export async function startApi(main: string, dataDirectory: string, env: Record<
 }
 
 async function spawnApi(main: string, dataDirectory: string, port: number, env: Record<string, string>): Promise<ApiProcess> {
+  return spawnService('the API', main, port, {
+    LEDGER_DATA_DIR: dataDirectory,
+    LEDGER_SEED_DEMO: 'false',
+    LEDGER_JWT_SECRET: JWT_SECRET,
+    LEDGER_RATE_LIMIT_PER_MINUTE: '10000000',
+    ...env,
+  });
+}
+
+/**
+ * A compiled service (the API, the national hub) as a process of its own on `port`, ready once it
+ * answers its liveness probe (the banner it prints is not a contract), so a test can SIGKILL it.
+ */
+export async function spawnService(label: string, main: string, port: number, env: Record<string, string>): Promise<ApiProcess> {
   const child = spawn(process.execPath, [main], {
     cwd: REPOSITORY,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LEDGER_DATA_DIR: dataDirectory,
-      LEDGER_SEED_DEMO: 'false',
-      LEDGER_JWT_SECRET: JWT_SECRET,
-      LEDGER_RATE_LIMIT_PER_MINUTE: '10000000',
-      ...env,
-    },
+    env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -135,15 +138,14 @@ async function spawnApi(main: string, dataDirectory: string, port: number, env: 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = `http://127.0.0.1:${port}`;
-  // Ready when it answers its liveness probe: the banner it prints is not a contract.
   let exit: string | undefined;
   child.once('exit', (code, signal) => (exit = String(code ?? signal)));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exit !== undefined) throw new Error(`the API exited on start (${exit}):\n${lines.join('\n')}`);
+    if (exit !== undefined) throw new Error(`${label} exited on start (${exit}):\n${lines.join('\n')}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the API did not start within 60 s:\n${lines.join('\n')}`);
+      throw new Error(`${label} did not start within 60 s:\n${lines.join('\n')}`);
     }
     try {
       if ((await fetch(`${url}/health/live`)).ok) break;

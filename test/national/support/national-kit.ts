@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { REPOSITORY, type ApiClient, type HttpResponse } from '../../crash/support/ledger-process.js';
+import { freePort, REPOSITORY, spawnService, type ApiClient, type ApiProcess, type HttpResponse } from '../../crash/support/ledger-process.js';
 import { until } from '../../crash/support/crash-kit.js';
 
 export const HUB_JWT_SECRET = 'national-hub-test-secret-0123456789abcdef';
@@ -34,73 +32,12 @@ export function provinceConfigDirectory(province: '91' | '89'): string {
 
 export const UNITS_OF: Record<'91' | '89', readonly string[]> = { '91': ['899', '900', '902'], '89': ['883', '884', '886'] };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface HubProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  output(): string;
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /** The compiled national hub (`<build>/apps/national-hub/src/main.js`) as a process of its own, so a test can SIGKILL it. */
 export async function startHub(main: string, env: Record<string, string>): Promise<HubProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    cwd: REPOSITORY,
-    env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), HUB_JWT_SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let exit: string | undefined;
-  child.once('exit', (code, signal) => (exit = String(code ?? signal)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exit !== undefined) throw new Error(`the hub exited on start (${exit}):\n${lines.join('\n')}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the hub did not start within 60 s:\n${lines.join('\n')}`);
-    }
-    try {
-      if ((await fetch(`${url}/health/live`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url,
-    child,
-    output: () => lines.join('\n'),
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return spawnService('the hub', main, await freePort(), { HUB_JWT_SECRET, ...env });
 }
+
+export type HubProcess = ApiProcess;
 
 export async function ministryToken(): Promise<string> {
   return new SignJWT({ role: 'ministry' })

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { BENEFICIARY_CATEGORY, DISBURSEMENT_CATEGORY } from '@ledger/domain';
+import { aggregateOfStream, beneficiaryStreamName } from '@ledger/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { foldBeneficiaryFacts, foldDisbursementFacts, type BeneficiaryFacts, type DisbursementFacts } from '../contract/integration-facts.js';
 import type { IntegrationEvent } from '../contract/integration-events.js';
@@ -172,11 +172,11 @@ export class IntegrationPublisher {
   private async mapped(batch: readonly RecordedEvent[]): Promise<IntegrationEvent[]> {
     const messages: IntegrationEvent[] = [];
     for (const event of batch) {
-      const category = event.streamName.slice(0, event.streamName.indexOf('-'));
-      if (category === BENEFICIARY_CATEGORY) {
+      const aggregate = aggregateOfStream(event.streamName)?.aggregate;
+      if (aggregate === 'beneficiary') {
         const beneficiary = await this.factsAfter<BeneficiaryFacts>(event, (facts, e) => foldBeneficiaryFacts(facts, e, this.options.nationalKey));
         messages.push(...toIntegrationEvents(event, { province: this.options.province, ...(beneficiary ? { beneficiary } : {}) }));
-      } else if (category === DISBURSEMENT_CATEGORY) {
+      } else if (aggregate === 'disbursement') {
         const disbursement = await this.factsAfter<DisbursementFacts>(event, foldDisbursementFacts);
         const beneficiary = disbursement ? await this.beneficiaryOf(disbursement.beneficiaryId) : undefined;
         messages.push(
@@ -208,7 +208,7 @@ export class IntegrationPublisher {
 
   /** A person's facts for their disbursements: only the key, which never changes, so any revision will do. */
   private async beneficiaryOf(beneficiaryId: string): Promise<BeneficiaryFacts | undefined> {
-    const streamName = `${BENEFICIARY_CATEGORY}-${beneficiaryId}`;
+    const streamName = beneficiaryStreamName(beneficiaryId);
     const known = this.remembered.get(streamName) as Remembered<BeneficiaryFacts> | undefined;
     if (known?.facts) return known.facts;
     const [registered] = await this.store.readStream(streamName, { maxCount: 1 });
