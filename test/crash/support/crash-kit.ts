@@ -29,13 +29,6 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
-/** A read-only look at the ledger file from the test, as an auditor's tool would take it. */
-export function observe(file: string): Database.Database {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  return db;
-}
-
 /** The disbursement streams, as a range the unique index on stream names serves. */
 export const disbursementStreams = (column = 'stream_name') => `${column} > 'disbursement-' AND ${column} < 'disbursement-~'`;
 

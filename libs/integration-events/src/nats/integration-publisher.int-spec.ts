@@ -108,4 +108,27 @@ describeWithNats('the integration-event publisher, against a NATS server of its 
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await streamContent(server.url)).length).toBe(before.length);
   });
+
+  it('with nothing to publish, still says NATS is down while it is, and up once the client has reconnected', async () => {
+    const idle = publisher();
+    await idle.start();
+    await idle.publishedUpTo(stored.at(-1)!.globalPosition);
+    expect(idle.failure).toBeUndefined();
+
+    await server.stop();
+    await until(() => idle.failure !== undefined, 10_000, 'the lost connection reported');
+    expect(String((idle.failure as Error).message)).toMatch(/connection/i);
+
+    await server.start();
+    await until(() => idle.failure === undefined, 15_000, 'the reconnection reported');
+    expect(idle.checkpoint).toBe(stored.at(-1)!.globalPosition);
+  });
 });
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -56,6 +56,8 @@ export class IntegrationPublisher {
   private running: Promise<void> | undefined;
   private stopping = false;
   private lastError: unknown;
+  /** Set while the connection is down and the client reconnects: an idle publisher has no failed try to say so. */
+  private connectionLost: Error | undefined;
   private wakeRetry: (() => void) | undefined;
   private readonly waiters = new Set<{ position: bigint; resolve: () => void }>();
   private readonly remembered = new Map<string, Remembered<BeneficiaryFacts | DisbursementFacts>>();
@@ -71,9 +73,13 @@ export class IntegrationPublisher {
     return this.position;
   }
 
-  /** Why the last try failed, while it keeps failing; undefined once a batch went through. */
+  /**
+   * Why the last try failed, while it keeps failing (undefined once a batch went through), or that
+   * the connection is down while there is nothing to publish: readiness must not say "up" for a
+   * publisher that could not send the next event.
+   */
   get failure(): unknown {
-    return this.lastError;
+    return this.lastError ?? this.connectionLost;
   }
 
   /** Reads the checkpoint and starts following the log; resolves without waiting for NATS. */
@@ -105,6 +111,8 @@ export class IntegrationPublisher {
       let inFlight: { stored: Promise<void>; checkpoint: bigint; count: number } | undefined;
       try {
         await this.connected();
+        // Connected, the streams in place: whatever failed before is over (a publish that fails says so again).
+        this.lastError = undefined;
         let readUpTo = this.position;
         while (!this.stopping) {
           const batch = await this.store.readAll({ after: readUpTo, maxCount: this.options.maxBatch ?? 5_000 });
@@ -165,8 +173,19 @@ export class IntegrationPublisher {
       reconnectTimeWait: 500,
       timeout: 5_000,
     });
+    this.connectionLost = undefined;
+    this.watch(this.connection);
     this.window = new PubAckWindow(this.connection);
     await ensureIntegrationStreams(this.connection);
+  }
+
+  private watch(connection: NatsConnection): void {
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect') this.connectionLost = new Error(`the connection to NATS (${status.server}) was lost; reconnecting`);
+        else if (status.type === 'reconnect') this.connectionLost = undefined;
+      }
+    })().catch(() => undefined);
   }
 
   private async mapped(batch: readonly RecordedEvent[]): Promise<IntegrationEvent[]> {
