@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { beneficiaryDecider, beneficiaryIdFor, beneficiaryStreamName, type Coefficient, type LocalDate, type NationalId, type Period } from '@ledger/domain';
 import { handleCommand, SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { Projector, rebuildReadModels, signDigest, SqliteReadModelStore, verifyLog, type SignedDigest } from '@ledger/read-models';
@@ -78,6 +78,10 @@ afterAll(async () => {
   await store.close();
   rmSync(directory, { recursive: true, force: true });
 });
+
+// Each parallel verification starts worker threads that load the chain's code: seconds on a busy
+// 2-core machine, beyond Jest's default 5 s per test.
+jest.setTimeout(60_000);
 
 // The embedded ledger's chain is checked in chunks on worker threads; chunks of 40 links make even
 // this small log take that path, and every verdict must be the one-thread walk's.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { XMLParser } from 'fast-xml-parser';
 import { PDFParse } from 'pdf-parse';
 import {
@@ -75,6 +75,8 @@ describe('the payment files of a sent run', () => {
   });
 
   describe('the Post Office’s cash list as a PDF', () => {
+    // Rendering loads the fonts and PDF.js reads the document back: seconds when the cores are shared.
+    jest.setTimeout(60_000);
     const person = (fullName: string, dateOfBirth: string): BeneficiaryState => ({ ...initialBeneficiaryState(), registered: true, fullName, dateOfBirth });
     const payments: SentCashPayment[] = [
       { disbursement: disbursement(1, '900', 1_000_000), beneficiary: person('Trần Thị Ơn', '1948-01-02') },
