@@ -126,6 +126,12 @@ export interface EventStore {
   readCategory(category: string): AsyncIterable<CategoryStream>;
   /** The current revision and last event type of each of these streams that holds at least one event. */
   streamHeads(streamNames: readonly string[]): Promise<Map<string, StreamHead>>;
+  /**
+   * The last event of each of these streams that holds at least one, read together: for a caller
+   * facing many streams whose last event usually tells it enough, so it reads in full only the few
+   * whose last event does not.
+   */
+  readLastEvents(streamNames: readonly string[]): Promise<Map<string, RecordedEvent>>;
   close(): Promise<void>;
 }
 

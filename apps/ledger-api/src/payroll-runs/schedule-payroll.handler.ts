@@ -30,8 +30,10 @@ import {
   to,
   upcast,
   uuidV5,
+  waitingDisbursementFromLastEvent,
   type BeneficiaryEvent,
   type Catalogues,
+  type DisbursementEvent,
   type PayrollRunEvent,
   type PayrollRunState,
   type PlannedDisbursement,
@@ -115,12 +117,17 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     let planningDone = 0;
     let scheduled = 0;
     // Each wave is scheduled as soon as it is planned, while the beneficiaries are still being read:
-    // only one wave of plans is held at a time, not a province's.
+    // the next wave is planned while this one is written (on PostgreSQL the two overlap), so at most
+    // two waves of plans are held at a time, never a province's.
     let wave: PlannedDisbursement[] = [];
+    let waveBeingWritten: Promise<void> | undefined;
     const scheduleWave = async () => {
-      await this.scheduleWave(wave, inProgress, tally);
-      onProgress?.((scheduled += wave.length), 'scheduling');
+      const planned = wave;
       wave = [];
+      await waveBeingWritten;
+      waveBeingWritten = this.scheduleWave(planned, inProgress, tally).then(() => void onProgress?.((scheduled += planned.length), 'scheduling'));
+      // Its failure is taken at the next wave, or before the run completes; never left unhandled meanwhile.
+      waveBeingWritten.catch(() => undefined);
     };
     for await (const { events } of this.store.readCategory(BENEFICIARY_CATEGORY)) {
       const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
@@ -131,6 +138,7 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       if (wave.length >= SCHEDULING_WAVE) await scheduleWave();
     }
     if (wave.length > 0) await scheduleWave();
+    await waveBeingWritten;
 
     const completed = await this.completeScheduling(payrollRunStreamName(runId), tally, inProgress);
     return scheduledResponse(runId, completed.state.summary!, completed.state.status, completed.position);
@@ -147,11 +155,11 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const heads = await this.store.streamHeads(streamNames);
     const appended: PlannedDisbursement[] = [];
     const appends: StreamAppend[] = [];
-    const existing: Array<{ planned: PlannedDisbursement; lastEventType: string }> = [];
+    const existing: Array<{ planned: PlannedDisbursement; streamName: string; lastEventType: string }> = [];
     wave.forEach((planned, index) => {
       const streamName = streamNames[index]!;
       const head = heads.get(streamName);
-      if (head !== undefined) return void existing.push({ planned, lastEventType: head.lastEventType });
+      if (head !== undefined) return void existing.push({ planned, streamName, lastEventType: head.lastEventType });
       const events = eventsToRecord(decideForDisbursement(scheduleNewDisbursement(runId, planned), initialDisbursementState()));
       appended.push(planned);
       appends.push({
@@ -178,9 +186,21 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     });
     if (failure) throw failure.reason;
 
+    // Months already sent, paid or cancelled are done with on their head alone. Of those still
+    // waiting, the last event usually says whose they are: only the few it does not, and those this
+    // run may take, are read in full — a rerun of a province reads none.
+    const waiting: typeof existing = [];
+    for (const month of existing) {
+      if (mayStillBeWaiting(month.lastEventType)) waiting.push(month);
+      else countAsExisting(tally, month.planned);
+    }
+    const lastEvents = waiting.length > 0 ? await this.store.readLastEvents(waiting.map(({ streamName }) => streamName)) : new Map<string, never>();
     await Promise.all(
-      existing.map(async ({ planned, lastEventType }) => {
-        if (!mayStillBeWaiting(lastEventType)) return countAsExisting(tally, planned);
+      waiting.map(async ({ planned, streamName }) => {
+        const lastEvent = lastEvents.get(streamName);
+        const atAGlance = lastEvent && waitingDisbursementFromLastEvent(upcast(lastEvent) as DisbursementEvent);
+        if (atAGlance?.payrollRunId === runId && atAGlance.recorded) return countAsScheduled(tally, { ...planned, ...atAGlance.recorded });
+        if (atAGlance && atAGlance.payrollRunId !== runId && !(await this.mayTakeOverFrom(atAGlance.payrollRunId, inProgress))) return countAsExisting(tally, planned);
         const { state: current, read } = await readAggregate(this.store, 'disbursement', planned.disbursementId);
         // Counted as the disbursement itself says: a new attempt keeps its own amount and arrears flag.
         const asRecorded = { ...planned, amount: current.amount, arrears: current.arrears };

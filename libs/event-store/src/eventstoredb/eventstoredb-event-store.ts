@@ -344,6 +344,26 @@ export class EventStoreDbEventStore implements EventStore {
     return found;
   }
 
+  /** Last events of MAX_CALLS_IN_FLIGHT streams at a time, each read backwards from the stream's end. */
+  async readLastEvents(streamNames: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    const outcomes = await settleEachWithLimit(streamNames, MAX_CALLS_IN_FLIGHT, async (name) => {
+      try {
+        const [last] = await collect(this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true }));
+        const [stored] = this.readable(last?.event);
+        return stored ? { name, event: stored.recorded } : undefined;
+      } catch (error) {
+        if (isAbsentStream(error)) return undefined;
+        throw error;
+      }
+    });
+    const found = new Map<string, RecordedEvent>();
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value) found.set(outcome.value.name, outcome.value.event);
+    }
+    return found;
+  }
+
   /**
    * The last event of the log as readAll and subscriptions see it, so system events at the tail
    * (settings, scavenges, statistics) and events the adapter skips are passed over rather than

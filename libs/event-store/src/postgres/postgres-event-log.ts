@@ -135,12 +135,33 @@ export function eventLogStatements(schema: string) {
              e.stream_revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
       FROM ${s}.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     headPosition: `SELECT coalesce(max(position), -1) AS position FROM ${s}.events`,
-    /** A page of a category's streams in name order (the unique index's range), each with its events. */
+    /**
+     * A page of a category's streams in name order (the unique index's range), each with its events.
+     * The page is walked along the index one name after the other (each step a `LIMIT 1` look-up
+     * past the previous name): `ORDER BY stream_name LIMIT n` over the range leaves the planner free
+     * to scan the whole rest of the category and sort it, which it does wherever the tables have no
+     * statistics yet (a freshly loaded province, autovacuum off) — every page then costs a scan of
+     * the category, a province's read grows with its square. One index step per stream cannot. The
+     * price: with statistics, the sorted form read a page of 1,000 in about 7 ms and this in 20.
+     */
     categoryPage: `
+      WITH RECURSIVE page (stream_id, stream_name, n) AS (
+        (SELECT stream_id, stream_name, 1 FROM ${s}.streams WHERE stream_name > $1 AND stream_name < $2 ORDER BY stream_name LIMIT 1)
+        UNION ALL
+        SELECT following.stream_id, following.stream_name, page.n + 1 FROM page
+        CROSS JOIN LATERAL (
+          SELECT stream_id, stream_name FROM ${s}.streams WHERE stream_name > page.stream_name AND stream_name < $2 ORDER BY stream_name LIMIT 1
+        ) following
+        WHERE page.n < $3
+      )
       SELECT ${EVENT_COLUMNS}
-      FROM (SELECT stream_id, stream_name FROM ${s}.streams WHERE stream_name > $1 AND stream_name < $2 ORDER BY stream_name LIMIT $3) s
+      FROM page s
       CROSS JOIN LATERAL (SELECT * FROM ${s}.events e WHERE e.stream_id = s.stream_id ORDER BY e.stream_revision) e
       ORDER BY s.stream_name, e.stream_revision`,
+    lastEvents: `
+      SELECT ${EVENT_COLUMNS} FROM ${s}.streams s
+      JOIN ${s}.events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
+      WHERE s.stream_name = ANY($1::text[])`,
     streamHeads: `
       SELECT s.stream_name, s.revision, e.type FROM ${s}.streams s
       JOIN ${s}.events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision

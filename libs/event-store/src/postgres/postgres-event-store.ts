@@ -155,8 +155,11 @@ export class PostgresEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.subscriptionBatchSize = options.subscriptionBatchSize ?? 512;
-    this.writer = new pg.Pool({ connectionString: databaseUrl, max: 1, types });
-    this.readers = new pg.Pool({ connectionString: databaseUrl, max: options.maxReadConnections ?? 8, types });
+    // No JIT compilation: the store runs short index look-ups, and where the planner misjudges one
+    // (tables without statistics yet) compiling it took half a second a statement.
+    const connection = { connectionString: databaseUrl, options: withoutJit(databaseUrl), types };
+    this.writer = new pg.Pool({ ...connection, max: 1 });
+    this.readers = new pg.Pool({ ...connection, max: options.maxReadConnections ?? 8 });
     // An idle connection that dies (a server restart) must not crash the process; the next query reconnects.
     this.writer.on('error', () => undefined);
     this.readers.on('error', () => undefined);
@@ -305,29 +308,39 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * A page of streams at a time, walked along the stream-name index from `<category>-`: no scan of
-   * other categories, and never more than one page of events in memory.
+   * other categories, and never more than two pages of events in memory. The next page is asked for
+   * as soon as the last one arrives, so the database reads it while the caller works through this
+   * one.
    */
   async *readCategory(category: string): AsyncIterable<CategoryStream> {
     await this.prepare();
     // Names compare byte-wise: those starting with "<category>-" lie below "<category>." ('.' follows '-').
     const end = `${category}.`;
-    let after = `${category}-`;
-    for (;;) {
-      const { rows } = await this.readers.query<EventRow>(this.statements.categoryPage, [after, end, CATEGORY_PAGE_STREAMS]);
-      let current: CategoryStream | undefined;
-      let streams = 0;
-      for (const row of rows) {
-        const event = toRecordedEvent(row);
-        if (current?.streamName !== event.streamName) {
-          if (current) yield current;
-          current = { streamName: event.streamName, events: [] };
-          streams++;
+    const pageAfter = (after: string) => this.readers.query<EventRow>(this.statements.categoryPage, [after, end, CATEGORY_PAGE_STREAMS]);
+    let next: Promise<pg.QueryResult<EventRow>> | undefined = pageAfter(`${category}-`);
+    try {
+      while (next) {
+        const { rows } = await next;
+        next = undefined;
+        const lastName = rows.at(-1)?.stream_name;
+        if (lastName !== undefined && streamsIn(rows) === CATEGORY_PAGE_STREAMS) {
+          next = pageAfter(lastName);
+          // Failing or not, its outcome is taken below, or dropped here when the caller stops early.
+          next.catch(() => undefined);
         }
-        current.events.push(event);
+        let current: CategoryStream | undefined;
+        for (const row of rows) {
+          const event = toRecordedEvent(row);
+          if (current?.streamName !== event.streamName) {
+            if (current) yield current;
+            current = { streamName: event.streamName, events: [] };
+          }
+          current.events.push(event);
+        }
+        if (current) yield current;
       }
-      if (current) yield current;
-      if (streams < CATEGORY_PAGE_STREAMS) return;
-      after = current!.streamName;
+    } finally {
+      await next?.catch(() => undefined);
     }
   }
 
@@ -339,6 +352,16 @@ export class PostgresEventStore implements EventStore {
         streamNames.slice(start, start + NAMES_PER_QUERY),
       ]);
       for (const { stream_name, revision, type } of rows) found.set(stream_name, { revision: BigInt(revision), lastEventType: type });
+    }
+    return found;
+  }
+
+  async readLastEvents(streamNames: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    await this.prepare();
+    const found = new Map<string, RecordedEvent>();
+    for (let start = 0; start < streamNames.length; start += NAMES_PER_QUERY) {
+      const { rows } = await this.readers.query<EventRow>(this.statements.lastEvents, [streamNames.slice(start, start + NAMES_PER_QUERY)]);
+      for (const row of rows) found.set(row.stream_name, toRecordedEvent(row));
     }
     return found;
   }
@@ -616,6 +639,24 @@ function assertStorable(streamName: string, events: readonly EventToAppend[]): v
     bytes += eventSizeOf(json.data, json.metadata);
   }
   if (bytes > MAX_APPEND_BYTES) throw new AppendTooLarge(streamName, bytes);
+}
+
+/** The connection's startup options: those the URL names, if any, and JIT off. */
+function withoutJit(databaseUrl: string): string {
+  let named: string | null = null;
+  try {
+    named = new URL(databaseUrl).searchParams.get('options');
+  } catch {
+    // A connection string pg reads but a URL parser does not: it names no options of its own here.
+  }
+  return [named, '-c jit=off'].filter(Boolean).join(' ');
+}
+
+/** How many streams a category page holds: its rows come stream after stream. */
+function streamsIn(rows: readonly EventRow[]): number {
+  let streams = 0;
+  for (let index = 0; index < rows.length; index++) if (index === 0 || rows[index]!.stream_name !== rows[index - 1]!.stream_name) streams++;
+  return streams;
 }
 
 /** No limit for an absent or negative count, as in the SQLite adapter. */

@@ -305,6 +305,29 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
+    describe('when reading the last event of many streams (readLastEvents)', () => {
+      it('gives the last event of each stream that exists, as a read of the stream records it, and nothing for one that does not', async () => {
+        const [one, three, missing] = [streamName('last-1'), streamName('last-3'), streamName('last-missing')];
+        await store.appendToStream(one, [event('opened', { n: 1 })], 'no_stream');
+        await store.appendToStream(three, [event('opened'), event('changed'), event('closed', { reason: 'done' })], 'no_stream');
+
+        const last = await store.readLastEvents([one, three, missing, one]);
+        expect([...last.keys()].sort()).toEqual([one, three].sort());
+        expect(last.get(one)).toEqual((await store.readStream(one)).at(-1));
+        expect(last.get(three)).toEqual((await store.readStream(three)).at(-1));
+        expect(last.get(three)).toMatchObject({ type: 'closed', streamRevision: 2n, data: { reason: 'done' } });
+        expect(await store.readLastEvents([])).toEqual(new Map());
+      });
+
+      it('answers for more streams than one look-up holds', async () => {
+        const written = Array.from({ length: 620 }, (_, n) => streamName(`last-wide-${n}`));
+        await store.appendToStreams(written.map((name, n) => ({ streamName: name, events: [event('first'), event('wide', { n })], expectedRevision: 'no_stream' as const })));
+        const last = await store.readLastEvents([...written, streamName('last-wide-absent')]);
+        expect(last.size).toBe(written.length);
+        written.forEach((name, n) => expect(last.get(name)).toMatchObject({ streamName: name, type: 'wide', streamRevision: 1n, data: { n } }));
+      }, 60_000);
+    });
+
     describe('when a batch holds more streams than an adapter keeps in flight', () => {
       it('settles every append and reports the head of every stream written, none for the others', async () => {
         const written = Array.from({ length: 150 }, (_, n) => streamName(`wide-${n}`));
