@@ -231,6 +231,32 @@ interface Run {
   readonly note?: string;
 }
 
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time the API process has used so far (user and system, its embedded projector's included), or undefined without /proc. */
+function apiCpuMs(): number | undefined {
+  try {
+    // After the command name's closing parenthesis: state, then … utime and stime (fields 14 and 15 of proc(5)).
+    const fields = readFileSync(`/proc/${apiProcess.pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What each run cost the API in CPU, warm-up included, per response (warm-up included too). Less
+ * at the mercy of other work on the machine than req/s: a busy neighbour lowers the rate, but
+ * hardly the CPU a request takes.
+ */
+const apiCpuPerResponse = new Map<Result, number>();
+
 /** One autocannon run; `stop` ends it early (when the prepared records run out). */
 function drive(options: Omit<Options, 'connections' | 'duration'>, requests: (stop: () => void) => Options['requests']): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -241,9 +267,17 @@ function drive(options: Omit<Options, 'connections' | 'duration'>, requests: (st
       stopped = true;
       setImmediate(() => instance?.stop());
     };
+    let responses = 0;
+    const cpuBefore = apiCpuMs();
     // `warmup` (autocannon ≥ 7.6) is missing from @types/autocannon; its requests are left out of the result.
     const warmup = { warmup: { connections: CONNECTIONS, duration: WARMUP_SECONDS } } as Partial<Options>;
-    instance = autocannon({ ...options, ...warmup, connections: CONNECTIONS, duration: SECONDS, requests: requests(stop) }, (error, result) => (error ? reject(error) : resolve(result)));
+    instance = autocannon({ ...options, ...warmup, connections: CONNECTIONS, duration: SECONDS, requests: requests(stop) }, (error, result) => {
+      if (error) return reject(error);
+      const cpuAfter = apiCpuMs();
+      if (cpuBefore !== undefined && cpuAfter !== undefined && responses > 0) apiCpuPerResponse.set(result, (cpuAfter - cpuBefore) / responses);
+      resolve(result);
+    });
+    instance.on('response', () => responses++);
   });
 }
 
@@ -358,6 +392,8 @@ printTable(
     ceilingRate ? `${((100 * result.requests.average) / ceilingRate).toFixed(1)} %` : '—',
   ]),
 );
+const apiCosts = runs.flatMap(({ label, result }) => (result === ceiling || !apiCpuPerResponse.has(result) ? [] : [`${label.split(' ')[0]} ${apiCpuPerResponse.get(result)!.toFixed(3)} ms`]));
+if (apiCosts.length > 0) console.log(`\nAPI CPU per response (user + system, warm-up included): ${apiCosts.join(', ')}`);
 console.log(`\nload average (1/5/15 min): before the runs ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
 for (const run of runs) {
   const statuses = statusesOf(run.result).map(([status, count]) => `${status}×${count}`).join(' ');

@@ -2,6 +2,7 @@ import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContex
 import { Reflector } from '@nestjs/core';
 import { problemException } from '../problems/problem-details.js';
 import type { LedgerRequest } from '../http/ledger-request.js';
+import { routeMetadata } from '../http/route-metadata.js';
 import { InvalidAccessToken } from './access-tokens.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
@@ -10,20 +11,26 @@ const IS_PUBLIC = 'ledger:public';
 /** Opens a route (or a whole controller) to callers without a token: health, metrics, docs. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {
-  return reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true;
+/** Whether the route is @Public(), asked of each route once. */
+export function publicRoutes(reflector: Reflector): (context: ExecutionContext) => boolean {
+  const publicOf = routeMetadata<boolean>(reflector, IS_PUBLIC);
+  return (context) => publicOf(context) === true;
 }
 
 /** Global: every route needs a valid bearer token unless it is @Public(). Attaches the Actor. */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
+  private readonly isPublic: (context: ExecutionContext) => boolean;
+
   constructor(
-    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(Reflector) reflector: Reflector,
     @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
-  ) {}
+  ) {
+    this.isPublic = publicRoutes(reflector);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (isPublic(this.reflector, context)) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<LedgerRequest>();
     try {
       request.actor = await this.authenticator.authenticate(request);

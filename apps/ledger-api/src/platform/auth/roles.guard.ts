@@ -2,8 +2,9 @@ import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContex
 import { Reflector } from '@nestjs/core';
 import { problemException } from '../problems/problem-details.js';
 import type { LedgerRequest } from '../http/ledger-request.js';
+import { routeMetadata } from '../http/route-metadata.js';
 import type { Role } from './actor.js';
-import { isPublic } from './authentication.guard.js';
+import { publicRoutes } from './authentication.guard.js';
 
 const ALLOWED_ROLES = 'ledger:roles';
 
@@ -13,11 +14,17 @@ export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 /** Global, after authentication. A route without @Roles is open to every authenticated role. */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+  private readonly isPublic: (context: ExecutionContext) => boolean;
+  private readonly allowedRolesOf: (context: ExecutionContext) => Role[] | undefined;
+
+  constructor(@Inject(Reflector) reflector: Reflector) {
+    this.isPublic = publicRoutes(reflector);
+    this.allowedRolesOf = routeMetadata<Role[]>(reflector, ALLOWED_ROLES);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    if (isPublic(this.reflector, context)) return true;
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, [context.getHandler(), context.getClass()]);
+    if (this.isPublic(context)) return true;
+    const allowed = this.allowedRolesOf(context);
     if (!allowed) return true;
     const { actor } = context.switchToHttp().getRequest<LedgerRequest>();
     if (!actor) throw problemException(401, 'AUTHENTICATION_REQUIRED', 'This request needs an "Authorization: Bearer <token>" header.');

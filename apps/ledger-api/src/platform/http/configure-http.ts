@@ -1,9 +1,9 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Socket } from 'node:net';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from '../../config/ledger-config.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
@@ -147,7 +147,10 @@ export async function configureLedgerHttp(app: NestFastifyApplication, config: L
   // inline styles, data: images), except `upgrade-insecure-requests`: the API is served over plain
   // HTTP on 127.0.0.1 outside production, where a browser told to upgrade would fetch
   // https://127.0.0.1/docs/swagger-ui.css and show nothing. TLS, where there is some, ends in front of it.
-  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // helmet itself rather than @fastify/helmet, which builds helmet again from its options (parsing
+  // the policy's directives) on every request: the same headers, made ready once.
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, done as (error?: unknown) => void));
 
   const authenticator = app.get(RequestAuthenticator);
   await app.register(rateLimit, {

@@ -1,8 +1,9 @@
 import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { catchError, finalize, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { LedgerRequest } from '../http/ledger-request.js';
+import { routeMetadata } from '../http/route-metadata.js';
 import { LedgerMetrics } from '../metrics/ledger-metrics.js';
 import { pathOf, PROBLEM_CONTENT_TYPE, problemException } from '../problems/problem-details.js';
 import { toProblem } from '../problems/problem-mapping.js';
@@ -43,22 +44,28 @@ const VISIBLE_ASCII_KEY = /^[\x21-\x7e]{1,200}$/;
 export class IdempotencyInterceptor implements NestInterceptor {
   /** Requests running right now, per user and key: a concurrent retry waits for the first. */
   private readonly running = new Map<string, Promise<void>>();
+  private readonly optionsOf: (context: ExecutionContext) => IdempotentOptions | undefined;
 
   constructor(
-    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(Reflector) reflector: Reflector,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Inject(LedgerMetrics) private readonly metrics: LedgerMetrics,
-  ) {}
+  ) {
+    this.optionsOf = routeMetadata<IdempotentOptions>(reflector, IDEMPOTENT);
+  }
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const options = this.reflector.getAllAndOverride<IdempotentOptions | undefined>(IDEMPOTENT, [context.getHandler(), context.getClass()]);
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.optionsOf(context);
     if (!options) return next.handle();
     const request = context.switchToHttp().getRequest<LedgerRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = idempotencyKeyOf(request, options);
     if (key === undefined) return next.handle();
     request.idempotencyKey = key;
+    // One promise for the whole exchange rather than a chain of operators: this runs on every command.
+    return from(this.answer(request, context.switchToHttp().getResponse<FastifyReply>(), key, next));
+  }
 
+  private async answer(request: LedgerRequest, reply: FastifyReply, key: string, next: CallHandler): Promise<unknown> {
     const scope = request.actor?.userId ?? '';
     const fingerprint = requestFingerprint(request.method, request.url, request.body);
     const slot = JSON.stringify([scope, key]);
@@ -67,46 +74,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const releaseHere = this.claim(slot);
     // Then held against the other API instances on the store, until the response is stored.
     let releaseEverywhere: ReleaseKey = async () => undefined;
-    const release = () => void releaseEverywhere().then(releaseHere, releaseHere);
-
-    let previous: IdempotencyRecord | undefined;
     try {
       releaseEverywhere = await this.store.hold(scope, key);
-      previous = await this.store.find(scope, key);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const grant = grantOf(request);
-    if (previous) {
-      if (previous.fingerprint !== fingerprint) {
-        release();
-        throw problemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
+      const previous = await this.store.find(scope, key);
+      const grant = grantOf(request);
+      if (previous) {
+        if (previous.fingerprint !== fingerprint) {
+          throw problemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
+        }
+        if (sameGrant(previous.grant, grant)) {
+          this.metrics.idempotentReplays.inc();
+          return replay(previous, reply);
+        }
+        // Made under another grant: decided again below, and the first response stays the one kept.
       }
-      if (sameGrant(previous.grant, grant)) {
-        release();
-        this.metrics.idempotentReplays.inc();
-        return of(replay(previous, reply));
-      }
-      // Made under another grant: decided again below, and the first response stays the one kept.
-    }
-
-    const remember = async (response: StoredResponse) => {
-      if (!previous) await this.store.save(scope, key, { fingerprint, response, ...(grant ? { grant } : {}), createdAt: new Date() });
-    };
-    return next.handle().pipe(
-      mergeMap(async (body) => {
-        await remember(responseOf(reply.statusCode, body));
-        return body;
-      }),
-      catchError((error: unknown) => {
+      const remember = async (response: StoredResponse) => {
+        if (!previous) await this.store.save(scope, key, { fingerprint, response, ...(grant ? { grant } : {}), createdAt: new Date() });
+      };
+      let body: unknown;
+      try {
+        body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } catch (error) {
         const { problem } = toProblem(error, pathOf(request.url));
         // A 5xx is not remembered: the retry it invites must be able to succeed.
-        if (problem.status >= 500) return throwError(() => error);
-        return from(remember({ statusCode: problem.status, contentType: PROBLEM_CONTENT_TYPE, body: JSON.stringify(problem) })).pipe(mergeMap(() => throwError(() => error)));
-      }),
-      finalize(release),
-    );
+        if (problem.status < 500) await remember({ statusCode: problem.status, contentType: PROBLEM_CONTENT_TYPE, body: JSON.stringify(problem) });
+        throw error;
+      }
+      await remember(responseOf(reply.statusCode, body));
+      return body;
+    } finally {
+      void releaseEverywhere().then(releaseHere, releaseHere);
+    }
   }
 
   private claim(slot: string): () => void {

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 
 /** The first response given to an idempotency key, replayed for every retry with the same request. */
@@ -87,6 +88,9 @@ interface PendingSave {
   readonly reject: (error: unknown) => void;
 }
 
+/** SQLite's `synchronous` levels: FULL (2) and EXTRA (3) sync the WAL at every commit. */
+const SYNCHRONOUS_FULL = 2;
+
 interface Row {
   fingerprint: string;
   status_code: number;
@@ -104,9 +108,17 @@ interface Row {
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly statements;
   private readonly saveBatch: Database.Transaction<(batch: readonly PendingSave[]) => void>;
-  /** Saves asked for during this turn of the event loop: committed together, with one fsync. */
+  /** Saves asked for during this turn of the event loop: committed together. */
   private pending: PendingSave[] = [];
   private flushScheduled = false;
+  /** The connection's own level, restored after each commit of keys: the event store's appends keep theirs. */
+  private readonly synchronous: number;
+  /** Where a commit is made durable apart from the commit itself, when it can be: the connection's WAL file. */
+  private readonly walPath: string | undefined;
+  private wal: Promise<FileHandle> | undefined;
+  /** Saves committed but not yet on disk: they wait for the next sync of the WAL. */
+  private awaitingSync: PendingSave[] = [];
+  private syncing: Promise<void> | undefined;
 
   /** Its own file, for when the events are not in SQLite (EventStoreDB). */
   static open(path: string): SqliteIdempotencyStore {
@@ -123,6 +135,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   ) {
     db.exec(IDEMPOTENCY_SCHEMA);
     addGrantColumnIfMissing(db);
+    this.synchronous = Number(db.pragma('synchronous', { simple: true }));
+    const walMode = String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+    this.walPath = walMode && !db.memory && this.synchronous >= SYNCHRONOUS_FULL ? `${db.name}-wal` : undefined;
     this.statements = {
       find: db.prepare<[string, string], Row>('SELECT fingerprint, status_code, content_type, body, created_at, actor_grant FROM idempotency_keys WHERE scope = ? AND key = ?'),
       save: db.prepare(
@@ -158,8 +173,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /**
    * Group-committed like the event store's appends: under synchronous=FULL a commit per request
-   * would cost an fsync each, on the event loop. The promise still resolves only once the record is
-   * on disk, so the response it guards is never sent before its replay is stored.
+   * would cost an fsync each. The promise still resolves only once the record is on disk, so the
+   * response it guards is never sent before its replay is stored. On a WAL file the commit itself
+   * does not sync: the WAL is synced afterwards in the thread pool, so the event loop goes on
+   * serving while the disk works (see `flush`).
    */
   save(scope: string, key: string, record: IdempotencyRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -171,18 +188,56 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     });
   }
 
+  /**
+   * Commits the batch without syncing, then has it synced by an fdatasync of the WAL file. That is
+   * all a FULL commit does in WAL mode, only on this thread: the frames just written are on disk
+   * once the WAL is, and a checkpoint that moves them to the database file first syncs both (SQLite
+   * does at every level but OFF). The event store's own commits, on the same connection, stay FULL.
+   */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const syncApart = this.walPath !== undefined && !this.db.inTransaction;
     try {
-      this.saveBatch(batch);
+      if (syncApart) this.db.pragma('synchronous = NORMAL');
+      try {
+        this.saveBatch(batch);
+      } finally {
+        if (syncApart) this.db.pragma(`synchronous = ${this.synchronous}`);
+      }
     } catch (error) {
       for (const save of batch) save.reject(error);
       return;
     }
-    for (const save of batch) save.resolve();
+    if (!syncApart) {
+      for (const save of batch) save.resolve();
+      return;
+    }
+    this.awaitingSync.push(...batch);
+    this.syncing ??= this.syncWal();
+  }
+
+  /** One fdatasync at a time; the saves committed meanwhile share the next one. */
+  private async syncWal(): Promise<void> {
+    while (this.awaitingSync.length > 0) {
+      const batch = this.awaitingSync;
+      this.awaitingSync = [];
+      try {
+        this.wal ??= open(this.walPath!, 'r+');
+        await (await this.wal).datasync();
+      } catch (error) {
+        // These saves fail (their requests answer 500, and a retry finds the record or decides again); the WAL is opened afresh for the next.
+        const failed = this.wal;
+        this.wal = undefined;
+        void failed?.then((handle) => handle.close()).catch(() => undefined);
+        for (const save of batch) save.reject(error);
+        continue;
+      }
+      for (const save of batch) save.resolve();
+    }
+    this.syncing = undefined;
   }
 
   async purgeCreatedBefore(cutoff: Date): Promise<number> {
@@ -191,6 +246,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   async close(): Promise<void> {
     this.flush();
+    await this.syncing;
+    await (await this.wal?.catch(() => undefined))?.close();
     // A shared connection belongs to the event store, which closes it.
     if (this.options.ownsDatabase) this.db.close();
   }

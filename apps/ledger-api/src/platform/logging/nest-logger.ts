@@ -1,14 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
-import { requestLogs } from './request-logging.js';
 
 const STACK = /^.*\n\s+at .+/s;
 
 /**
- * Nest's own log lines (start-up, the problem filter's faults) written by the API's pino logger,
- * as JSON like the rest. A line written while a request is handled goes through that request's
- * child logger, so it carries the request id. Nest calls `error(message, stack?, context?)` and the
- * other levels `(message, context?)`.
+ * Nest's own log lines (start-up, shutdown, background work) written by the API's pino logger, as
+ * JSON like the rest. A line about one request is written with that request's own logger instead
+ * (the problem filter does), so it carries the request id: finding it here from any depth would
+ * take an AsyncLocalStorage, whose promise hooks tax every promise of every request. Nest calls
+ * `error(message, stack?, context?)` and the other levels `(message, context?)`.
  */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -33,7 +33,7 @@ export class NestPinoLogger implements LoggerService {
   }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
-    const logger = requestLogs.getStore() ?? this.logger;
+    const { logger } = this;
     if (!logger.isLevelEnabled(level)) return;
     const rest = [...params];
     const context = rest.length > 0 && typeof rest.at(-1) === 'string' && !STACK.test(rest.at(-1) as string) ? (rest.pop() as string) : undefined;

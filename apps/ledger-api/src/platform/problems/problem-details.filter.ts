@@ -1,4 +1,4 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf, PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { toProblem } from './problem-mapping.js';
@@ -9,13 +9,12 @@ import { toProblem } from './problem-mapping.js';
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemDetails');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { problem, fault } = toProblem(exception, pathOf(request.url));
-    if (fault !== undefined) this.logger.error(`${request.method} ${pathOf(request.url)} failed`, fault instanceof Error ? fault.stack : String(fault));
+    // Through the request's own logger, so the line carries the id of the request that failed.
+    if (fault !== undefined) request.log.error({ context: 'ProblemDetails', ...(fault instanceof Error ? { err: { stack: fault.stack } } : {}) }, `${request.method} ${pathOf(request.url)} failed`);
     if (reply.sent) return;
     if (problem.status === 401) {
       // RFC 6750 §3: tell the client how to authenticate, and whether the token it sent was the problem.

@@ -1,5 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import { problemException, type FieldError } from '../problems/problem-details.js';
+import { COMPILED_FOR, passesCompiledRules } from './compiled-rules.js';
 
 /**
  * The global pipe: DTOs are class-validator classes; unknown fields are refused, not dropped, so a
@@ -8,8 +10,7 @@ import { problemException, type FieldError } from '../problems/problem-details.j
 export class LedgerValidationPipe extends ValidationPipe {
   constructor() {
     super({
-      whitelist: true,
-      forbidNonWhitelisted: true,
+      ...COMPILED_FOR,
       transform: true,
       validationError: { target: false, value: false },
       exceptionFactory: (errors) => {
@@ -29,6 +30,15 @@ export class LedgerValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'query') assertEachQueryParameterOnce(value, metadata.data);
     return super.transform(value, metadata);
+  }
+
+  /**
+   * A valid DTO, the common case, is let through by its class's rules compiled once; class-validator
+   * proper runs on whatever they do not pass, so every refusal is its own, worded as before.
+   */
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> | ValidationError[] {
+    if (passesCompiledRules(object)) return [];
+    return super.validate(object, validatorOptions);
   }
 }
 
