@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { openEventStore, type EventStore } from '@ledger/event-store';
+import { openEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { AppModule } from './app.module.js';
 import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from './config/ledger-config.js';
 import { demoBanner } from './demo/demo-banner.js';
 import { demoResultFilesDirectory, writeDemoResultFiles } from './demo/demo-result-files.js';
 import { demoSeedStatus, seedDemo, type DemoSeedStatus } from './demo/seed-demo.js';
+import { seedDemoInWorker, type SeedInWorker } from './demo/seed-in-worker.js';
 import { SeedProgressPrinter } from './demo/seed-progress.js';
 import { resolveBeneficiaryIds, StoreIdentityMismatch, type BeneficiaryIds } from './ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
@@ -42,6 +43,15 @@ try {
   process.exit(1);
 }
 
+// The demo's status is read before Nest boots: an embedded store that needs seeding is seeded from
+// a worker thread meanwhile (seed-in-worker.ts), the slowest part of a first start.
+let demo: DemoSeedStatus | undefined = config.production ? undefined : await demoSeedStatus(eventStore, beneficiaryIds);
+if (config.seedDemo) demo ??= await demoSeedStatus(eventStore, beneficiaryIds);
+const demoToSeed = demo?.status === 'EMPTY' || demo?.status === 'UNFINISHED' ? demo : undefined;
+const seedingBeside = demoToSeed && config.seedDemo && eventStore instanceof SqliteEventStore ? startSeeding(demoToSeed) : undefined;
+// Awaited once Nest is up: a seed that fails meanwhile is reported there, not as an unhandled rejection.
+seedingBeside?.catch(() => undefined);
+
 // JSON lines on standard output; readable ones on a developer's terminal.
 const logging = { level: logLevel, destination: await prettyDestination({ production: config.production }) };
 // Nest's start-up lines wait for the pino logger that configureLedgerHttp installs.
@@ -57,11 +67,8 @@ app.enableShutdownHooks();
 await app.init();
 
 const store = app.get<EventStore>(EVENT_STORE);
-let demo: DemoSeedStatus | undefined = config.production ? undefined : await demoSeedStatus(store, beneficiaryIds);
-if (config.seedDemo) {
-  demo ??= await demoSeedStatus(store, beneficiaryIds);
-  if (demo.status === 'EMPTY' || demo.status === 'UNFINISHED') demo = await seedTheDemo(demo);
-}
+if (seedingBeside) demo = await seedingBeside;
+else if (demoToSeed && config.seedDemo) demo = await seedThroughTheBus(demoToSeed);
 if (config.projector === 'embedded') await readModelsCaughtUp();
 await app.listen(config.port, config.host);
 
@@ -69,9 +76,35 @@ const url = await app.getUrl();
 if (config.production || !demo) app.getHttpAdapter().getInstance().log.info({ url }, 'Ledger API listening');
 else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), demo, beneficiaryIds }));
 
-/** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress. */
-async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
-  console.log(found.status === 'EMPTY' ? 'Empty data directory: seeding the demo province (Kiên Giang)…' : 'Finishing the demo seed that was interrupted…');
+/** Seeds (or finishes seeding) the embedded store's demo from a worker thread, showing progress. */
+async function startSeeding(found: DemoSeedStatus): Promise<DemoSeedStatus> {
+  announce(found);
+  const progress = new SeedProgressPrinter(process.stdout);
+  let worker: SeedInWorker | undefined;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void worker?.stop();
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    worker = seedDemoInWorker(config, progress.update);
+    const report = await worker.seeded;
+    progress.finish();
+    console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the ledger's command handlers in ${report.seconds.toFixed(1)} s.`);
+  } catch (error) {
+    progress.finish();
+    if (!stopping) throw error;
+    interrupted();
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
+  return demoSeedStatus(eventStore, beneficiaryIds);
+}
+
+/** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress: for a store other than the embedded one. */
+async function seedThroughTheBus(found: DemoSeedStatus): Promise<DemoSeedStatus> {
+  announce(found);
   let stopping = false;
   const stop = () => (stopping = true);
   process.once('SIGINT', stop).once('SIGTERM', stop);
@@ -84,13 +117,21 @@ async function seedTheDemo(found: DemoSeedStatus): Promise<DemoSeedStatus> {
   } catch (error) {
     progress.finish();
     if (!stopping) throw error;
-    // Every command carried a deterministic idempotency key: the next start finishes the job.
-    console.log('Seeding interrupted; start again to finish it.');
-    process.exit(130);
+    interrupted();
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
   return demoSeedStatus(store, beneficiaryIds);
+}
+
+function announce(found: DemoSeedStatus): void {
+  console.log(found.status === 'EMPTY' ? 'Empty data directory: seeding the demo province (Kiên Giang)…' : 'Finishing the demo seed that was interrupted…');
+}
+
+function interrupted(): never {
+  // Every command carried a deterministic idempotency key: the next start finishes the job.
+  console.log('Seeding interrupted; start again to finish it.');
+  process.exit(130);
 }
 
 /** Waits until the embedded projector has applied every event, so the first queries see the whole demo. */
