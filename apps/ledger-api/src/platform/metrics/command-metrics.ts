@@ -12,7 +12,8 @@ const COMMAND_TYPE = /^[A-Z][A-Za-z]{0,63}$/;
 /**
  * Counts every command where all of them pass, the command bus, so no handler carries a counter and
  * a settlement batch counts each of its items. Commands from HTTP go through it (the embedded
- * store's demo seed runs the handlers in a worker thread, uncounted); an idempotent replay does not (the interceptor answers it), so a retried request counts once.
+ * store's demo seed runs the handlers in a worker thread, uncounted); an idempotent replay does not
+ * (the interceptor answers it), so a retried request counts once.
  *
  * Duplicate attempts are counted here, where the settlement decides them, rather than from the
  * DuplicatePaymentRejected events the projector applies: the projector may run in another process
