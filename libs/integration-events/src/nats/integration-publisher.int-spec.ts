@@ -117,7 +117,7 @@ describeWithNats('the integration-event publisher, against a NATS server of its 
 
     await server.stop();
     await until(() => idle.failure !== undefined, 10_000, 'the lost connection reported');
-    expect(String((idle.failure as Error).message)).toMatch(/connection/i);
+    expect(String((idle.failure as Error).message)).toMatch(/connect/i);
 
     await server.start();
     await until(() => idle.failure === undefined, 15_000, 'the reconnection reported');
