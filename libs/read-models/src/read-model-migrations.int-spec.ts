@@ -15,7 +15,7 @@ import { dropSchema, postgresAvailability, postgresUrl } from './testing/postgre
  * must leave the read models empty at checkpoint -1, for the projector to replay from zero.
  * Likewise version 3 (enrollment spells and suspensions, and new columns of older tables): only a
  * replay fills them for what happened before. Versions 6 and 8 add only what no earlier event fills,
- * so they keep what was projected.
+ * so they keep what was projected; version 9 counts its totals from what was projected.
  */
 const postgres = await postgresAvailability();
 
@@ -126,6 +126,31 @@ async function expectVersion8KeepsWhatWasProjected(store: ReadModelStore) {
   );
 }
 
+const projectedUnderVersion8 = [
+  "INSERT INTO disbursements (disbursement_id, program, period, unit_code, channel, status, amount) VALUES ('d-1', 'MERITORIOUS', '2024-05', '899', 'BANK', 'PAID', 2789000)",
+  "INSERT INTO disbursements (disbursement_id, program, period, unit_code, channel, status, amount) VALUES ('d-2', 'MERITORIOUS', '2024-05', '899', 'BANK', 'PAID', 500000)",
+  "INSERT INTO disbursements (disbursement_id, program, period, unit_code, channel, status, amount) VALUES ('d-3', 'MERITORIOUS', '2024-05', '899', 'CASH', 'SENT', 500000)",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+/**
+ * Version 9's disbursement totals are counted from the disbursements already projected, with no
+ * replay, and follow every write from then on.
+ */
+async function expectVersion9CountsWhatWasProjected(store: ReadModelStore) {
+  const totals = () => store.query('SELECT channel, status, count, total_amount FROM disbursement_totals ORDER BY channel, status');
+  expect(await store.checkpoint()).toBe(41n);
+  expect(await totals()).toEqual([
+    { channel: 'BANK', status: 'PAID', count: 2, total_amount: 3_289_000 },
+    { channel: 'CASH', status: 'SENT', count: 1, total_amount: 500_000 },
+  ]);
+  await store.apply([{ kind: 'update', table: 'disbursements', where: { disbursement_id: 'd-3' }, set: { status: 'PAID' } }], 42n);
+  expect(await totals()).toEqual([
+    { channel: 'BANK', status: 'PAID', count: 2, total_amount: 3_289_000 },
+    { channel: 'CASH', status: 'PAID', count: 1, total_amount: 500_000 },
+  ]);
+}
+
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
   const store = await open();
   await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-2', unit_code: '900' } }], 7n);
@@ -201,6 +226,19 @@ describe('read-model schema migrations on SQLite', () => {
     await expectVersion8KeepsWhatWasProjected(new SqliteReadModelStore(db));
     const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cross_province_findings'").all().map((row) => row.name);
     expect(indexes).toEqual(expect.arrayContaining(['cross_province_findings_by_status_recorded_position']));
+    db.close();
+  });
+
+  it('version 9 counts the disbursement totals from what was projected under version 8, without a replay', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 8)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion8) db.exec(statement);
+
+    await expectVersion9CountsWhatWasProjected(new SqliteReadModelStore(db));
     db.close();
   });
 
@@ -339,6 +377,31 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
     } finally {
       await store.close();
       await dropSchema(version7);
+    }
+  });
+
+  it('version 9 counts the disbursement totals from what was projected under version 8, without a replay', async () => {
+    const version8 = `${schema}_v8`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version8}`);
+      await client.query(`SET search_path = ${version8}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 8)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion8) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version8, maxConnections: 2 });
+    try {
+      await expectVersion9CountsWhatWasProjected(store);
+    } finally {
+      await store.close();
+      await dropSchema(version8);
     }
   });
 

@@ -12,9 +12,29 @@ export interface TableDefinition {
    */
   readonly columns: ReadonlyArray<readonly [name: string, type: ColumnType, description: string, since?: number]>;
   readonly indexes: ReadonlyArray<readonly string[]>;
+  /** Indexes of only the rows a report reads (a WHERE), made by the schema version named. */
+  readonly partialIndexes?: ReadonlyArray<PartialIndex>;
   /** The read-model schema version that added the table; 1 when absent. */
   readonly since?: number;
 }
+
+export interface PartialIndex {
+  readonly name: string;
+  readonly columns: readonly string[];
+  /** SQL over the table's columns. A query uses the index only when its WHERE has this very term. */
+  readonly where: string;
+  readonly since: number;
+}
+
+/** Unpaid: owed and not yet paid, whatever its attempt's state. */
+export const UNPAID_STATUSES = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'] as const;
+
+/**
+ * The disbursements that may be late, whatever today is: unpaid, or paid after their due date. A
+ * small share of a province's history (the month in payment and the few paid late), which is what
+ * lets the late payments of a district be read in order without going through all of its months.
+ */
+export const LATE_CANDIDATE = `((status = 'PAID' AND days_late > 0) OR status IN (${UNPAID_STATUSES.map((status) => `'${status}'`).join(', ')}))`;
 
 /**
  * The read models, described once. Both stores create their tables from this, and
@@ -138,6 +158,24 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
       ['channel_change_reason', 'text', 'why the current attempt changed channel when sent (ACCOUNT_CLOSED: to the Post Office); null otherwise', 3],
     ],
     indexes: [['beneficiary_id', 'period'], ['period', 'program', 'unit_code'], ['status', 'due_date'], ['payroll_run_id']],
+    partialIndexes: [{ name: 'late_disbursements_by_unit_code_period', columns: ['unit_code', 'period', 'disbursement_id'], where: LATE_CANDIDATE, since: 9 }],
+  },
+  {
+    name: 'disbursement_totals',
+    description:
+      "The disbursements counted and summed per period, program, unit, channel and status: what the monthly summary and the coverage report's latest period with payments read. Kept by the database itself (triggers on disbursements, in the same transaction as each write), never by the projection; a group with no disbursement left has no row.",
+    key: ['period', 'program', 'unit_code', 'channel', 'status'],
+    columns: [
+      ['period', 'text', 'YYYY-MM'],
+      ['program', 'text', 'program code'],
+      ['unit_code', 'text', 'unit responsible for the disbursements (disbursements.unit_code)'],
+      ['channel', 'text', 'BANK or CASH'],
+      ['status', 'text', 'SCHEDULED, SENT, PAID, FAILED, RETURNED or CANCELLED'],
+      ['count', 'integer', 'disbursements of the group, never 0'],
+      ['total_amount', 'bigint', 'VND, the sum of their amounts'],
+    ],
+    indexes: [],
+    since: 9,
   },
   {
     name: 'duplicate_attempts',
@@ -269,6 +307,13 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
 ];
 
 export const tableDefinition = (name: TableName) => READ_MODEL_TABLES.find((table) => table.name === name)!;
+
+/**
+ * The read models the projection writes. disbursement_totals is the database's own function of the
+ * disbursements (its triggers): the replay check compares what was projected, so that a changed
+ * disbursement is one difference, where it was changed, rather than also one per total it moved.
+ */
+export const PROJECTED_TABLES = READ_MODEL_TABLES.filter((table) => table.name !== 'disbursement_totals');
 
 /**
  * A table kept beside the read models that no projection writes: records of their own, which a

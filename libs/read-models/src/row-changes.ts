@@ -17,6 +17,7 @@ export type TableName =
   | 'enrollment_suspensions'
   | 'payment_accounts'
   | 'disbursements'
+  | 'disbursement_totals'
   | 'duplicate_attempts'
   | 'payroll_runs'
   | 'death_reports'

@@ -1,4 +1,4 @@
-import { READ_MODEL_TABLES, RECORD_TABLES, tableDefinition, type ColumnType, type RecordTableDefinition, type TableDefinition } from './read-model-schema.js';
+import { READ_MODEL_TABLES, RECORD_TABLES, tableDefinition, type ColumnType, type PartialIndex, type RecordTableDefinition, type TableDefinition } from './read-model-schema.js';
 import type { Row, RowChange, SqlValue } from './row-changes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -64,6 +64,12 @@ export function schemaMigrations(dialect: Dialect): Array<{ readonly version: nu
       // table, so there is nothing earlier to replay; the read models stay as they are.
       statements: tableStatements(dialect, 8),
     },
+    {
+      version: 9,
+      // Disbursement totals, kept by triggers, and the index of the late candidates: both are
+      // computed from the disbursements already projected, so nothing is replayed.
+      statements: [...tableStatements(dialect, 9), ...partialIndexStatements(9), ...disbursementTotalsFollowing(dialect), ...disbursementTotalsRecomputed()],
+    },
   ];
 }
 
@@ -100,10 +106,88 @@ function createStatements(dialect: Dialect, table: TableDefinition, version: num
   return [
     `CREATE TABLE IF NOT EXISTS ${table.name} (${columns.map(([name, type]) => `${name} ${sqlType[dialect][type]}`).join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`,
     ...table.indexes.filter((index) => index.every((column) => names.includes(column))).map((index) => indexStatement(table, index)),
+    ...(table.partialIndexes ?? []).filter((index) => index.since <= version).map((index) => partialIndexStatement(table, index)),
   ];
 }
 
 const indexStatement = (table: TableDefinition, index: readonly string[]) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')})`;
+
+const partialIndexStatement = (table: TableDefinition, index: PartialIndex) => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${table.name} (${index.columns.join(', ')}) WHERE ${index.where}`;
+
+/** The partial indexes `version` adds to tables that existed before it. */
+const partialIndexStatements = (version: number) =>
+  READ_MODEL_TABLES.filter((table) => (table.since ?? 1) < version).flatMap((table) => (table.partialIndexes ?? []).filter((index) => index.since === version).map((index) => partialIndexStatement(table, index)));
+
+// ---------------------------------------------------------------------------------------------
+// disbursement_totals: kept by the database rather than the projection, so that it changes in the
+// transaction of whatever statement changes a disbursement (an upsert, an update by key or by
+// status, a delete) and can never count a batch twice or miss one.
+
+const TOTALS_GROUP = ['period', 'program', 'unit_code', 'channel', 'status'] as const;
+
+/**
+ * A disbursement is counted in its group once it has one: every scheduled disbursement has all five
+ * (a row lacking one, which only hand-made SQL could write, is left out rather than refused).
+ */
+const completeGroup = (row: string) => TOTALS_GROUP.map((column) => `${row}${column} IS NOT NULL`).join(' AND ');
+const sameGroup = (totals: string, row: string) => TOTALS_GROUP.map((column) => `${totals}${column} = ${row}${column}`).join(' AND ');
+
+/** The names of the triggers that keep disbursement_totals, per dialect: what a rebuild drops and makes again. */
+export const DISBURSEMENT_TOTALS_TRIGGERS = ['disbursement_totals_follow_insert', 'disbursement_totals_follow_update', 'disbursement_totals_follow_delete'] as const;
+
+/**
+ * The triggers on disbursements that keep disbursement_totals in step. SQLite has row triggers only:
+ * one upsert per disbursement written. PostgreSQL's are per statement, over the rows the statement
+ * changed (transition tables): the projection writes a batch's disbursements in a few multi-row
+ * statements, and each costs one grouped upsert of the totals, not one per row.
+ */
+export function disbursementTotalsFollowing(dialect: Dialect): string[] {
+  const group = TOTALS_GROUP.join(', ');
+  if (dialect === 'sqlite') {
+    const add = `INSERT INTO disbursement_totals (${group}, count, total_amount) SELECT ${TOTALS_GROUP.map((column) => `NEW.${column}`).join(', ')}, 1, COALESCE(NEW.amount, 0)
+        WHERE ${completeGroup('NEW.')}
+        ON CONFLICT (${group}) DO UPDATE SET count = count + 1, total_amount = total_amount + excluded.total_amount;`;
+    // The old row's group exists (it was counted) unless the row lacked part of its group: then nothing matches.
+    const subtract = `UPDATE disbursement_totals SET count = count - 1, total_amount = total_amount - COALESCE(OLD.amount, 0) WHERE ${sameGroup('', 'OLD.')};
+        DELETE FROM disbursement_totals WHERE ${sameGroup('', 'OLD.')} AND count = 0;`;
+    const changed = [...TOTALS_GROUP, 'amount'];
+    return [
+      `CREATE TRIGGER IF NOT EXISTS disbursement_totals_follow_insert AFTER INSERT ON disbursements BEGIN ${add} END`,
+      `CREATE TRIGGER IF NOT EXISTS disbursement_totals_follow_update AFTER UPDATE OF ${changed.join(', ')} ON disbursements
+        WHEN ${changed.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ')} BEGIN ${subtract} ${add} END`,
+      `CREATE TRIGGER IF NOT EXISTS disbursement_totals_follow_delete AFTER DELETE ON disbursements BEGIN ${subtract} END`,
+    ];
+  }
+  // The rows a statement added count +1 and their amount; those it removed (or changed from) -1 and
+  // minus theirs. Grouped, a group's changes are one upsert; a group left with none is deleted.
+  const deltas = (sources: string[]) => `
+    INSERT INTO disbursement_totals AS t (${group}, count, total_amount)
+    SELECT ${group}, SUM(change), SUM(amount_change) FROM (${sources.join(' UNION ALL ')}) AS changed
+    WHERE ${completeGroup('')} GROUP BY ${group} HAVING SUM(change) <> 0 OR SUM(amount_change) <> 0
+    ON CONFLICT (${group}) DO UPDATE SET count = t.count + EXCLUDED.count, total_amount = t.total_amount + EXCLUDED.total_amount;`;
+  const added = `SELECT ${group}, 1 AS change, COALESCE(amount, 0) AS amount_change FROM added_rows`;
+  const removed = `SELECT ${group}, -1 AS change, -COALESCE(amount, 0) AS amount_change FROM removed_rows`;
+  const emptied = `DELETE FROM disbursement_totals AS t USING removed_rows AS r WHERE ${sameGroup('t.', 'r.')} AND t.count = 0;`;
+  const fn = (name: string, body: string) => `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`;
+  return [
+    fn('disbursement_totals_add', deltas([added])),
+    fn('disbursement_totals_change', deltas([added, removed]) + emptied),
+    fn('disbursement_totals_subtract', deltas([removed]) + emptied),
+    `CREATE TRIGGER disbursement_totals_follow_insert AFTER INSERT ON disbursements REFERENCING NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION disbursement_totals_add()`,
+    `CREATE TRIGGER disbursement_totals_follow_update AFTER UPDATE ON disbursements REFERENCING OLD TABLE AS removed_rows NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION disbursement_totals_change()`,
+    `CREATE TRIGGER disbursement_totals_follow_delete AFTER DELETE ON disbursements REFERENCING OLD TABLE AS removed_rows FOR EACH STATEMENT EXECUTE FUNCTION disbursement_totals_subtract()`,
+  ];
+}
+
+export const disbursementTotalsNotFollowing = (dialect: Dialect) =>
+  DISBURSEMENT_TOTALS_TRIGGERS.map((name) => `DROP TRIGGER IF EXISTS ${name}${dialect === 'postgres' ? ' ON disbursements' : ''}`);
+
+/** disbursement_totals computed again from the disbursements: one grouped pass, for a rebuild's end and the migration. */
+export const disbursementTotalsRecomputed = () => [
+  'DELETE FROM disbursement_totals',
+  `INSERT INTO disbursement_totals (${TOTALS_GROUP.join(', ')}, count, total_amount)
+   SELECT ${TOTALS_GROUP.join(', ')}, COUNT(*), SUM(COALESCE(amount, 0)) FROM disbursements WHERE ${completeGroup('')} GROUP BY ${TOTALS_GROUP.join(', ')}`,
+];
 
 /**
  * The record tables `version` adds (read-model-schema.ts): the key a number the database assigns

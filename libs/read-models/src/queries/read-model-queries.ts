@@ -1,4 +1,5 @@
 import { bankPrintedName } from '@ledger/domain';
+import { LATE_CANDIDATE, UNPAID_STATUSES } from '../read-model-schema.js';
 import type { ReadModelStore } from '../read-model-store.js';
 import type { SqlValue } from '../row-changes.js';
 
@@ -88,7 +89,14 @@ const DISBURSEMENT_STATUSES = ['CANCELLED', 'FAILED', 'PAID', 'RETURNED', 'SCHED
  */
 const wholeWordsEnd = (folded: string) => `${folded}!`;
 
-const UNPAID = ['SCHEDULED', 'SENT', 'FAILED', 'RETURNED'];
+/** Late today (a parameter): paid after its due date, or unpaid and past it. */
+const LATE = `((status = 'PAID' AND days_late > 0) OR (status IN (${UNPAID_STATUSES.map((s) => `'${s}'`).join(', ')}) AND due_date < ?))`;
+
+/**
+ * Beyond this many units (a province's whole tree), a page of late payments is one query: a query
+ * per unit would cost more than the sort it spares, and SQLite allows 500 arms in a UNION.
+ */
+const UNITS_READ_ONE_BY_ONE = 200;
 
 export interface BeneficiaryRow {
   beneficiary_id: string;
@@ -452,8 +460,7 @@ export class ReadModelQueries {
     if (filter.status) where.add('status = ?', filter.status);
     if (filter.beneficiaryId) where.add('beneficiary_id = ?', filter.beneficiaryId);
     if (filter.late !== undefined) {
-      const late = `((status = 'PAID' AND days_late > 0) OR (status IN (${UNPAID.map((s) => `'${s}'`).join(', ')}) AND due_date < ?))`;
-      where.add(filter.late ? late : `NOT ${late}`, today);
+      where.add(filter.late ? LATE : `NOT ${LATE}`, today);
     }
     return where;
   }
@@ -500,12 +507,13 @@ export class ReadModelQueries {
     // the others is measured on its own last month, not shown as having paid no one. For a page,
     // only its units'.
     const pageUnits = filter.limit === undefined ? undefined : [...new Set(active.map((row) => row.unit_code))];
+    // From the totals (a row per unit, program, month, channel and status), not the disbursements.
     const latestWhere = new Where().add("status = 'PAID'").add('period <= ?', asOf).in('unit_code', filter.units).in('unit_code', pageUnits);
     if (filter.program) latestWhere.add('program = ?', filter.program);
     const latest = await this.store.query<{ unit_code: string; program: string; period: string; paid: number | string; paid_by_bank: number | string }>(
-      `SELECT d.unit_code, d.program, d.period, COUNT(*) AS paid, SUM(CASE WHEN d.channel = 'BANK' THEN 1 ELSE 0 END) AS paid_by_bank
-       FROM disbursements d
-       JOIN (SELECT unit_code, program, MAX(period) AS period FROM disbursements ${latestWhere} GROUP BY unit_code, program) l
+      `SELECT d.unit_code, d.program, d.period, SUM(d.count) AS paid, SUM(CASE WHEN d.channel = 'BANK' THEN d.count ELSE 0 END) AS paid_by_bank
+       FROM disbursement_totals d
+       JOIN (SELECT unit_code, program, MAX(period) AS period FROM disbursement_totals ${latestWhere} GROUP BY unit_code, program) l
          ON l.unit_code = d.unit_code AND l.program = d.program AND l.period = d.period
        WHERE d.status = 'PAID'
        GROUP BY d.unit_code, d.program, d.period`,
@@ -530,18 +538,25 @@ export class ReadModelQueries {
     });
   }
 
-  /** Monthly summary per period × program × unit × channel: counts and VND totals by status. */
+  /**
+   * Monthly summary per period × program × unit × channel: counts and VND totals by status. Read
+   * from disbursement_totals, which the database keeps per status: a period's groups, not its
+   * disbursements.
+   */
   async summary(filter: ReportFilter): Promise<Page<SummaryItem, ReportKey>> {
-    const where = this.disbursementWhere(filter, '').after(['period', 'program', 'unit_code', 'channel'], filter.after);
+    const where = new Where().in('unit_code', filter.units);
+    if (filter.program) where.add('program = ?', filter.program);
+    if (filter.period) where.add('period = ?', filter.period);
+    where.after(['period', 'program', 'unit_code', 'channel'], filter.after);
     const limit = limitOf(filter.limit);
     // One row per group, its statuses side by side, so that a page of rows is a page of groups.
     // (Aliases in lower case: PostgreSQL folds unquoted names to it.)
     const alias = (status: string) => status.toLowerCase();
     const byStatus = DISBURSEMENT_STATUSES.map(
-      (status) => `SUM(CASE WHEN status = '${status}' THEN 1 ELSE 0 END) AS count_${alias(status)}, SUM(CASE WHEN status = '${status}' THEN amount ELSE 0 END) AS total_${alias(status)}`,
+      (status) => `SUM(CASE WHEN status = '${status}' THEN count ELSE 0 END) AS count_${alias(status)}, SUM(CASE WHEN status = '${status}' THEN total_amount ELSE 0 END) AS total_${alias(status)}`,
     );
     const rows = await this.store.query<{ period: string; program: string; unit_code: string; channel: string; count: number | string; total: number | string } & Record<string, number | string>>(
-      `SELECT period, program, unit_code, channel, COUNT(*) AS count, SUM(amount) AS total, ${byStatus.join(', ')} FROM disbursements ${where}
+      `SELECT period, program, unit_code, channel, SUM(count) AS count, SUM(total_amount) AS total, ${byStatus.join(', ')} FROM disbursement_totals ${where}
        GROUP BY period, program, unit_code, channel ORDER BY period, program, unit_code, channel ${limit.sql}`,
       [...where.parameters, ...limit.parameters],
     );
@@ -561,8 +576,45 @@ export class ReadModelQueries {
     }));
   }
 
+  /**
+   * Late payments in report order. A page of a few units is read unit by unit from the index of the
+   * late candidates (unit, period, disbursement), at most a page from each, and the pages merged:
+   * each unit's rows come in period order from its index, so no unit's history is sorted, however
+   * long. The whole report, or a page over very many units, is one query as for the other reports.
+   */
   async latePayments(filter: ReportFilter, today: string): Promise<Page<DisbursementRow, ReportKey>> {
-    return this.disbursementReport(this.disbursementWhere({ ...filter, late: true }, today), filter);
+    const units = filter.units;
+    if (filter.limit === undefined || units === undefined || units.length === 0 || units.length > UNITS_READ_ONE_BY_ONE) {
+      return this.disbursementReport(this.disbursementWhere({ ...filter, late: true }, today), filter);
+    }
+    const limit = filter.limit;
+    const arms = [...new Set(units)].map((unit) => {
+      // The term of the partial index, as its definition has it: what lets a planner choose it.
+      const where = new Where().add('unit_code = ?', unit).add(LATE_CANDIDATE).add(LATE, today);
+      if (filter.program) where.add('program = ?', filter.program);
+      if (filter.period) where.add('period = ?', filter.period);
+      if (filter.after) {
+        // After (period, unit, disbursement) in report order, within one unit: a later period, or
+        // the same one when the unit comes after the cursor's, or a later disbursement of the
+        // cursor's own unit.
+        const [period, afterUnit, disbursementId] = filter.after as [string, string, string];
+        if (filter.after.length !== 3) throw new Error(`A cursor of 3 values was expected, not ${filter.after.length}`);
+        if (unit > afterUnit) where.add('period >= ?', period);
+        else if (unit < afterUnit) where.add('period > ?', period);
+        else where.add('(period, disbursement_id) > (?, ?)', period, disbursementId);
+      }
+      return { sql: `SELECT * FROM disbursements ${where} ORDER BY period, disbursement_id LIMIT ?`, parameters: [...where.parameters, limit + 1] };
+    });
+    // One unit's page is already in report order; several are merged.
+    const [only] = arms;
+    const rows =
+      arms.length === 1
+        ? await this.store.query<DisbursementRow>(only!.sql, only!.parameters)
+        : await this.store.query<DisbursementRow>(`${arms.map((arm) => `SELECT * FROM (${arm.sql}) AS unit_page`).join(' UNION ALL ')} ORDER BY period, unit_code, disbursement_id LIMIT ?`, [
+            ...arms.flatMap((arm) => arm.parameters),
+            limit + 1,
+          ]);
+    return pageOf(rows, filter.limit, (row) => [row.period, row.unit_code, row.disbursement_id], (row) => row);
   }
 
   async duplicateAttempts(filter: ReportFilter): Promise<Page<DuplicateAttemptRow, ReportKey>> {

@@ -4,7 +4,7 @@ import { PROJECTION_NAME } from '../read-model-store.js';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
 import { planRowChanges, tableShape, type PlanStep } from '../row-change-plan.js';
 import type { RowChange, SqlValue, TableName } from '../row-changes.js';
-import { schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
+import { DISBURSEMENT_TOTALS_TRIGGERS, disbursementTotalsFollowing, disbursementTotalsNotFollowing, disbursementTotalsRecomputed, schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
 
 const MIGRATIONS = schemaMigrations('sqlite');
 
@@ -84,16 +84,21 @@ export class SqliteReadModelStore implements ReadModelStore {
    * The page cache is made small meanwhile: a rebuild reads the log once, front to back, so a large
    * cache only fills with event pages never read again (64 MiB of the process's memory), while the
    * pages the writes come back to (the keys' indexes, the latest rows) fit in the small one.
+   *
+   * The disbursement totals stop following each write too (a trigger per row of millions) and are
+   * counted once, grouped, at the end.
    */
   async beginRebuild(): Promise<void> {
     this.cacheSizeOutsideRebuild ??= this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${REBUILD_CACHE_SIZE}`);
     for (const { name } of SECONDARY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+    for (const statement of disbursementTotalsNotFollowing('sqlite')) this.db.exec(statement);
   }
 
   async endRebuild(): Promise<void> {
     try {
       for (const { create } of SECONDARY_INDEXES) this.db.exec(create);
+      followDisbursementTotals(this.db);
     } finally {
       if (this.cacheSizeOutsideRebuild !== undefined) this.db.pragma(`cache_size = ${this.cacheSizeOutsideRebuild}`);
       this.cacheSizeOutsideRebuild = undefined;
@@ -205,6 +210,16 @@ function migrate(db: Database.Database): void {
   }
   // A rebuild that died before building its indexes left them out.
   for (const { create } of SECONDARY_INDEXES) db.exec(create);
+  // And before counting the disbursement totals: without their triggers they are stale.
+  const following = db.prepare<[], { found: number }>(`SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'trigger' AND name IN (${DISBURSEMENT_TOTALS_TRIGGERS.map((name) => `'${name}'`).join(', ')})`).get()!;
+  if (following.found < DISBURSEMENT_TOTALS_TRIGGERS.length) followDisbursementTotals(db);
+}
+
+/** The totals counted from the disbursements as they stand, and kept by their triggers from then on: together, so that no write falls between. */
+function followDisbursementTotals(db: Database.Database): void {
+  db.transaction(() => {
+    for (const statement of [...disbursementTotalsNotFollowing('sqlite'), ...disbursementTotalsFollowing('sqlite'), ...disbursementTotalsRecomputed()]) db.exec(statement);
+  })();
 }
 
 /** better-sqlite3 binds no booleans. */

@@ -432,6 +432,20 @@ export class ExpectedReadModels {
     }
   }
 
+  /** The disbursements counted and summed per period, program, unit, channel and status. */
+  private disbursementTotals(): ExpectedRow[] {
+    const totals = new Map<string, ExpectedRow>();
+    for (const d of this.disbursements.values()) {
+      const group = { period: d.period, program: d.program, unit_code: d.unit_code, channel: d.channel, status: d.status };
+      const key = JSON.stringify(group);
+      const total = totals.get(key) ?? { ...group, count: 0, total_amount: 0 };
+      total.count = (total.count as number) + 1;
+      total.total_amount = (total.total_amount as number) + Number(d.amount);
+      totals.set(key, total);
+    }
+    return [...totals.values()];
+  }
+
   /** Every table's rows, ordered by key, as a dump of the store should show them. */
   tables(): Record<string, ExpectedRow[]> {
     const sorted = (rows: Iterable<ExpectedRow>, ...key: string[]) => [...rows].sort(byKeys(...key.map((column) => (row: ExpectedRow) => String(row[column]))));
@@ -449,6 +463,7 @@ export class ExpectedReadModels {
         .sort(byKeys((row) => row.beneficiary_id as string, (row) => row.program as string, (row) => String(row.position).padStart(20, '0'))),
       payment_accounts: sorted(this.accounts.values(), 'account_id'),
       disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
+      disbursement_totals: sorted(this.disbursementTotals(), 'period', 'program', 'unit_code', 'channel', 'status'),
       duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
       payroll_runs: sorted(this.runs.values(), 'run_id'),
       file_imports: sorted(this.fileImports.values(), 'import_id'),
