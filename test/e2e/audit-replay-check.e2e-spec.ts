@@ -89,7 +89,13 @@ describe('the replay check, while the API keeps answering', () => {
       const response = await auditor.post('/v1/audit/replay-check', {}, null);
       expectStatus(response, 200);
       const onThisThread = await replayCheck(store, readModels, { holdStill: (work) => projector.whilePaused(work) });
-      expect(response.body.differences).toHaveLength(3);
+      // The disbursement's two columns, the person's row, and the disbursement totals the hand edit
+      // moved with it (its group at the old status and at CANCELLED): the totals are compared too, so
+      // that a total changed by hand, which the monthly summary would show, is caught as well.
+      const byTable: Record<string, number> = {};
+      for (const { table } of response.body.differences as Array<{ table: string }>) byTable[table] = (byTable[table] ?? 0) + 1;
+      expect({ ...byTable, disbursement_totals: undefined }).toEqual({ disbursements: 2, beneficiaries: 1, disbursement_totals: undefined });
+      expect(byTable.disbursement_totals).toBeGreaterThanOrEqual(2);
       expect(response.body).toEqual({
         differences: onThisThread.differences,
         checkedPosition: onThisThread.checkedPosition,

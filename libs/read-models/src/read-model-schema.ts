@@ -309,13 +309,6 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
 export const tableDefinition = (name: TableName) => READ_MODEL_TABLES.find((table) => table.name === name)!;
 
 /**
- * The read models the projection writes. disbursement_totals is the database's own function of the
- * disbursements (its triggers): the replay check compares what was projected, so that a changed
- * disbursement is one difference, where it was changed, rather than also one per total it moved.
- */
-export const PROJECTED_TABLES = READ_MODEL_TABLES.filter((table) => table.name !== 'disbursement_totals');
-
-/**
  * A table kept beside the read models that no projection writes: records of their own, which a
  * rebuild never empties and the replay check never compares. Append-only: no code path updates or
  * deletes a row, and the database refuses it (a trigger). Its key is a number the database assigns,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStore } from '@ledger/event-store';
 import { Projector, rebuildReadModels } from '../projector.js';
-import { PROJECTED_TABLES, type ColumnType, type TableDefinition } from '../read-model-schema.js';
+import { READ_MODEL_TABLES, type ColumnType, type TableDefinition } from '../read-model-schema.js';
 import type { ReadModelStore } from '../read-model-store.js';
 import type { SqlValue } from '../row-changes.js';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store.js';
@@ -161,7 +161,7 @@ export function normalValue(type: ColumnType, value: unknown): NormalValue {
 export async function compareReadModels(
   live: LiveReadModels,
   replayed: LiveReadModels,
-  { maxDifferences = 10_000, pageSize = 2_000, tables = PROJECTED_TABLES }: { maxDifferences?: number; pageSize?: number; tables?: readonly TableDefinition[] } = {},
+  { maxDifferences = 10_000, pageSize = 2_000, tables = READ_MODEL_TABLES }: { maxDifferences?: number; pageSize?: number; tables?: readonly TableDefinition[] } = {},
 ): Promise<{ differences: ReadModelDifference[]; truncated: boolean; rowsCompared: number }> {
   const differences: ReadModelDifference[] = [];
   let truncated = false;
