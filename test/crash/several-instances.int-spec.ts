@@ -11,39 +11,25 @@ import pg from 'pg';
 import { DisbursementEventType, PayrollRunEventType } from '@ledger/domain';
 import { PostgresEventStore } from '@ledger/event-store';
 import { describeWithPostgres } from '../../libs/read-models/src/testing/describe-with-postgres.js';
-import { postgresAvailability, postgresUrl } from '../../libs/read-models/src/testing/postgres-scratch.js';
+import { postgresAvailability } from '../../libs/read-models/src/testing/postgres-scratch.js';
+import { createScratchDatabase } from './support/crash-topology.js';
 import { buildApi, clientFor, startApi, type ApiClient, type ApiProcess } from './support/ledger-process.js';
 import { personFor, RUN_PERIOD, seedPeople } from './support/province.js';
 
 jest.setTimeout(300_000);
 
 const PEOPLE = 400;
-const database = `ledger_instances_${process.pid}`;
-const databaseUrl = (() => {
-  const url = new URL(postgresUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 describeWithPostgres('several API instances on one PostgreSQL event store', await postgresAvailability(), () => {
   const directories: string[] = [];
   const instances: ApiProcess[] = [];
+  let database: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let log: pg.Pool;
   const clients: Array<{ maker: ApiClient; checker: ApiClient }> = [];
   let runId: string;
 
   beforeAll(async () => {
-    await admin((client) => client.query(`CREATE DATABASE ${database}`));
+    database = await createScratchDatabase(`ledger_instances_${process.pid}`);
+    const databaseUrl = database.url;
     const store = await PostgresEventStore.open(databaseUrl);
     await seedPeople(store, Array.from({ length: PEOPLE }, (_, serial) => personFor(serial)));
     await store.close();
@@ -63,7 +49,7 @@ describeWithPostgres('several API instances on one PostgreSQL event store', awai
   afterAll(async () => {
     for (const api of instances) await api.stop();
     await log?.end();
-    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await database?.drop();
     for (const directory of directories) rmSync(directory, { recursive: true, force: true });
   });
 

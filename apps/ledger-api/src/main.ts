@@ -78,61 +78,53 @@ else console.log(await demoBanner({ url, config, tokens: app.get(AccessTokens), 
 
 /** Seeds (or finishes seeding) the embedded store's demo from a worker thread, showing progress. */
 async function startSeeding(found: DemoSeedStatus): Promise<DemoSeedStatus> {
-  announce(found);
-  const progress = new SeedProgressPrinter(process.stdout);
   let worker: SeedInWorker | undefined;
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-    void worker?.stop();
-  };
-  process.once('SIGINT', stop).once('SIGTERM', stop);
-  try {
-    worker = seedDemoInWorker(config, progress.update);
-    const report = await worker.seeded;
-    progress.finish();
-    console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the ledger's command handlers in ${report.seconds.toFixed(1)} s.`);
-  } catch (error) {
-    progress.finish();
-    if (!stopping) throw error;
-    interrupted();
-  } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
-  }
+  await seedInterruptibly(found, `the ledger's command handlers`, (onProgress) => (worker = seedDemoInWorker(config, onProgress)).seeded, () => void worker?.stop());
   return demoSeedStatus(eventStore, beneficiaryIds);
 }
 
 /** Seeds (or finishes seeding) the demo through the app's own command bus, showing progress: for a store other than the embedded one. */
 async function seedThroughTheBus(found: DemoSeedStatus): Promise<DemoSeedStatus> {
-  announce(found);
-  let stopping = false;
-  const stop = () => (stopping = true);
-  process.once('SIGINT', stop).once('SIGTERM', stop);
-  const progress = new SeedProgressPrinter(process.stdout);
-  try {
-    const report = await seedDemo({ commands: app.get(CommandBus), store, beneficiaryIds, onProgress: progress.update });
-    progress.finish();
-    console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through the command bus in ${report.seconds.toFixed(1)} s.`);
+  await seedInterruptibly(found, 'the command bus', async (onProgress) => {
+    const report = await seedDemo({ commands: app.get(CommandBus), store, beneficiaryIds, onProgress });
     await writeDemoResultFiles(store, demoResultFilesDirectory(config.dataDirectory));
-  } catch (error) {
-    progress.finish();
-    if (!stopping) throw error;
-    interrupted();
-  } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
-  }
+    return report;
+  });
   return demoSeedStatus(store, beneficiaryIds);
 }
 
-function announce(found: DemoSeedStatus): void {
+/**
+ * Runs a seed with a progress line; Ctrl-C (or SIGTERM) stops it, and every command carried a
+ * deterministic idempotency key, so the next start finishes the job.
+ */
+async function seedInterruptibly(
+  found: DemoSeedStatus,
+  through: string,
+  seed: (onProgress: SeedProgressPrinter['update']) => Promise<{ commands: number; seconds: number }>,
+  onStop: () => void = () => undefined,
+): Promise<void> {
   console.log(found.status === 'EMPTY' ? 'Empty data directory: seeding the demo province (Kiên Giang)…' : 'Finishing the demo seed that was interrupted…');
+  const progress = new SeedProgressPrinter(process.stdout);
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    onStop();
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const report = await seed(progress.update);
+    progress.finish();
+    console.log(`Demo seeded: ${report.commands.toLocaleString('en-US')} commands through ${through} in ${report.seconds.toFixed(1)} s.`);
+  } catch (error) {
+    progress.finish();
+    if (!stopping) throw error;
+    console.log('Seeding interrupted; start again to finish it.');
+    process.exit(130);
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
-function interrupted(): never {
-  // Every command carried a deterministic idempotency key: the next start finishes the job.
-  console.log('Seeding interrupted; start again to finish it.');
-  process.exit(130);
-}
 
 /** Waits until the embedded projector has applied every event, so the first queries see the whole demo. */
 async function readModelsCaughtUp(): Promise<void> {

@@ -117,26 +117,30 @@ const placeholders = (sql: string) => {
   return sql.replace(/\?/g, () => `$${++index}`);
 };
 
-const databaseUrlOf = (database: string) => {
+/**
+ * A database of its own on the test server (`CREATE DATABASE`), for tests that run processes on
+ * PostgreSQL as production does; `drop()` removes it with everything in it, connections included.
+ */
+export async function createScratchDatabase(name: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
   const url = new URL(postgresUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export function postgresTopology(): CrashTopology {
   const workspace = mkdtempSync(join(tmpdir(), 'ledger-api-crash-pg-'));
   const prefix = `ledger_crash_${process.pid}`;
-  const databases: string[] = [];
+  const databases: Array<{ drop(): Promise<void> }> = [];
 
   return {
     name: 'on PostgreSQL (events, read models and idempotency records; the projector in a process of its own)',
@@ -144,9 +148,8 @@ export function postgresTopology(): CrashTopology {
       const database = `${prefix}_${name}`;
       const directory = join(workspace, name);
       mkdirSync(directory);
-      databases.push(database);
-      await admin((client) => client.query(`CREATE DATABASE ${database}`));
-      const url = databaseUrlOf(database);
+      const { url, drop } = await createScratchDatabase(database);
+      databases.push({ drop });
       const events = await PostgresEventStore.open(url);
       const readModels = await PostgresReadModelStore.open(url);
       try {
@@ -184,9 +187,7 @@ export function postgresTopology(): CrashTopology {
       };
     },
     async dispose() {
-      await admin(async (client) => {
-        for (const database of databases.reverse()) await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      });
+      for (const database of databases) await database.drop();
       rmSync(workspace, { recursive: true, force: true });
     },
   };
