@@ -138,6 +138,7 @@ export function apiCrashTests(openTopology: () => CrashTopology): void {
         acknowledged.push({ person, position: BigInt(response.body.position) });
       };
       await pool(Array.from({ length: 24 }, (_, index) => httpPerson(index)), 6, enroll);
+      if (unanswered.length > 0) throw new Error(`${unanswered.length} of 24 enrollments got no answer before any kill; the API: ${api.state()}\n${api.output()}`);
       expect(acknowledged).toHaveLength(24);
 
       const headBefore = BigInt(await observer.value('SELECT COALESCE(MAX(position), -1) FROM events'));

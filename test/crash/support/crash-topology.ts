@@ -7,7 +7,8 @@ import { PostgresEventStore, SqliteEventStore } from '@ledger/event-store';
 import { PostgresReadModelStore, READ_MODEL_TABLES, rebuildReadModels, SqliteReadModelStore } from '@ledger/read-models';
 import { postgresUrl } from '../../../libs/read-models/src/testing/postgres-scratch.js';
 import { compareWithRebuild, type ReadModelDifference } from './crash-kit.js';
-import { freePort, spawnService, startApi, type ApiProcess } from './ledger-process.js';
+import { processPort } from '../../../libs/integration-events/src/testing/process-port.js';
+import { spawnService, startApi, type ApiProcess } from './ledger-process.js';
 import { seedPeople, type Person } from './province.js';
 
 /**
@@ -165,7 +166,7 @@ export function postgresTopology(): CrashTopology {
       return {
         async startApi(apiMain) {
           if (!projector) {
-            const port = await freePort();
+            const port = await processPort();
             projector = await spawnService('the projector', join(dirname(apiMain), '../../projector/src/main.js'), port, { ...env, LEDGER_DATA_DIR: directory, PROJECTOR_PORT: String(port) });
           }
           return startApi(apiMain, directory, env);

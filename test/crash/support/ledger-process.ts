@@ -1,11 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessTokens } from '../../../apps/ledger-api/src/platform/auth/access-tokens.js';
 import type { Role } from '../../../apps/ledger-api/src/platform/auth/actor.js';
+import { processPort } from '../../../libs/integration-events/src/testing/process-port.js';
 
 export const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 export const JWT_SECRET = 'crash-test-secret-0123456789abcdef-0123456789';
@@ -73,23 +73,13 @@ export function buildApi(): { main: string; built: boolean } {
   return { main, built: true };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface ApiProcess {
   readonly url: string;
   readonly child: ChildProcess;
   /** The last lines the process printed, for a failure message. */
   output(): string;
+  /** "running", or how it ended (exit code or signal): for a failure message. */
+  state(): string;
   /** SIGKILL: no shutdown hook, no flush, no goodbye. Resolves once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM: a clean shutdown, as an orchestrator would ask for. */
@@ -100,7 +90,7 @@ export interface ApiProcess {
 export async function startApi(main: string, dataDirectory: string, env: Record<string, string> = {}): Promise<ApiProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await spawnApi(main, dataDirectory, await freePort(), env);
+      return await spawnApi(main, dataDirectory, await processPort(), env);
     } catch (error) {
       // Another process may take the port between the probe and the listen: try another one.
       if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
@@ -159,6 +149,7 @@ export async function spawnService(label: string, main: string, port: number, en
     url,
     child,
     output: () => lines.join('\n'),
+    state: () => (exit === undefined ? `running (pid ${child.pid})` : `exited (${exit})`),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { freePort, REPOSITORY, spawnService, type ApiClient, type ApiProcess, type HttpResponse } from '../../crash/support/ledger-process.js';
+import { REPOSITORY, spawnService, type ApiClient, type ApiProcess, type HttpResponse } from '../../crash/support/ledger-process.js';
+import { processPort } from '../../../libs/integration-events/src/testing/process-port.js';
 import { until } from '../../crash/support/crash-kit.js';
 
 export const HUB_JWT_SECRET = 'national-hub-test-secret-0123456789abcdef';
@@ -34,7 +35,7 @@ export const UNITS_OF: Record<'91' | '89', readonly string[]> = { '91': ['899', 
 
 /** The compiled national hub (`<build>/apps/national-hub/src/main.js`) as a process of its own, so a test can SIGKILL it. */
 export async function startHub(main: string, env: Record<string, string>): Promise<HubProcess> {
-  return spawnService('the hub', main, await freePort(), { HUB_JWT_SECRET, ...env });
+  return spawnService('the hub', main, await processPort(), { HUB_JWT_SECRET, ...env });
 }
 
 export type HubProcess = ApiProcess;

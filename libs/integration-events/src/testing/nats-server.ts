@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import { processPort } from './process-port.js';
 
 /** `NATS_URL`, or the local server every development and CI machine runs. */
 export const natsUrl = () => process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -44,7 +44,7 @@ export interface ScratchNatsServer {
 }
 
 export async function startScratchNatsServer(): Promise<ScratchNatsServer> {
-  const port = await freePort();
+  const port = await processPort();
   const storeDirectory = mkdtempSync(join(tmpdir(), 'ledger-nats-'));
   const url = `nats://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
@@ -77,15 +77,4 @@ export async function startScratchNatsServer(): Promise<ScratchNatsServer> {
       rmSync(storeDirectory, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
