@@ -15,7 +15,8 @@ import { dropSchema, postgresAvailability, postgresUrl } from './testing/postgre
  * must leave the read models empty at checkpoint -1, for the projector to replay from zero.
  * Likewise version 3 (enrollment spells and suspensions, and new columns of older tables): only a
  * replay fills them for what happened before. Versions 6 and 8 add only what no earlier event fills,
- * so they keep what was projected; version 9 counts its totals from what was projected.
+ * so they keep what was projected; version 9 counts its totals from what was projected, and version 10
+ * works out its active changes from it.
  */
 const postgres = await postgresAvailability();
 
@@ -151,6 +152,56 @@ async function expectVersion9CountsWhatWasProjected(store: ReadModelStore) {
   ]);
 }
 
+const projectedUnderVersion9 = [
+  "INSERT INTO enrollments (beneficiary_id, program, unit_code, status) VALUES ('b-1', 'MERITORIOUS', '899', 'TERMINATED')",
+  "INSERT INTO enrollment_spells (beneficiary_id, program, effective_from, started_position, terminated_on) VALUES ('b-1', 'MERITORIOUS', '2024-01', 3, '2024-04-10')",
+  "INSERT INTO enrollment_suspensions (beneficiary_id, program, position, suspended_from, resumed_from) VALUES ('b-1', 'MERITORIOUS', 5, '2024-02', '2024-03')",
+  "INSERT INTO payment_accounts (account_id, beneficiary_id, status) VALUES ('a-1', 'b-1', 'VERIFIED')",
+  "INSERT INTO enrollments (beneficiary_id, program, unit_code, status) VALUES ('b-2', 'MERITORIOUS', '899', 'ACTIVE')",
+  "INSERT INTO enrollment_spells (beneficiary_id, program, effective_from, started_position) VALUES ('b-2', 'MERITORIOUS', '2024-03', 7)",
+  `INSERT INTO projection_checkpoints (projection, position) VALUES ('${PROJECTION_NAME}', 41)`,
+];
+
+/**
+ * Version 10's active changes are worked out from the enrollments, spells, suspensions and accounts
+ * already projected, with no replay, and follow every write from then on.
+ */
+async function expectVersion10WorksOutWhatWasProjected(store: ReadModelStore) {
+  const changes = async () =>
+    (await store.query<{ beneficiary_id: string; period: string; verified: number | boolean; change: number }>('SELECT beneficiary_id, period, verified, change FROM active_enrollment_changes ORDER BY beneficiary_id, period')).map(
+      (row) => ({ ...row, verified: row.verified === true || row.verified === 1 }),
+    );
+  const groups = async () =>
+    (await store.query<{ period: string; verified: number | boolean; change: number }>('SELECT period, verified, change FROM active_beneficiary_changes ORDER BY verified, period')).map((row) => ({
+      ...row,
+      verified: row.verified === true || row.verified === 1,
+    }));
+  expect(await store.checkpoint()).toBe(41n);
+  // b-1: active in January, suspended in February, active again from March, terminated from April.
+  expect(await changes()).toEqual([
+    { beneficiary_id: 'b-1', period: '2024-01', verified: true, change: 1 },
+    { beneficiary_id: 'b-1', period: '2024-02', verified: true, change: -1 },
+    { beneficiary_id: 'b-1', period: '2024-03', verified: true, change: 1 },
+    { beneficiary_id: 'b-1', period: '2024-04', verified: true, change: -1 },
+    { beneficiary_id: 'b-2', period: '2024-03', verified: false, change: 1 },
+  ]);
+  expect(await groups()).toEqual([
+    { period: '2024-03', verified: false, change: 1 },
+    { period: '2024-01', verified: true, change: 1 },
+    { period: '2024-02', verified: true, change: -1 },
+    { period: '2024-03', verified: true, change: 1 },
+    { period: '2024-04', verified: true, change: -1 },
+  ]);
+  // b-2's account is verified: the person's changes move to the verified group.
+  await store.apply([{ kind: 'upsert', table: 'payment_accounts', row: { account_id: 'a-2', beneficiary_id: 'b-2', status: 'VERIFIED' } }], 42n);
+  expect(await groups()).toEqual([
+    { period: '2024-01', verified: true, change: 1 },
+    { period: '2024-02', verified: true, change: -1 },
+    { period: '2024-03', verified: true, change: 2 },
+    { period: '2024-04', verified: true, change: -1 },
+  ]);
+}
+
 async function expectKeptOnReopen(open: () => Promise<ReadModelStore>) {
   const store = await open();
   await store.apply([{ kind: 'upsert', table: 'beneficiaries', row: { beneficiary_id: 'b-2', unit_code: '900' } }], 7n);
@@ -239,6 +290,19 @@ describe('read-model schema migrations on SQLite', () => {
     for (const statement of projectedUnderVersion8) db.exec(statement);
 
     await expectVersion9CountsWhatWasProjected(new SqliteReadModelStore(db));
+    db.close();
+  });
+
+  it('version 10 works out the active changes from what was projected under version 9, without a replay', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE read_model_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of schemaMigrations('sqlite').slice(0, 9)) {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare("INSERT INTO read_model_migrations VALUES (?, '2024-01-01T00:00:00Z')").run(migration.version);
+    }
+    for (const statement of projectedUnderVersion9) db.exec(statement);
+
+    await expectVersion10WorksOutWhatWasProjected(new SqliteReadModelStore(db));
     db.close();
   });
 
@@ -402,6 +466,31 @@ describeWithPostgres('read-model schema migrations on PostgreSQL', postgres, () 
     } finally {
       await store.close();
       await dropSchema(version8);
+    }
+  });
+
+  it('version 10 works out the active changes from what was projected under version 9, without a replay', async () => {
+    const version9 = `${schema}_v9`;
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${version9}`);
+      await client.query(`SET search_path = ${version9}`);
+      await client.query('CREATE TABLE read_model_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+      for (const migration of schemaMigrations('postgres').slice(0, 9)) {
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO read_model_migrations VALUES ($1, now())', [migration.version]);
+      }
+      for (const statement of projectedUnderVersion9) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresReadModelStore.open(postgresUrl(), { schema: version9, maxConnections: 2 });
+    try {
+      await expectVersion10WorksOutWhatWasProjected(store);
+    } finally {
+      await store.close();
+      await dropSchema(version9);
     }
   });
 

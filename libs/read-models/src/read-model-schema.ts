@@ -178,6 +178,37 @@ export const READ_MODEL_TABLES: readonly TableDefinition[] = [
     since: 9,
   },
   {
+    name: 'active_enrollment_changes',
+    description:
+      "The months in which an enrollment becomes active (+1) or stops being active (-1), as the coverage report counts a beneficiary active, with the beneficiary's unit and verified account as they stand now: summed up to a period, 1 when the enrollment is active in it, 0 otherwise. Kept by the database itself (triggers on enrollments, enrollment_spells, enrollment_suspensions and payment_accounts, in the same transaction as each write), never by the projection; a month that changes nothing has no row.",
+    key: ['beneficiary_id', 'program', 'period'],
+    columns: [
+      ['beneficiary_id', 'text', 'the beneficiary'],
+      ['program', 'text', 'program code'],
+      ['period', 'text', "YYYY-MM: a month named by one of the enrollment's spells or suspensions (a spell's first month or its termination's, a suspension's first month or the month it resumed from) in which the enrollment's activity changes"],
+      ['unit_code', 'text', "the beneficiary's unit now (enrollments.unit_code)"],
+      ['verified', 'boolean', 'whether the beneficiary has a VERIFIED payment account now'],
+      ['change', 'integer', '+1: active from this month; -1: no longer active from this month'],
+    ],
+    indexes: [],
+    since: 10,
+  },
+  {
+    name: 'active_beneficiary_changes',
+    description:
+      "The changes of active_enrollment_changes summed per unit, program, verified and month: the beneficiaries active in a period are the sum of `change` over the months up to it. What the coverage report's active beneficiaries and verified accounts read. Kept by the database itself (triggers on active_enrollment_changes); a group whose changes cancel out has no row.",
+    key: ['unit_code', 'program', 'verified', 'period'],
+    columns: [
+      ['unit_code', 'text', "the beneficiaries' unit now"],
+      ['program', 'text', 'program code'],
+      ['verified', 'boolean', 'whether they have a VERIFIED payment account now'],
+      ['period', 'text', 'YYYY-MM: the month the change takes effect in'],
+      ['change', 'integer', 'beneficiaries who became active from this month, less those who stopped; never 0'],
+    ],
+    indexes: [],
+    since: 10,
+  },
+  {
     name: 'duplicate_attempts',
     description: 'Settlements refused as second payments: the disbursement already paid under another reference, or the reference already paid another disbursement.',
     key: ['position'],

@@ -18,6 +18,8 @@ export type TableName =
   | 'payment_accounts'
   | 'disbursements'
   | 'disbursement_totals'
+  | 'active_enrollment_changes'
+  | 'active_beneficiary_changes'
   | 'duplicate_attempts'
   | 'payroll_runs'
   | 'death_reports'

@@ -2,7 +2,18 @@ import pg from 'pg';
 import { READ_MODEL_TABLES, type ColumnType } from '../read-model-schema.js';
 import { CheckpointMoved, PROJECTION_NAME, type ReadModelStore } from '../read-model-store.js';
 import type { RowChange, SqlValue } from '../row-changes.js';
-import { DISBURSEMENT_TOTALS_TRIGGERS, disbursementTotalsFollowing, disbursementTotalsNotFollowing, disbursementTotalsRecomputed, schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
+import {
+  ACTIVE_CHANGES_TRIGGERS,
+  activeChangesNotFollowing,
+  activeChangesWorkedOutAndFollowed,
+  DISBURSEMENT_TOTALS_TRIGGERS,
+  disbursementTotalsFollowing,
+  disbursementTotalsNotFollowing,
+  disbursementTotalsRecomputed,
+  schemaMigrations,
+  schemaStatements,
+  statementFor,
+} from '../sql-statements.js';
 import { isPostgresConnectionLost } from './postgres-errors.js';
 import { toNumberedPlaceholders } from './placeholders.js';
 import { planRowChanges, tableShape, type PlanStep } from '../row-change-plan.js';
@@ -121,17 +132,21 @@ export class PostgresReadModelStore implements ReadModelStore {
    * work in a rebuild; building them once from the finished table costs seconds. The keys' indexes
    * stay (the writes need them). Queries during the rebuild are slower, not wrong.
    *
-   * The disbursement totals stop following the writes too, and are counted once, grouped, at the
-   * end. (The reset's TRUNCATE fires no row trigger either way: it empties the totals as well.)
+   * The disbursement totals and the active changes stop following the writes too, and are worked
+   * out once, set-based, at the end. (The reset's TRUNCATE fires none of their triggers either way:
+   * it empties those tables as well.)
    */
   async beginRebuild(): Promise<void> {
     for (const { name } of SECONDARY_INDEXES) await this.pool.query(`DROP INDEX IF EXISTS ${name}`);
-    for (const statement of disbursementTotalsNotFollowing('postgres')) await this.pool.query(statement);
+    for (const statement of [...disbursementTotalsNotFollowing('postgres'), ...activeChangesNotFollowing('postgres')]) await this.pool.query(statement);
   }
 
   async endRebuild(): Promise<void> {
     await this.createSecondaryIndexes();
-    await this.inTransaction((client) => followDisbursementTotals(client));
+    await this.inTransaction(async (client) => {
+      await followDisbursementTotals(client);
+      await followActiveChanges(client);
+    });
     // The planner's statistics still describe the tables the reset emptied until autovacuum comes
     // round: meanwhile a report's plan is chosen for empty tables (a district's late payments took
     // 40 ms where its own index answers in 0.3).
@@ -177,6 +192,12 @@ export class PostgresReadModelStore implements ReadModelStore {
         [...DISBURSEMENT_TOTALS_TRIGGERS],
       ]);
       if (following[0]!.found < DISBURSEMENT_TOTALS_TRIGGERS.length) await followDisbursementTotals(client);
+      // Likewise the active changes.
+      const { rows: followingActivity } = await client.query<{ found: number }>('SELECT COUNT(*)::integer AS found FROM pg_trigger WHERE tgrelid = ANY($1::regclass[]) AND tgname = ANY($2)', [
+        [...new Set(ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.table))],
+        ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.name),
+      ]);
+      if (followingActivity[0]!.found < ACTIVE_CHANGES_TRIGGERS.length) await followActiveChanges(client);
     });
   }
 
@@ -252,6 +273,15 @@ export class PostgresReadModelStore implements ReadModelStore {
  */
 async function followDisbursementTotals(client: pg.PoolClient): Promise<void> {
   for (const statement of [...disbursementTotalsNotFollowing('postgres'), ...disbursementTotalsFollowing('postgres'), ...disbursementTotalsRecomputed()]) await client.query(statement);
+}
+
+/**
+ * The active changes worked out from the enrollments, spells, suspensions and accounts as they
+ * stand, and kept by their triggers from then on, in one transaction that first locks the four
+ * tables against writes (activeChangesWorkedOutAndFollowed): a projector writing meanwhile waits.
+ */
+async function followActiveChanges(client: pg.PoolClient): Promise<void> {
+  for (const statement of activeChangesWorkedOutAndFollowed('postgres')) await client.query(statement);
 }
 
 /**

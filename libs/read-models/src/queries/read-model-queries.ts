@@ -476,30 +476,23 @@ export class ReadModelQueries {
    * suspension or termination counts from the month it takes effect, not from the day it was
    * recorded, and a person enrolled again after a termination counts from the new spell's month.
    * Verified accounts are counted as they stand now. Units are the ones people are registered in now.
+   *
+   * Both counts are read from active_beneficiary_changes, which the database keeps (ADR 0014): the
+   * changes of each unit, program and verified flag summed up to the period, rather than every
+   * enrollment's spells and suspensions worked through as of it (enrollmentActiveIn, whose answers
+   * they equal).
    */
   async coverage(filter: ReportFilter, currentPeriod: string): Promise<Page<CoverageItem, ReportKey>> {
     const asOf = filter.period ?? currentPeriod;
-    const where = new Where().in('e.unit_code', filter.units);
-    if (filter.program) where.add('e.program = ?', filter.program);
-    where
-      // The spell in force: the latest one started by then (none: not enrolled yet, not counted).
-      .add('s.effective_from = (SELECT MAX(x.effective_from) FROM enrollment_spells x WHERE x.beneficiary_id = e.beneficiary_id AND x.program = e.program AND x.effective_from <= ?)', asOf)
-      // TERMINATED from the month of its termination's effective date.
-      .add('(s.terminated_on IS NULL OR SUBSTR(s.terminated_on, 1, 7) > ?)', asOf)
-      // SUSPENDED in a month one of the spell's suspensions covers; suspensions recorded before the spell started are an earlier spell's.
-      .add(
-        `NOT EXISTS (SELECT 1 FROM enrollment_suspensions u WHERE u.beneficiary_id = s.beneficiary_id AND u.program = s.program AND u.position > s.started_position
-                     AND u.suspended_from <= ? AND (u.resumed_from IS NULL OR u.resumed_from > ?))`,
-        asOf,
-        asOf,
-      )
-      .after(['e.unit_code', 'e.program'], filter.after);
+    const where = new Where().add('period <= ?', asOf).in('unit_code', filter.units);
+    if (filter.program) where.add('program = ?', filter.program);
+    where.after(['unit_code', 'program'], filter.after);
     const limit = limitOf(filter.limit);
+    // A group none of whose people is active in the period (all changes up to it cancel out) is
+    // not in the report, as a unit with no one active had no row to count.
     const rows = await this.store.query<{ unit_code: string; program: string; active_beneficiaries: number | string; verified_accounts: number | string }>(
-      `SELECT e.unit_code, e.program, COUNT(*) AS active_beneficiaries,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM payment_accounts a WHERE a.beneficiary_id = e.beneficiary_id AND a.status = 'VERIFIED') THEN 1 ELSE 0 END) AS verified_accounts
-       FROM enrollments e JOIN enrollment_spells s ON s.beneficiary_id = e.beneficiary_id AND s.program = e.program
-       ${where} GROUP BY e.unit_code, e.program ORDER BY e.unit_code, e.program ${limit.sql}`,
+      `SELECT unit_code, program, SUM(change) AS active_beneficiaries, SUM(CASE WHEN verified THEN change ELSE 0 END) AS verified_accounts
+       FROM active_beneficiary_changes ${where} GROUP BY unit_code, program HAVING SUM(change) > 0 ORDER BY unit_code, program ${limit.sql}`,
       [...where.parameters, ...limit.parameters],
     );
     const active = filter.limit === undefined ? rows : rows.slice(0, filter.limit);

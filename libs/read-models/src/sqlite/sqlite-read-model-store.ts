@@ -4,7 +4,18 @@ import { PROJECTION_NAME } from '../read-model-store.js';
 import { READ_MODEL_TABLES } from '../read-model-schema.js';
 import { planRowChanges, tableShape, type PlanStep } from '../row-change-plan.js';
 import type { RowChange, SqlValue, TableName } from '../row-changes.js';
-import { DISBURSEMENT_TOTALS_TRIGGERS, disbursementTotalsFollowing, disbursementTotalsNotFollowing, disbursementTotalsRecomputed, schemaMigrations, schemaStatements, statementFor } from '../sql-statements.js';
+import {
+  ACTIVE_CHANGES_TRIGGERS,
+  activeChangesNotFollowing,
+  activeChangesWorkedOutAndFollowed,
+  DISBURSEMENT_TOTALS_TRIGGERS,
+  disbursementTotalsFollowing,
+  disbursementTotalsNotFollowing,
+  disbursementTotalsRecomputed,
+  schemaMigrations,
+  schemaStatements,
+  statementFor,
+} from '../sql-statements.js';
 
 const MIGRATIONS = schemaMigrations('sqlite');
 
@@ -85,20 +96,21 @@ export class SqliteReadModelStore implements ReadModelStore {
    * cache only fills with event pages never read again (64 MiB of the process's memory), while the
    * pages the writes come back to (the keys' indexes, the latest rows) fit in the small one.
    *
-   * The disbursement totals stop following each write too (a trigger per row of millions) and are
-   * counted once, grouped, at the end.
+   * The disbursement totals and the active changes stop following each write too (a trigger per
+   * row of millions) and are worked out once, set-based, at the end.
    */
   async beginRebuild(): Promise<void> {
     this.cacheSizeOutsideRebuild ??= this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${REBUILD_CACHE_SIZE}`);
     for (const { name } of SECONDARY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
-    for (const statement of disbursementTotalsNotFollowing('sqlite')) this.db.exec(statement);
+    for (const statement of [...disbursementTotalsNotFollowing('sqlite'), ...activeChangesNotFollowing('sqlite')]) this.db.exec(statement);
   }
 
   async endRebuild(): Promise<void> {
     try {
       for (const { create } of SECONDARY_INDEXES) this.db.exec(create);
       followDisbursementTotals(this.db);
+      followActiveChanges(this.db);
     } finally {
       if (this.cacheSizeOutsideRebuild !== undefined) this.db.pragma(`cache_size = ${this.cacheSizeOutsideRebuild}`);
       this.cacheSizeOutsideRebuild = undefined;
@@ -213,12 +225,27 @@ function migrate(db: Database.Database): void {
   // And before counting the disbursement totals: without their triggers they are stale.
   const following = db.prepare<[], { found: number }>(`SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'trigger' AND name IN (${DISBURSEMENT_TOTALS_TRIGGERS.map((name) => `'${name}'`).join(', ')})`).get()!;
   if (following.found < DISBURSEMENT_TOTALS_TRIGGERS.length) followDisbursementTotals(db);
+  // Likewise the active changes.
+  if (triggersFound(db, ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.name)) < ACTIVE_CHANGES_TRIGGERS.length) followActiveChanges(db);
 }
+
+const triggersFound = (db: Database.Database, names: readonly string[]) =>
+  db.prepare<string[], { found: number }>(`SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'trigger' AND name IN (${names.map(() => '?').join(', ')})`).get(...names)!.found;
 
 /** The totals counted from the disbursements as they stand, and kept by their triggers from then on: together, so that no write falls between. */
 function followDisbursementTotals(db: Database.Database): void {
   db.transaction(() => {
     for (const statement of [...disbursementTotalsNotFollowing('sqlite'), ...disbursementTotalsFollowing('sqlite'), ...disbursementTotalsRecomputed()]) db.exec(statement);
+  })();
+}
+
+/**
+ * The active changes worked out from the enrollments, spells, suspensions and accounts as they
+ * stand, and kept by their triggers from then on: together, so that no write falls between.
+ */
+function followActiveChanges(db: Database.Database): void {
+  db.transaction(() => {
+    for (const statement of activeChangesWorkedOutAndFollowed('sqlite')) db.exec(statement);
   })();
 }
 

@@ -446,9 +446,52 @@ export class ExpectedReadModels {
     return [...totals.values()];
   }
 
+  /**
+   * The months each enrollment becomes active or stops, with the domain's own rule for a month's
+   * status (enrollmentStatusOn, as coverage() below) evaluated at every month its spells and
+   * suspensions name: between two of them it cannot change.
+   */
+  private activeEnrollmentChanges(): ExpectedRow[] {
+    const verified = new Set([...this.accounts.values()].filter((a) => a.status === 'VERIFIED').map((a) => a.beneficiary_id));
+    const rows: ExpectedRow[] = [];
+    for (const e of this.enrollments.values()) {
+      const enrollment = this.beneficiaryStates.get(e.beneficiary_id as string)!.enrollments[e.program as string]!;
+      const named = new Set<string>();
+      for (const spell of enrollment.spells) {
+        named.add(spell.effectiveFrom);
+        if (spell.termination) named.add(spell.termination.effectiveDate.slice(0, 7));
+        for (const suspension of spell.suspensions) {
+          named.add(suspension.from);
+          if (suspension.resumedFrom) named.add(suspension.resumedFrom);
+        }
+      }
+      let before = 0;
+      for (const period of [...named].sort(byText)) {
+        const active = enrollmentSpellIn(enrollment, period as Period) && enrollmentStatusOn(enrollment, period as Period) === 'ACTIVE' ? 1 : 0;
+        if (active !== before) rows.push({ beneficiary_id: e.beneficiary_id!, program: e.program!, period, unit_code: e.unit_code!, verified: verified.has(e.beneficiary_id), change: active - before });
+        before = active;
+      }
+    }
+    return rows;
+  }
+
+  /** The enrollments' changes summed per unit, program, verified and month, none left at 0. */
+  private activeBeneficiaryChanges(changes: readonly ExpectedRow[]): ExpectedRow[] {
+    const groups = new Map<string, ExpectedRow>();
+    for (const change of changes) {
+      const group = { unit_code: change.unit_code!, program: change.program!, verified: change.verified!, period: change.period! };
+      const key = JSON.stringify(group);
+      const row = groups.get(key) ?? { ...group, change: 0 };
+      row.change = (row.change as number) + (change.change as number);
+      groups.set(key, row);
+    }
+    return [...groups.values()].filter((row) => row.change !== 0);
+  }
+
   /** Every table's rows, ordered by key, as a dump of the store should show them. */
   tables(): Record<string, ExpectedRow[]> {
     const sorted = (rows: Iterable<ExpectedRow>, ...key: string[]) => [...rows].sort(byKeys(...key.map((column) => (row: ExpectedRow) => String(row[column]))));
+    const activeEnrollmentChanges = this.activeEnrollmentChanges();
     return {
       beneficiaries: sorted(this.beneficiaries.values(), 'beneficiary_id'),
       enrollments: sorted(this.enrollments.values(), 'beneficiary_id', 'program'),
@@ -464,6 +507,8 @@ export class ExpectedReadModels {
       payment_accounts: sorted(this.accounts.values(), 'account_id'),
       disbursements: sorted(this.disbursements.values(), 'disbursement_id'),
       disbursement_totals: sorted(this.disbursementTotals(), 'period', 'program', 'unit_code', 'channel', 'status'),
+      active_enrollment_changes: sorted(activeEnrollmentChanges, 'beneficiary_id', 'program', 'period'),
+      active_beneficiary_changes: sorted(this.activeBeneficiaryChanges(activeEnrollmentChanges), 'unit_code', 'program', 'verified', 'period'),
       duplicate_attempts: [...this.duplicates].sort((a, b) => (a.position as number) - (b.position as number)),
       payroll_runs: sorted(this.runs.values(), 'run_id'),
       file_imports: sorted(this.fileImports.values(), 'import_id'),
