@@ -22,6 +22,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.base.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+COPY scripts ./scripts
 RUN npm run build \
  && npm prune --omit=dev
 

@@ -42,7 +42,7 @@ let build: { seconds: number; cpu: number | undefined; load: number } | undefine
 if (process.env.BENCH_SKIP_BUILD !== '1') {
   process.stderr.write('npm run build…\n');
   build = await timedBuild();
-  rows.push(row('npm run build (tsc, tsc-alias, the console)', build.seconds, build.cpu, build.load));
+  rows.push(row('npm run build (SWC, the console with Vite)', build.seconds, build.cpu, build.load));
 }
 const runs = Number(process.env.BENCH_RUNS ?? 1);
 for (let run = 1; run <= runs; run++) {

@@ -1,23 +1,13 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openEventStore, SqliteEventStore, type EventStore } from '@ledger/event-store';
-import { AppModule } from './app.module.js';
 import { ConfigurationError, loadLedgerConfig, type LedgerConfig } from './config/ledger-config.js';
-import { demoBanner } from './demo/demo-banner.js';
-import { demoResultFilesDirectory, writeDemoResultFiles } from './demo/demo-result-files.js';
-import { demoSeedStatus, seedDemo, type DemoSeedStatus } from './demo/seed-demo.js';
+import { demoSeedStatus, type DemoSeedStatus } from './demo/demo-seed-status.js';
 import { seedDemoInWorker, type SeedInWorker } from './demo/seed-in-worker.js';
 import { SeedProgressPrinter } from './demo/seed-progress.js';
 import { resolveBeneficiaryIds, StoreIdentityMismatch, type BeneficiaryIds } from './ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from './ledger/ledger-identifiers.js';
-import { EVENT_STORE } from './ledger.tokens.js';
-import { AccessTokens } from './platform/auth/access-tokens.js';
-import { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter } from './platform/http/configure-http.js';
 import { logLevelFrom, prettyDestination, type LogLevel } from './platform/logging/ledger-logger.js';
-import { setupOpenApi } from './platform/openapi/openapi.js';
-import { ReadModelFreshness } from './read-side/read-model-freshness.js';
 
 let config: LedgerConfig;
 let logLevel: LogLevel;
@@ -51,6 +41,34 @@ const demoToSeed = demo?.status === 'EMPTY' || demo?.status === 'UNFINISHED' ? d
 const seedingBeside = demoToSeed && config.seedDemo && eventStore instanceof SqliteEventStore ? startSeeding(demoToSeed) : undefined;
 // Awaited once Nest is up: a seed that fails meanwhile is reported there, not as an unhandled rejection.
 seedingBeside?.catch(() => undefined);
+
+// Nest and the rest of the API are loaded only now (a second or two of module loading): the seed's
+// worker, started above, loads its own modules and begins seeding on the other core meanwhile.
+const [
+  { NestFactory },
+  { CommandBus },
+  { AppModule },
+  { demoBanner },
+  { demoResultFilesDirectory, writeDemoResultFiles },
+  { seedDemo },
+  { EVENT_STORE },
+  { AccessTokens },
+  { configureLedgerHttp, LEDGER_APP_OPTIONS, ledgerHttpAdapter },
+  { setupOpenApi },
+  { ReadModelFreshness },
+] = await Promise.all([
+  import('@nestjs/core'),
+  import('@nestjs/cqrs'),
+  import('./app.module.js'),
+  import('./demo/demo-banner.js'),
+  import('./demo/demo-result-files.js'),
+  import('./demo/seed-demo.js'),
+  import('./ledger.tokens.js'),
+  import('./platform/auth/access-tokens.js'),
+  import('./platform/http/configure-http.js'),
+  import('./platform/openapi/openapi.js'),
+  import('./read-side/read-model-freshness.js'),
+]);
 
 // JSON lines on standard output; readable ones on a developer's terminal.
 const logging = { level: logLevel, destination: await prettyDestination({ production: config.production }) };

@@ -31,14 +31,14 @@ function buildInputs(): string[] {
       if (existsSync(source)) visit(source);
     }
   }
-  return [...files.sort(), join(REPOSITORY, 'tsconfig.base.json'), join(REPOSITORY, 'tsconfig.build.json')];
+  return [...files.sort(), join(REPOSITORY, 'tsconfig.base.json'), join(REPOSITORY, 'scripts/build.mjs')];
 }
 
 /**
  * The crash tests kill the API users run, so they run it compiled exactly as `npm run build`
- * compiles it (tsc, then tsc-alias), into a directory of its own named after a hash of the
- * sources. dist/ is shared with whoever else builds in this tree: a build there halfway through
- * (tsc done, tsc-alias not yet) cannot start. A cached build for the same sources is reused.
+ * compiles it (scripts/build.mjs: SWC, its server part), into a directory of its own named after a
+ * hash of the sources. dist/ is shared with whoever else builds in this tree: a build there halfway
+ * through cannot start. A cached build for the same sources is reused.
  */
 export function buildApi(): { main: string; built: boolean } {
   const hash = createHash('sha256');
@@ -51,12 +51,7 @@ export function buildApi(): { main: string; built: boolean } {
   const staging = mkdtempSync(join(BUILD_CACHE, 'building-'));
   const outDir = relative(REPOSITORY, staging);
   try {
-    for (const [tool, ...args] of [
-      ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir],
-      ['tsc-alias', '-p', 'tsconfig.build.json', '--outDir', outDir],
-    ] as const) {
-      execFileSync(join(REPOSITORY, 'node_modules/.bin', tool), args, { cwd: REPOSITORY, stdio: 'pipe', timeout: 180_000 });
-    }
+    execFileSync(process.execPath, [join(REPOSITORY, 'scripts/build.mjs'), '--server-only', '--out-dir', outDir], { cwd: REPOSITORY, stdio: 'pipe', timeout: 180_000 });
     // Published whole or not at all; a concurrent run may have published the same build first.
     if (!existsSync(main)) renameSync(staging, directory);
   } catch (error) {

@@ -1,23 +1,16 @@
 import type { Command } from '@nestjs/cqrs';
-import {
-  beneficiaryStreamName,
-  disbursementStreamName,
-  fold,
-  disbursementDecider,
-  DomainError,
-  uuidV5,
-  type BeneficiaryCommand,
-  type DisbursementEvent,
-  type Period,
-} from '@ledger/domain';
-import { firstLedgerEvent, readDomainStream, type EventStore } from '@ledger/event-store';
+import { disbursementStreamName, fold, disbursementDecider, DomainError, type BeneficiaryCommand, type DisbursementEvent, type Period } from '@ledger/domain';
+import { readDomainStream, type EventStore } from '@ledger/event-store';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { ChangeDisbursementCommand, type DisbursementLifecycleChange } from '../disbursements/disbursement.commands.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../payroll-runs/payroll-run.commands.js';
 import { loadPayrollRun } from '../payroll-runs/payroll-run-access.js';
 import type { Actor, CommandContext } from '../platform/index.js';
-import { DEMO_NAMESPACE, demoProvince, featuredPersons, type BeneficiaryIdDerivation, type DemoPeriod, type DemoPerson, type DemoProvince, type DemoStep } from './demo-province.js';
+import { demoProvince, type BeneficiaryIdDerivation, type DemoPeriod, type DemoPerson, type DemoProvince, type DemoStep } from './demo-province.js';
+import { correlationIdOf, demoSeedStatus, finalStepKey, idempotencyKeyOf } from './demo-seed-status.js';
 import { settlementPlanFor, type SentDisbursement, type SettlementPlan } from './demo-settlements.js';
+
+export { demoSeedStatus, type DemoSeedStatus } from './demo-seed-status.js';
 
 /** Anything that executes the ledger's commands: Nest's CommandBus, or the CLI's hand-wired handlers. */
 export interface LedgerCommands {
@@ -29,15 +22,6 @@ export const DEMO_OPERATORS = {
   maker: { userId: 'lan.operator', role: 'operator', units: ['*'] },
   checker: { userId: 'minh.operator', role: 'operator', units: ['*'] },
 } as const satisfies Record<string, Actor>;
-
-export type DemoSeedStatus =
-  /** No event at all: the demo may be seeded. */
-  | { readonly status: 'EMPTY' }
-  /** A demo seed began and did not finish: seeding again (at its scale) finishes it, writing nothing twice. */
-  | { readonly status: 'UNFINISHED'; readonly scale: number }
-  | { readonly status: 'SEEDED'; readonly scale: number }
-  /** The store holds someone's real work: never seed into it. */
-  | { readonly status: 'OTHER_DATA' };
 
 export interface SeedProgress {
   readonly task: string;
@@ -83,9 +67,6 @@ export class DemoSeedRefused extends Error {
 
 /** Commands in flight at once: the embedded store group-commits each wave with one fsync. */
 const WAVE = 2_000;
-const KEY_PREFIX = 'kien-giang-demo';
-/** Idempotency keys start `kien-giang-demo@<scale>/`: a seed being finished reads its scale back from them. */
-const KEY_OF_SCALE = /^kien-giang-demo@(\d+(?:\.\d+)?)\//;
 
 /**
  * When each step is recorded (Asia/Ho_Chi_Minh). Lists go to the paying agents before the 25th of
@@ -121,30 +102,6 @@ export async function seedDemo({ commands, store, beneficiaryIds, scale = 1, onP
   const runs = await seeder.seed();
   return { status: found.status === 'EMPTY' ? 'SEEDED' : 'FINISHED', province, commands: seeder.executed, runs, seconds: (performance.now() - started) / 1000 };
 }
-
-/**
- * Whether the store is empty, holds the demo (finished or not, and at which scale) or anything
- * else. The store's own settings (how it derives ids) do not count: they are recorded before the
- * seed. The demo's first event carries its go-live correlation id and its scale in its idempotency
- * key; its last command is the late report of the featured death, so the demo is SEEDED once that
- * termination is in the featured person's stream.
- */
-export async function demoSeedStatus(store: EventStore, beneficiaryIds: BeneficiaryIdDerivation): Promise<DemoSeedStatus> {
-  const first = await firstLedgerEvent(store);
-  if (!first) return { status: 'EMPTY' };
-  const scale = KEY_OF_SCALE.exec(String(first.metadata.idempotencyKey ?? ''))?.[1];
-  if (first.metadata.correlationId !== correlationIdOf('go-live') || scale === undefined) return { status: 'OTHER_DATA' };
-  const lastReported = featuredPersons(beneficiaryIds).deceasedReportedLate;
-  const finalKey = idempotencyKeyOf(Number(scale), finalStepKey(lastReported));
-  const { recorded } = await readDomainStream(store, beneficiaryStreamName(lastReported.beneficiaryId));
-  const seeded = recorded.some((event) => event.metadata.idempotencyKey === finalKey);
-  return { status: seeded ? 'SEEDED' : 'UNFINISHED', scale: Number(scale) };
-}
-
-const correlationIdOf = (step: string) => uuidV5(`${KEY_PREFIX}/correlation/${step}`, DEMO_NAMESPACE);
-const idempotencyKeyOf = (scale: number, key: string) => `${KEY_PREFIX}@${scale}/${key}`;
-/** Every termination's key; the featured late-reported death's is the demo's last. */
-const finalStepKey = (person: DemoPerson) => `march/terminate/${person.beneficiaryId}`;
 
 class DemoSeeder {
   executed = 0;
