@@ -7,11 +7,11 @@
 // BENCH_SKIP_BUILD=1 times the API alone, on the dist/ already built. BENCH_RUNS=n repeats the API.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { processPort } from '../libs/integration-events/src/testing/process-port.js';
 import { machineLine, printTable, scratchDirectory } from './bench-kit.js';
 
 const REPOSITORY = fileURLToPath(new URL('../', import.meta.url));
@@ -70,7 +70,7 @@ async function timedBuild(): Promise<{ seconds: number; cpu: number | undefined;
 
 async function timedFirstStart(): Promise<StartResult> {
   const dataDirectory = scratchDirectory('first-start');
-  const port = await freePort();
+  const port = await processPort();
   const started = performance.now();
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPOSITORY,
@@ -121,13 +121,3 @@ function procStat(path: string): string[] | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -140,6 +140,19 @@ export interface CategoryStream {
   readonly events: RecordedEvent[];
 }
 
+/** A page of a category, its events in stream order, as one CategoryStream per stream. */
+export function* categoryStreamsOf(events: Iterable<RecordedEvent>): Iterable<CategoryStream> {
+  let current: CategoryStream | undefined;
+  for (const event of events) {
+    if (current?.streamName !== event.streamName) {
+      if (current) yield current;
+      current = { streamName: event.streamName, events: [] };
+    }
+    current.events.push(event);
+  }
+  if (current) yield current;
+}
+
 export type StreamState = bigint | 'no_stream';
 
 export class WrongExpectedRevision extends Error {

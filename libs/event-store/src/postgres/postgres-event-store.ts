@@ -9,6 +9,7 @@ import {
   withStoredJson,
   WrongExpectedRevision,
   type AppendResult,
+  categoryStreamsOf,
   type CategoryStream,
   type EventMetadata,
   type EventStore,
@@ -328,16 +329,7 @@ export class PostgresEventStore implements EventStore {
           // Failing or not, its outcome is taken below, or dropped here when the caller stops early.
           next.catch(() => undefined);
         }
-        let current: CategoryStream | undefined;
-        for (const row of rows) {
-          const event = toRecordedEvent(row);
-          if (current?.streamName !== event.streamName) {
-            if (current) yield current;
-            current = { streamName: event.streamName, events: [] };
-          }
-          current.events.push(event);
-        }
-        if (current) yield current;
+        yield* categoryStreamsOf(rows.map(toRecordedEvent));
       }
     } finally {
       await next?.catch(() => undefined);

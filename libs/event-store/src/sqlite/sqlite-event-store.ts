@@ -5,6 +5,7 @@ import {
   withStoredJson,
   WrongExpectedRevision,
   type AppendResult,
+  categoryStreamsOf,
   type CategoryStream,
   type EventMetadata,
   type EventStore,
@@ -400,16 +401,7 @@ export class SqliteEventStore implements EventStore {
     for (;;) {
       const rows = this.statements.categoryPage.all(after, start, end, 1_000);
       if (rows.length === 0) return;
-      let current: CategoryStream | undefined;
-      for (const row of rows) {
-        const event = toRecordedEvent(row);
-        if (current?.streamName !== event.streamName) {
-          if (current) yield current;
-          current = { streamName: event.streamName, events: [] };
-        }
-        current.events.push(event);
-      }
-      yield current!;
+      yield* categoryStreamsOf(rows.map(toRecordedEvent));
       after = rows.at(-1)![STREAM_ID_AFTER_EVENT_COLUMNS] as bigint;
     }
   }

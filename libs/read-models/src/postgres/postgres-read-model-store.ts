@@ -188,16 +188,11 @@ export class PostgresReadModelStore implements ReadModelStore {
       // A rebuild that died before building its indexes left them out.
       for (const { create } of SECONDARY_INDEXES) await client.query(create);
       // And before counting the disbursement totals: without their triggers they are stale.
-      const { rows: following } = await client.query<{ found: number }>("SELECT COUNT(*)::integer AS found FROM pg_trigger WHERE tgrelid = 'disbursements'::regclass AND tgname = ANY($1)", [
-        [...DISBURSEMENT_TOTALS_TRIGGERS],
-      ]);
-      if (following[0]!.found < DISBURSEMENT_TOTALS_TRIGGERS.length) await followDisbursementTotals(client);
+      if ((await triggersFound(client, ['disbursements'], DISBURSEMENT_TOTALS_TRIGGERS)) < DISBURSEMENT_TOTALS_TRIGGERS.length) await followDisbursementTotals(client);
       // Likewise the active changes.
-      const { rows: followingActivity } = await client.query<{ found: number }>('SELECT COUNT(*)::integer AS found FROM pg_trigger WHERE tgrelid = ANY($1::regclass[]) AND tgname = ANY($2)', [
-        [...new Set(ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.table))],
-        ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.name),
-      ]);
-      if (followingActivity[0]!.found < ACTIVE_CHANGES_TRIGGERS.length) await followActiveChanges(client);
+      const activityTables = [...new Set(ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.table))];
+      const activityTriggers = ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.name);
+      if ((await triggersFound(client, activityTables, activityTriggers)) < activityTriggers.length) await followActiveChanges(client);
     });
   }
 
@@ -271,6 +266,12 @@ export class PostgresReadModelStore implements ReadModelStore {
  * in one transaction: CREATE TRIGGER locks the disbursements against writes until it commits, so a
  * projector writing meanwhile waits rather than falling between the count and the triggers.
  */
+/** How many of these triggers the tables have: fewer than all, and what they keep is stale. */
+async function triggersFound(client: pg.PoolClient, tables: readonly string[], names: readonly string[]): Promise<number> {
+  const { rows } = await client.query<{ found: number }>('SELECT COUNT(*)::integer AS found FROM pg_trigger WHERE tgrelid = ANY($1::regclass[]) AND tgname = ANY($2)', [tables, names]);
+  return rows[0]!.found;
+}
+
 async function followDisbursementTotals(client: pg.PoolClient): Promise<void> {
   for (const statement of [...disbursementTotalsNotFollowing('postgres'), ...disbursementTotalsFollowing('postgres'), ...disbursementTotalsRecomputed()]) await client.query(statement);
 }

@@ -223,8 +223,7 @@ function migrate(db: Database.Database): void {
   // A rebuild that died before building its indexes left them out.
   for (const { create } of SECONDARY_INDEXES) db.exec(create);
   // And before counting the disbursement totals: without their triggers they are stale.
-  const following = db.prepare<[], { found: number }>(`SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'trigger' AND name IN (${DISBURSEMENT_TOTALS_TRIGGERS.map((name) => `'${name}'`).join(', ')})`).get()!;
-  if (following.found < DISBURSEMENT_TOTALS_TRIGGERS.length) followDisbursementTotals(db);
+  if (triggersFound(db, DISBURSEMENT_TOTALS_TRIGGERS) < DISBURSEMENT_TOTALS_TRIGGERS.length) followDisbursementTotals(db);
   // Likewise the active changes.
   if (triggersFound(db, ACTIVE_CHANGES_TRIGGERS.map((trigger) => trigger.name)) < ACTIVE_CHANGES_TRIGGERS.length) followActiveChanges(db);
 }
