@@ -55,7 +55,11 @@ export const eventIdFor = (seed: string, streamName: string, index: number) => u
 
 /** Reads a stream and turns its stored events into current-version domain events. */
 export async function readDomainStream<Event extends DomainEvent>(store: EventStore, streamName: string): Promise<{ events: Event[]; recorded: RecordedEvent[] }> {
-  const recorded = await store.readStream(streamName);
+  return domainStreamOf<Event>(await store.readStream(streamName));
+}
+
+/** A stream's stored events as current-version domain events, beside the records they came from. */
+export function domainStreamOf<Event extends DomainEvent>(recorded: RecordedEvent[]): { events: Event[]; recorded: RecordedEvent[] } {
   return { recorded, events: recorded.map((event) => upcast(event) as Event) };
 }
 

@@ -132,6 +132,13 @@ export interface EventStore {
    * whose last event does not.
    */
   readLastEvents(streamNames: readonly string[]): Promise<Map<string, RecordedEvent>>;
+  /**
+   * Every event of each of these streams, in stream order, read together: for a caller that will
+   * decide on many streams at once (a result file's chunk of payments), so it asks once rather than
+   * once a stream. A stream that holds no event is absent from the map, as readStream gives it none.
+   * Each stream is whole as of one moment, as readStream's is; two streams need not be of the same one.
+   */
+  readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   close(): Promise<void>;
 }
 

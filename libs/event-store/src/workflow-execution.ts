@@ -8,7 +8,7 @@ import {
   type StateOf,
   type StreamCommand,
 } from '@ledger/domain';
-import { handleCommand, readDomainStream, seedOf, type CommandMetadata, type CommandOutcome } from './command-handling.js';
+import { domainStreamOf, handleCommand, seedOf, type CommandMetadata, type CommandOutcome } from './command-handling.js';
 import { boundedAppendsOf } from './event-content.js';
 import { InvalidAppend, type AppendResult, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port.js';
 
@@ -69,13 +69,30 @@ export async function executeStreamCommands(
   return outcomes;
 }
 
+/** An aggregate as read: the state folded from its stream, and the stream, to append at the revision read. */
+export interface AggregateRead<Name extends AggregateName> {
+  readonly state: StateOf<Name>;
+  readonly read: ReadStream<EventOf<Name>>;
+}
+
 /** Reads an aggregate's stream and folds it: the state a workflow decides on. */
-export async function readAggregate<Name extends AggregateName>(
-  store: EventStore,
-  aggregate: Name,
-  id: string,
-): Promise<{ readonly state: StateOf<Name>; readonly read: ReadStream<EventOf<Name>> }> {
-  const read = await readDomainStream<EventOf<Name>>(store, AGGREGATES[aggregate].streamName(id));
+export async function readAggregate<Name extends AggregateName>(store: EventStore, aggregate: Name, id: string): Promise<AggregateRead<Name>> {
+  return aggregateOf(aggregate, await store.readStream(AGGREGATES[aggregate].streamName(id)));
+}
+
+/**
+ * Many aggregates of one kind, their streams read in one call: for a caller deciding on a batch (a
+ * result file's chunk). Every id asked for is answered, one whose stream holds nothing with the
+ * initial state, as readAggregate answers it.
+ */
+export async function readAggregates<Name extends AggregateName>(store: EventStore, aggregate: Name, ids: Iterable<string>): Promise<Map<string, AggregateRead<Name>>> {
+  const names = new Map([...ids].map((id) => [id, AGGREGATES[aggregate].streamName(id)]));
+  const streams = names.size === 0 ? new Map<string, RecordedEvent[]>() : await store.readStreams([...names.values()]);
+  return new Map([...names].map(([id, name]) => [id, aggregateOf(aggregate, streams.get(name) ?? [])]));
+}
+
+function aggregateOf<Name extends AggregateName>(aggregate: Name, recorded: RecordedEvent[]): AggregateRead<Name> {
+  const read = domainStreamOf<EventOf<Name>>(recorded);
   const decider = AGGREGATES[aggregate].decider as unknown as Parameters<typeof fold<EventOf<Name>, StateOf<Name>>>[0];
   return { state: fold(decider, read.events), read };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SqliteEventStore, WrongExpectedRevision, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { resolveBeneficiaryIds } from '../ledger/beneficiary-ids.js';
 import { loadCatalogues } from '../ledger/ledger-catalogues.js';
@@ -70,6 +70,52 @@ describe('when a stream changed in the store behind its copy', () => {
       await store.appendToStream('note-1', [event('00000000-0000-4000-8000-000000000002')], 0n);
       await expect(seeding.appendToStream('note-1', [event('00000000-0000-4000-8000-000000000003')], 0n)).rejects.toThrow(WrongExpectedRevision);
       expect((await seeding.readStream('note-1')).map((recorded) => recorded.id)).toEqual(['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('when many streams are read at once (readStreams)', () => {
+  const event = (n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'Noted', schemaVersion: 1, data: { n }, metadata: {} });
+  const idsOf = (read: Map<string, RecordedEvent[]>) => new Map([...read].map(([streamName, events]) => [streamName, events.map((recorded) => recorded.id)]));
+
+  it('gives what the store gives, reading the streams it does not know in one call, and then knows them', async () => {
+    const store = openScratchStore();
+    try {
+      // More than it reads whole at the start: it knows no stream until it reads it.
+      await store.appendToStreams(Array.from({ length: 1_001 }, (_, n) => ({ streamName: `note-${n}`, events: [event(n)], expectedRevision: 'no_stream' as const })));
+      await store.appendToStream('note-0', [event(5_000)], 0n);
+      const seeding = await SeedingEventStore.over(store);
+      const names = ['note-0', 'note-1', 'note-absent', 'note-2', 'note-1'];
+      const fromStore = jest.spyOn(store, 'readStreams');
+      const readStream = jest.spyOn(store, 'readStream');
+
+      expect(idsOf(await seeding.readStreams(names))).toEqual(idsOf(await store.readStreams(names)));
+      expect(fromStore).toHaveBeenCalledTimes(2);
+      expect(fromStore.mock.calls[0]![0]).toEqual(['note-0', 'note-1', 'note-absent', 'note-2']);
+
+      await seeding.appendToStream('note-1', [event(5_001)], 0n);
+      fromStore.mockClear();
+      expect(idsOf(await seeding.readStreams(names))).toEqual(idsOf(await store.readStreams(names)));
+      expect((await seeding.readStreams(['note-1'])).get('note-1')!.map((recorded) => recorded.data['n'])).toEqual([1, 5_001]);
+      expect(fromStore).toHaveBeenCalledTimes(1);
+      expect(readStream).not.toHaveBeenCalled();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads again from the store a stream that changed behind its copy', async () => {
+    const store = openScratchStore();
+    try {
+      const seeding = await SeedingEventStore.over(store);
+      await seeding.appendToStream('note-1', [event(1)], 'no_stream');
+      await store.appendToStream('note-1', [event(2)], 0n);
+      expect(idsOf(await seeding.readStreams(['note-1', 'note-2']))).toEqual(new Map([['note-1', [event(1).id]]]));
+
+      await expect(seeding.appendToStream('note-1', [event(3)], 0n)).rejects.toThrow(WrongExpectedRevision);
+      expect(idsOf(await seeding.readStreams(['note-1', 'note-2']))).toEqual(new Map([['note-1', [event(1).id, event(2).id]]]));
     } finally {
       await store.close();
     }

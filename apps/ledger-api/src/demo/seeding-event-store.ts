@@ -109,6 +109,26 @@ export class SeedingEventStore implements EventStore {
     return this.lastEventsOf(streamNames);
   }
 
+  /** The streams known from memory, the others read from the store in one call and kept as readStream keeps them. */
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>();
+    const unknown = new Set<string>();
+    for (const streamName of streamNames) {
+      const events = this.inMemory(streamName);
+      if (!events) unknown.add(streamName);
+      else if (events.length > 0) found.set(streamName, events.slice());
+    }
+    if (unknown.size === 0) return found;
+    const settledBefore = new Map([...unknown].map((streamName) => [streamName, this.appendsSettled.get(streamName) ?? 0]));
+    const read = await this.store.readStreams([...unknown]);
+    for (const [streamName, before] of settledBefore) {
+      const events = read.get(streamName) ?? [];
+      this.keepIfCurrent(streamName, before, events);
+      if (events.length > 0) found.set(streamName, events.slice());
+    }
+    return found;
+  }
+
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.store.readAll(options);
   }
@@ -142,11 +162,15 @@ export class SeedingEventStore implements EventStore {
   private async readFromStore(streamName: string): Promise<readonly RecordedEvent[]> {
     const settledBefore = this.appendsSettled.get(streamName) ?? 0;
     const read = await this.store.readStream(streamName);
-    if ((this.appendsSettled.get(streamName) ?? 0) === settledBefore) {
-      this.streams.set(streamName, read);
-      this.stale.delete(streamName);
-    }
+    this.keepIfCurrent(streamName, settledBefore, read);
     return read;
+  }
+
+  /** A read from the store is kept only if no append to the stream settled while it was read: it could be behind that append. */
+  private keepIfCurrent(streamName: string, appendsSettledBefore: number, read: RecordedEvent[]): void {
+    if ((this.appendsSettled.get(streamName) ?? 0) !== appendsSettledBefore) return;
+    this.streams.set(streamName, read);
+    this.stale.delete(streamName);
   }
 
   private copyOf(streamName: string, orElse: RecordedEvent[]): RecordedEvent[] {

@@ -3,10 +3,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   Conflict,
   NotFound,
-  providerReferenceIdFor,
   reschedulePayment,
   settlePayment,
-  payingAgentOfPayment,
   to,
   type Catalogues,
   type DisbursementState,
@@ -17,6 +15,7 @@ import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { assertActorMayChangeRecordIn, type CommandContext } from '../platform/index.js';
 import { ChangeDisbursementCommand, type DisbursementChanged, type DisbursementLifecycleChange } from './disbursement.commands.js';
+import { settlementStreamsOf, type SettlementReads } from './settlement-reads.js';
 
 /** A lost race for a provider reference is decided again once, on what the winner recorded. */
 const SETTLEMENT_ATTEMPTS = 2;
@@ -40,12 +39,13 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
       eventIdSeed: eventIdSeedFor(context, change.type, ...seedParts),
       guard: (state: DisbursementState) => this.assertMayChange(state, context),
     };
-    const { state: current, read } = alreadyRead?.state.disbursementId === disbursementId ? alreadyRead : await readAggregate(this.store, 'disbursement', disbursementId);
+    const readByCaller = alreadyRead?.state.disbursementId === disbursementId ? alreadyRead : undefined;
+    const { state: current, read } = readByCaller ?? (await readAggregate(this.store, 'disbursement', disbursementId));
     this.assertMayChange(current, context);
 
     switch (change.type) {
       case 'SettleDisbursement':
-        return this.settle(current, read, change.data, context, options);
+        return this.settle(current, read, readByCaller?.settlement, change.data, context, options);
       case 'RescheduleDisbursement': {
         const { state: beneficiary } = await readAggregate(this.store, 'beneficiary', current.beneficiaryId);
         const outcome = await executeStreamCommand(this.store, reschedulePayment(beneficiary, current, change.data.reason), { ...options, alreadyRead: read });
@@ -61,18 +61,24 @@ export class ChangeDisbursementHandler implements ICommandHandler<ChangeDisburse
   private async settle(
     disbursement: DisbursementState,
     read: ReadStream,
+    readWithBatch: SettlementReads | undefined,
     settlement: Extract<DisbursementLifecycleChange, { type: 'SettleDisbursement' }>['data'],
     context: CommandContext,
     options: { metadata: ReturnType<typeof metadataPerCommand>; eventIdSeed: string | undefined; guard: (state: DisbursementState) => void },
   ): Promise<DisbursementChanged> {
-    const referenceId = providerReferenceIdFor(payingAgentOfPayment(disbursement), settlement.providerReference);
+    const { beneficiaryId, providerReferenceId: referenceId } = settlementStreamsOf(disbursement, settlement.providerReference);
+    // Taken only if the caller read the very streams this settlement decides on.
+    const readFirst = readWithBatch?.beneficiaryId === beneficiaryId && readWithBatch.providerReferenceId === referenceId ? readWithBatch : undefined;
     for (let attempt = 1; ; attempt++) {
-      // The disbursement as the caller just read it; after a lost race for the reference, as it stands now.
-      const [current, { state: beneficiary }, { state: reference, read: referenceRead }] = await Promise.all([
-        attempt === 1 ? disbursement : readAggregate(this.store, 'disbursement', disbursement.disbursementId).then(({ state }) => state),
-        readAggregate(this.store, 'beneficiary', disbursement.beneficiaryId),
-        readAggregate(this.store, 'providerReference', referenceId),
-      ]);
+      // The streams as the caller just read them; after a lost race for the reference, as they stand now.
+      const [current, { state: beneficiary }, { state: reference, read: referenceRead }] =
+        attempt === 1 && readFirst
+          ? [disbursement, readFirst.beneficiary, readFirst.providerReference]
+          : await Promise.all([
+              attempt === 1 ? disbursement : readAggregate(this.store, 'disbursement', disbursement.disbursementId).then(({ state }) => state),
+              readAggregate(this.store, 'beneficiary', beneficiaryId),
+              readAggregate(this.store, 'providerReference', referenceId),
+            ]);
       const commands = settlePayment({ ...settlement, recordedAt: context.receivedAt }, current, beneficiary, referenceId, reference.claimedBy);
       try {
         let position: bigint | null = null;

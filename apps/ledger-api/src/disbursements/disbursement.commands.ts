@@ -2,6 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import type { DisbursementState } from '@ledger/domain';
 import type { ReadStream } from '@ledger/event-store';
 import type { CommandContext } from '../platform/index.js';
+import type { SettlementReads } from './settlement-reads.js';
 
 export type DisbursementLifecycleChange =
   | { readonly type: 'SettleDisbursement'; readonly data: { readonly providerReference: string; readonly paidAt: Date; readonly amount: number } }
@@ -29,8 +30,9 @@ export class ChangeDisbursementCommand extends Command<DisbursementChanged> {
     /**
      * The disbursement as the caller has just read it (a file import reads it to match the line),
      * decided on instead of reading it again; a write since then is found by the append, and decided again.
+     * A settlement may come with what else it decides on, read with the rest of the caller's batch.
      */
-    readonly alreadyRead?: { readonly state: DisbursementState; readonly read: ReadStream },
+    readonly alreadyRead?: { readonly state: DisbursementState; readonly read: ReadStream; readonly settlement?: SettlementReads },
   ) {
     super();
   }

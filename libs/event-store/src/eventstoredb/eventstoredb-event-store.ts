@@ -365,6 +365,21 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /**
+   * EventStoreDB reads one stream a call: each is read whole, MAX_CALLS_IN_FLIGHT at a time, so a
+   * caller with many waits for a few rounds of calls rather than one call per stream.
+   */
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const distinct = [...new Set(streamNames)];
+    const outcomes = await settleEachWithLimit(distinct, MAX_CALLS_IN_FLIGHT, (name) => this.readStream(name));
+    const found = new Map<string, RecordedEvent[]>();
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value.length > 0) found.set(distinct[index]!, outcome.value);
+    });
+    return found;
+  }
+
+  /**
    * The last event of the log as readAll and subscriptions see it, so system events at the tail
    * (settings, scavenges, statistics) and events the adapter skips are passed over rather than
    * reported as the head.

@@ -158,6 +158,11 @@ export function eventLogStatements(schema: string) {
       FROM page s
       CROSS JOIN LATERAL (SELECT * FROM ${s}.events e WHERE e.stream_id = s.stream_id ORDER BY e.stream_revision) e
       ORDER BY s.stream_name, e.stream_revision`,
+    streams: `
+      SELECT ${EVENT_COLUMNS} FROM ${s}.streams s
+      JOIN ${s}.events e ON e.stream_id = s.stream_id
+      WHERE s.stream_name = ANY($1::text[])
+      ORDER BY e.stream_id, e.stream_revision`,
     lastEvents: `
       SELECT ${EVENT_COLUMNS} FROM ${s}.streams s
       JOIN ${s}.events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision

@@ -358,6 +358,16 @@ export class PostgresEventStore implements EventStore {
     return found;
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    await this.prepare();
+    const found = new Map<string, RecordedEvent[]>();
+    for (let start = 0; start < streamNames.length; start += NAMES_PER_QUERY) {
+      const { rows } = await this.readers.query<EventRow>(this.statements.streams, [streamNames.slice(start, start + NAMES_PER_QUERY)]);
+      for (const { streamName, events } of categoryStreamsOf(rows.map(toRecordedEvent))) found.set(streamName, events);
+    }
+    return found;
+  }
+
   subscribeToAll({ after = 0n }: SubscribeOptions = {}): Subscription {
     // Every delivery reads committed rows by position, and every snapshot holds a prefix of the log
     // (positions are handed out under the append lock), so neither the switch from catch-up to live

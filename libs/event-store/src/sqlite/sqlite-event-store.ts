@@ -183,6 +183,12 @@ export class SqliteEventStore implements EventStore {
         `SELECT s.stream_name, s.revision, e.type FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
          WHERE s.stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
       ),
+      // The names travel as one JSON array, so one statement reads any number of streams; each
+      // stream's events come out together, in revision order.
+      streams: eventRows(
+        `SELECT ${EVENT_COLUMNS} FROM streams s JOIN events e ON e.stream_id = s.stream_id
+         WHERE s.stream_name IN (SELECT value FROM json_each(?)) ORDER BY e.stream_id, e.stream_revision`,
+      ),
       lastEvents: eventRows(
         `SELECT ${EVENT_COLUMNS} FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
          WHERE s.stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
@@ -419,6 +425,14 @@ export class SqliteEventStore implements EventStore {
     for (const names of inChunks(streamNames)) {
       for (const row of this.statements.lastEvents.all(...names)) found.set(row[1], toRecordedEvent(row));
     }
+    return found;
+  }
+
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>();
+    if (streamNames.length === 0) return found;
+    const rows = this.statements.streams.all(JSON.stringify(streamNames));
+    for (const { streamName, events } of categoryStreamsOf(rows.map(toRecordedEvent))) found.set(streamName, events);
     return found;
   }
 

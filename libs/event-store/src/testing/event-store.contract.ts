@@ -328,6 +328,56 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       }, 60_000);
     });
 
+    describe('when reading many streams at once (readStreams)', () => {
+      it('gives every event of each stream that exists, in stream order, as a read of the stream gives them, and nothing for one that does not', async () => {
+        const [one, three, missing] = [streamName('streams-1'), streamName('streams-3'), streamName('streams-missing')];
+        await store.appendToStream(one, [event('opened', { n: 1 })], 'no_stream');
+        await store.appendToStream(three, [event('opened'), event('changed', { n: 2 })], 'no_stream');
+        await store.appendToStream(three, [event('closed', { reason: 'done' })], 1n);
+
+        const read = await store.readStreams([three, missing, one, three]);
+        expect([...read.keys()].sort()).toEqual([one, three].sort());
+        expect(read.get(one)).toEqual(await store.readStream(one));
+        expect(read.get(three)).toEqual(await store.readStream(three));
+        expect(read.get(three)!.map(({ type, streamRevision }) => [type, streamRevision])).toEqual([
+          ['opened', 0n],
+          ['changed', 1n],
+          ['closed', 2n],
+        ]);
+        expect(await store.readStreams([])).toEqual(new Map());
+        expect(await store.readStreams([missing])).toEqual(new Map());
+      });
+
+      it('gives a stream of many events whole, in order', async () => {
+        const long = streamName('streams-long');
+        await store.appendToStream(long, Array.from({ length: 300 }, (_, n) => event('step', { n })), 'no_stream');
+        await store.appendToStream(long, Array.from({ length: 200 }, (_, n) => event('step', { n: 300 + n })), 299n);
+        const short = streamName('streams-short');
+        await store.appendToStream(short, [event('only')], 'no_stream');
+
+        const read = await store.readStreams([long, short]);
+        expect(read.get(long)!.map(({ data, streamRevision }) => [data['n'], streamRevision])).toEqual(Array.from({ length: 500 }, (_, n) => [n, BigInt(n)]));
+        expect(read.get(short)).toHaveLength(1);
+      }, 60_000);
+
+      it('answers for more streams than one look-up holds, each with its own events, whatever order they were written in', async () => {
+        const written = Array.from({ length: 620 }, (_, n) => streamName(`streams-wide-${n}`));
+        await store.appendToStreams(written.map((name, n) => ({ streamName: name, events: [event('first', { n }), event('second', { n })], expectedRevision: 'no_stream' as const })));
+        // Streams appended to again later interleave their events in the log with the others'.
+        await store.appendToStreams(written.filter((_, n) => n % 3 === 0).map((name, n) => ({ streamName: name, events: [event('third', { n: n * 3 })], expectedRevision: 1n })));
+        const absent = Array.from({ length: 30 }, (_, n) => streamName(`streams-wide-absent-${n}`));
+
+        const read = await store.readStreams([...absent.slice(0, 15), ...[...written].reverse(), ...absent.slice(15)]);
+        expect(read.size).toBe(written.length);
+        written.forEach((name, n) => {
+          const types = n % 3 === 0 ? ['first', 'second', 'third'] : ['first', 'second'];
+          expect(read.get(name)!.map(({ type, streamName: of, streamRevision, data }) => ({ type, of, streamRevision, n: data['n'] }))).toEqual(
+            types.map((type, revision) => ({ type, of: name, streamRevision: BigInt(revision), n })),
+          );
+        });
+      }, 60_000);
+    });
+
     describe('when a batch holds more streams than an adapter keeps in flight', () => {
       it('settles every append and reports the head of every stream written, none for the others', async () => {
         const written = Array.from({ length: 150 }, (_, n) => streamName(`wide-${n}`));
