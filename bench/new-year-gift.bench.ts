@@ -1,8 +1,8 @@
 // npm run bench:new-year-gift — a one-off Tết gift to a whole province on the embedded default
 // (SQLite, WAL, synchronous=FULL), end to end as an operator does it: the gift's run scheduled for
-// its one period, approved by a checker, sent (its payment files recorded), and settled from the
-// bank's result file, every line through the same import and command handlers as POST
-// /v1/bank-results. BENCH_PEOPLE (1,000,000) people, each enrolled in the gift with a bank account;
+// its one period, approved by a checker, sent (its payment files recorded), the bank's payment file
+// downloaded, and settled from the bank's result file, every line through the same import and
+// command handlers as POST /v1/bank-results. BENCH_PEOPLE (1,000,000) people, each enrolled in the gift with a bank account;
 // enrolling them is set-up, not timed, and so is the bank making its result file.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,9 @@ import { handWiredCommands } from '../apps/ledger-api/src/demo/hand-wired-comman
 import { FileImports } from '../apps/ledger-api/src/imports/file-imports.js';
 import { BeneficiaryIds } from '../apps/ledger-api/src/ledger/beneficiary-ids.js';
 import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifiers.js';
+import { loadLedgerConfig } from '../apps/ledger-api/src/config/ledger-config.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
+import { GetPaymentFileHandler, GetPaymentFileQuery } from '../apps/ledger-api/src/payroll-runs/payroll-run.queries.js';
 import type { CommandContext } from '../apps/ledger-api/src/platform/index.js';
 import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
@@ -100,6 +102,11 @@ stage('sending');
 const sentRun = await timed(() => commands.execute(new SendPayrollRunCommand(runId, context('maker'))));
 console.log(`${sentRun.seconds.toFixed(1)} s`);
 
+stage("the bank's payment file");
+const paymentFiles = new GetPaymentFileHandler(store, catalogues, loadLedgerConfig({ ...process.env, LEDGER_DATA_DIR: scratchDirectory('new-year-gift-config') }));
+const downloaded = await timed(() => paymentFiles.execute(new GetPaymentFileQuery(runId, 'VBA', 'csv', context('maker').actor)));
+console.log(`${(Buffer.byteLength(downloaded.result.content) / 2 ** 20).toFixed(0)} MiB in ${downloaded.seconds.toFixed(1)} s`);
+
 // The bank's side, not the ledger's work: it pays every transfer and answers with its result file.
 stage("the bank's result file");
 const results: PaymentResult[] = [];
@@ -122,7 +129,7 @@ if (scheduled.result.scheduled !== people || applied !== people) {
   throw new Error(`expected every person scheduled and paid: ${scheduled.result.scheduled} scheduled, ${JSON.stringify(settled.result.report.counts)}`);
 }
 
-const total = scheduled.seconds + approved.seconds + sentRun.seconds + settled.seconds;
+const total = scheduled.seconds + approved.seconds + sentRun.seconds + downloaded.seconds + settled.seconds;
 const row = (name: string, seconds: number, count?: number) => [name, seconds.toFixed(1), count === undefined ? '—' : formatRate(count / seconds)];
 printTable(
   `New Year gift to ${people.toLocaleString('en-US')} people, embedded SQLite (synchronous=FULL) — ${machineLine()}; load average ${load.toFixed(1)} at the start; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
@@ -131,6 +138,7 @@ printTable(
     row('schedule the gift (one period, one program)', scheduled.seconds, people),
     row('approve (the checker)', approved.seconds),
     row('send (payment files recorded)', sentRun.seconds, people),
+    row("the bank's payment file (CSV, downloaded)", downloaded.seconds, people),
     row("settle from the bank's result file", settled.seconds, people),
     row(`end to end (target ≤ ${TARGET_SECONDS} s: ${total <= TARGET_SECONDS ? 'met' : 'missed'})`, total, people),
   ],

@@ -11,12 +11,12 @@ import {
   type Catalogues,
   type DisbursementState,
 } from '@ledger/domain';
-import { executeStreamCommand, executeStreamCommands, readAggregate, type EventStore } from '@ledger/event-store';
+import { executeStreamCommand, executeStreamCommands, readAggregates, type EventStore } from '@ledger/event-store';
 import { eventIdSeedFor, latestPosition, metadataFor, metadataPerCommand, positionOf } from '../ledger/command-context.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE } from '../ledger.tokens.js';
 import { ApprovePayrollRunCommand, RejectPayrollRunCommand, SendPayrollRunCommand } from './payroll-run.commands.js';
-import { assertMayChangePayrollRun, beneficiaryCache, loadPayrollRun } from './payroll-run-access.js';
+import { assertMayChangePayrollRun, loadPayrollRun } from './payroll-run-access.js';
 
 const SENDING_WAVE = 2_000;
 
@@ -77,14 +77,19 @@ export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunComm
     // The run's own rule (approved, not yet sent) is checked before any disbursement is touched.
     payrollRunDecider.decide(closing.command, run);
 
-    const beneficiaryOf = beneficiaryCache(this.store);
     const options = { metadata: metadataPerCommand(context), eventIdSeed: `${runId}/send` };
     let tally = emptySendingTally();
     for (let start = 0; start < run.disbursementIds.length; start += SENDING_WAVE) {
+      const wave = run.disbursementIds.slice(start, start + SENDING_WAVE);
+      // A wave's payments, then their people, read in one call each rather than a read or two a
+      // payment (most of a province's sending time). A payment written since is found by its
+      // append, at the revision read here, and decided again.
+      const payments = await readAggregates(this.store, 'disbursement', wave);
+      const people = await readAggregates(this.store, 'beneficiary', new Set([...payments.values()].map(({ state }) => state.beneficiaryId)));
       const sentStates = await Promise.all(
-        run.disbursementIds.slice(start, start + SENDING_WAVE).map(async (disbursementId): Promise<DisbursementState | undefined> => {
-          const { state: disbursement, read } = await readAggregate(this.store, 'disbursement', disbursementId);
-          const command = sendDisbursement(runId, disbursement, await beneficiaryOf(disbursement.beneficiaryId));
+        wave.map(async (disbursementId): Promise<DisbursementState | undefined> => {
+          const { state: disbursement, read } = payments.get(disbursementId)!;
+          const command = sendDisbursement(runId, disbursement, people.get(disbursement.beneficiaryId)!.state);
           if (!command) return undefined;
           return (await executeStreamCommand(this.store, command, { ...options, alreadyRead: read })).state;
         }),

@@ -9,10 +9,11 @@ import {
   PayrollRunEventType,
   POST_OFFICE,
   type Catalogues,
+  type DisbursementEvent,
   type DisbursementState,
   type PayrollRunState,
 } from '@ledger/domain';
-import { readAggregate, type EventStore } from '@ledger/event-store';
+import { readAggregate, readAggregates, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
@@ -20,6 +21,9 @@ import { mayReadUnit, type Actor } from '../platform/index.js';
 import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
 import { bankFileCsv, bankFilePain001, cashListCsv, cashListPdf, type SentBankPayment, type SentCashPayment, type SentRun } from './payment-file-formats.js';
 import { formatsOfPaymentFile, PAYMENT_FILE_FORMATS, type PaymentFileFormat } from './payment-file-negotiation.js';
+
+/** Payments read at a time for a payment file: one call each, a few MiB of events held at once. */
+const PAYMENTS_PER_READ = 2_000;
 
 export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
   constructor(
@@ -102,9 +106,13 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
       sentAt: read.recorded.find((event) => event.type === PayrollRunEventType.Sent)!.recordedAt,
     };
     const payments: DisbursementState[] = [];
-    for (const disbursementId of run.disbursementIds) {
-      const payment = await this.asSentBy(disbursementId, runId);
-      if (payment && payingAgentOf(payment.channel, payment.account) === paymentFile) payments.push(payment);
+    // A province's payments read a few thousand to a call, not one a call.
+    for (let start = 0; start < run.disbursementIds.length; start += PAYMENTS_PER_READ) {
+      const streams = await readAggregates(this.store, 'disbursement', run.disbursementIds.slice(start, start + PAYMENTS_PER_READ));
+      for (const { read: payment } of streams.values()) {
+        const asSent = asSentBy(payment.events, runId);
+        if (asSent && payingAgentOf(asSent.channel, asSent.account) === paymentFile) payments.push(asSent);
+      }
     }
     const { contentType, extension } = PAYMENT_FILE_FORMATS[format];
     const fileName = `${sentRun.period}-${paymentFile}-${runId.slice(0, 8)}.${extension}`;
@@ -121,22 +129,21 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
     for (const disbursement of payments) cash.push({ disbursement, beneficiary: await beneficiaryOf(disbursement.beneficiaryId) });
     return format === 'pdf' ? cashListPdf(cash, run, this.catalogues) : cashListCsv(cash);
   }
+}
 
-  /**
-   * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
-   * or undefined if the run never sent it. A payment file is a record of what went to the paying
-   * agent: a later failure, reschedule or cancellation must not rewrite it.
-   */
-  private async asSentBy(disbursementId: string, runId: string): Promise<DisbursementState | undefined> {
-    const { read } = await readAggregate(this.store, 'disbursement', disbursementId);
-    let asSent: DisbursementState | undefined;
-    let state = disbursementDecider.initialState();
-    for (const event of read.events) {
-      state = disbursementDecider.evolve(state, event);
-      if (event.type === DisbursementEventType.Sent && event.data.payrollRunId === runId) asSent = state;
-    }
-    return asSent;
+/**
+ * The disbursement as it stood when `runId` sent it — that attempt's channel, account and amount —
+ * or undefined if the run never sent it. A payment file is a record of what went to the paying
+ * agent: a later failure, reschedule or cancellation must not rewrite it.
+ */
+function asSentBy(events: readonly DisbursementEvent[], runId: string): DisbursementState | undefined {
+  let asSent: DisbursementState | undefined;
+  let state = disbursementDecider.initialState();
+  for (const event of events) {
+    state = disbursementDecider.evolve(state, event);
+    if (event.type === DisbursementEventType.Sent && event.data.payrollRunId === runId) asSent = state;
   }
+  return asSent;
 }
 
 /** A run outside the caller's units (every unit, for a run of every unit) is answered as an unknown one: the refusal does not tell them it exists. */
