@@ -1,5 +1,5 @@
 import type { Command } from '@nestjs/cqrs';
-import { disbursementStreamName, fold, disbursementDecider, DomainError, type BeneficiaryCommand, type DisbursementEvent, type Period } from '@ledger/domain';
+import { disbursementStreamName, fold, disbursementDecider, DomainError, includedDisbursementIds, type BeneficiaryCommand, type DisbursementEvent, type Period } from '@ledger/domain';
 import { readDomainStream, type EventStore } from '@ledger/event-store';
 import { ChangeBeneficiaryCommand, EnrollBeneficiaryCommand } from '../beneficiaries/beneficiary.commands.js';
 import { ChangeDisbursementCommand, type DisbursementLifecycleChange } from '../disbursements/disbursement.commands.js';
@@ -259,8 +259,8 @@ class DemoSeeder {
     const step = `settlements-${period}`;
     const at = AT.runs[period].settle;
     const run = await loadPayrollRun(this.store, runId);
-    this.onProgress({ task: `Settlements ${period}`, done: 0, total: run.disbursementIds.length, detail: 'reading the sent run' });
-    const sent = await Promise.all(run.disbursementIds.map((disbursementId) => this.sentDisbursement(disbursementId)));
+    this.onProgress({ task: `Settlements ${period}`, done: 0, total: run.disbursementCount, detail: 'reading the sent run' });
+    const sent = await Promise.all(includedDisbursementIds(run).map((disbursementId) => this.sentDisbursement(disbursementId)));
     const plan = settlementPlanFor(period, sent, this.province);
     const context = (disbursementId: string, what: string) => this.context(DEMO_OPERATORS.maker, step, `${step}/${what}/${disbursementId}`, at);
     const amounts = new Map(sent.map((disbursement) => [disbursement.disbursementId, disbursement.amount]));

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   emptySendingTally,
+  includedDisbursementIds,
   payrollRunDecider,
   recordRunSent,
   rejectPayrollRun,
@@ -79,8 +80,9 @@ export class SendPayrollRunHandler implements ICommandHandler<SendPayrollRunComm
 
     const options = { metadata: metadataPerCommand(context), eventIdSeed: `${runId}/send` };
     let tally = emptySendingTally();
-    for (let start = 0; start < run.disbursementIds.length; start += SENDING_WAVE) {
-      const wave = run.disbursementIds.slice(start, start + SENDING_WAVE);
+    const disbursementIds = includedDisbursementIds(run);
+    for (let start = 0; start < disbursementIds.length; start += SENDING_WAVE) {
+      const wave = disbursementIds.slice(start, start + SENDING_WAVE);
       // A wave's payments, then their people, read in one call each rather than a read or two a
       // payment (most of a province's sending time). A payment written since is found by its
       // append, at the revision read here, and decided again.

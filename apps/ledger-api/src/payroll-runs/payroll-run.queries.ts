@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   disbursementDecider,
   DisbursementEventType,
+  includedDisbursementIds,
   NotFound,
   parsePeriod,
   payingAgentOf,
@@ -70,7 +71,7 @@ export class GetPayrollRunHandler implements IQueryHandler<GetPayrollRunQuery> {
       createdBy: run.createdBy,
       approvedBy: run.approvedBy ?? null,
       ...(run.rejection ? { rejectedBy: run.rejection.rejectedBy, rejectionReason: run.rejection.reason } : {}),
-      disbursements: run.disbursementIds.length,
+      disbursements: run.disbursementCount,
       ...(run.summary ? { ...run.summary, largeArrears: run.summary.largeArrears ?? [] } : {}),
       ...(run.sent ? { sent: run.sent.sent, cancelled: run.sent.cancelled, paymentFiles: run.sent.paymentFiles } : {}),
     };
@@ -107,8 +108,9 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
     };
     const payments: DisbursementState[] = [];
     // A province's payments read a few thousand to a call, not one a call.
-    for (let start = 0; start < run.disbursementIds.length; start += PAYMENTS_PER_READ) {
-      const streams = await readAggregates(this.store, 'disbursement', run.disbursementIds.slice(start, start + PAYMENTS_PER_READ));
+    const disbursementIds = includedDisbursementIds(run);
+    for (let start = 0; start < disbursementIds.length; start += PAYMENTS_PER_READ) {
+      const streams = await readAggregates(this.store, 'disbursement', disbursementIds.slice(start, start + PAYMENTS_PER_READ));
       for (const { read: payment } of streams.values()) {
         const asSent = asSentBy(payment.events, runId);
         if (asSent && payingAgentOf(asSent.channel, asSent.account) === paymentFile) payments.push(asSent);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Conflict, InvalidValue, RuleViolation } from '../shared/index.js';
 import { deciderSpec } from '../testing/decider-spec.js';
-import { payrollRunDecider } from './payroll-run.decider.js';
+import { fold } from '../decider.js';
+import { includedDisbursementIds, payrollRunDecider } from './payroll-run.decider.js';
 import { PayrollRunEventType as T, type PayrollRunEvent } from './payroll-run.events.js';
 
 const spec = deciderSpec(payrollRunDecider);
@@ -24,6 +25,13 @@ describe('payroll run', () => {
         { type: T.DisbursementsIncluded, data: { disbursementIds: ['d-1', 'd-2'] } },
       ]);
       spec.given([created]).when({ type: 'CompleteScheduling', data: summary }).then([scheduled]);
+    });
+
+    it('holds every id its events included, in their order, however many chunks a province takes', () => {
+      const chunks = Array.from({ length: 7 }, (_, chunk) => Array.from({ length: chunk + 1 }, (_, index) => `d-${chunk}-${index}`));
+      const run = fold(payrollRunDecider, [created, ...chunks.map((disbursementIds): PayrollRunEvent => ({ type: T.DisbursementsIncluded, data: { disbursementIds } }))]);
+      expect(includedDisbursementIds(run)).toEqual(chunks.flat());
+      expect(run.disbursementCount).toBe(28);
     });
 
     it('cannot be created twice', () =>

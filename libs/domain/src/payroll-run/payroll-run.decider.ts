@@ -16,7 +16,15 @@ export interface PayrollRunState {
   readonly scope: PayrollRunScope;
   readonly createdBy: string;
   readonly status: PayrollRunStatus;
-  readonly disbursementIds: readonly string[];
+  /**
+   * The run's disbursement ids, one chunk per event that included them (read them with
+   * includedDisbursementIds). Kept as chunks so that folding a run does not copy every id before a
+   * chunk at each chunk: a province's run of a million has 200, and copying made its fold quadratic
+   * (about 9 s a fold).
+   */
+  readonly includedChunks: readonly (readonly string[])[];
+  /** How many disbursements the run includes. */
+  readonly disbursementCount: number;
   readonly summary?: SchedulingSummary;
   readonly approvedBy?: string;
   /** The run that took over the disbursements of this one, abandoned while scheduling. */
@@ -47,8 +55,14 @@ export const initialPayrollRunState = (): PayrollRunState => ({
   scope: { period: '', program: null, unitCode: null },
   createdBy: '',
   status: 'SCHEDULING',
-  disbursementIds: [],
+  includedChunks: [],
+  disbursementCount: 0,
 });
+
+/** Every disbursement id the run includes, in the order they were included. */
+export function includedDisbursementIds(run: PayrollRunState): readonly string[] {
+  return run.includedChunks.flat();
+}
 
 export function evolvePayrollRun(state: PayrollRunState, event: PayrollRunEvent): PayrollRunState {
   switch (event.type) {
@@ -57,7 +71,7 @@ export function evolvePayrollRun(state: PayrollRunState, event: PayrollRunEvent)
       return { ...state, exists: true, runId, createdBy, scope: { period, program, unitCode }, status: 'SCHEDULING' };
     }
     case PayrollRunEventType.DisbursementsIncluded:
-      return { ...state, disbursementIds: [...state.disbursementIds, ...event.data.disbursementIds] };
+      return { ...state, includedChunks: [...state.includedChunks, event.data.disbursementIds], disbursementCount: state.disbursementCount + event.data.disbursementIds.length };
     case PayrollRunEventType.Scheduled:
       return { ...state, status: 'SCHEDULED', summary: event.data };
     case PayrollRunEventType.Approved:

@@ -3,7 +3,7 @@ import { initialPayrollRunState, type PayrollRunState } from '../payroll-run/pay
 import { rejectPayrollRun } from './reject-payroll-run.workflow.js';
 
 describe('rejecting a payroll run', () => {
-  const run: PayrollRunState = { ...initialPayrollRunState(), exists: true, runId: 'run-1', status: 'SCHEDULED', createdBy: 'lan.operator', disbursementIds: ['d-1', 'd-2'] };
+  const run: PayrollRunState = { ...initialPayrollRunState(), exists: true, runId: 'run-1', status: 'SCHEDULED', createdBy: 'lan.operator', includedChunks: [['d-1', 'd-2']], disbursementCount: 2 };
   const rejection = { rejectedBy: 'minh.operator', reason: 'Wrong unit' };
 
   it('closes the run first, then releases each of its disbursements for the next run', () => {

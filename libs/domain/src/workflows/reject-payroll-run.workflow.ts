@@ -1,4 +1,4 @@
-import type { PayrollRunState } from '../payroll-run/payroll-run.decider.js';
+import { includedDisbursementIds, type PayrollRunState } from '../payroll-run/payroll-run.decider.js';
 import { to, type StreamCommand } from './stream-command.js';
 
 /**
@@ -7,7 +7,7 @@ import { to, type StreamCommand } from './stream-command.js';
  * Asked again after an interruption, the releases are finished without rejecting twice.
  */
 export function rejectPayrollRun(run: PayrollRunState, rejection: { rejectedBy: string; reason: string }): StreamCommand[] {
-  const releases = run.disbursementIds.map((disbursementId) => to.disbursement(disbursementId, { type: 'ReleaseFromRun', data: { payrollRunId: run.runId } }));
+  const releases = includedDisbursementIds(run).map((disbursementId) => to.disbursement(disbursementId, { type: 'ReleaseFromRun', data: { payrollRunId: run.runId } }));
   if (run.status === 'REJECTED') return releases;
   return [to.payrollRun(run.runId, { type: 'RejectPayrollRun', data: rejection }), ...releases];
 }

@@ -97,7 +97,7 @@ describe('scheduling a payroll run', () => {
   describe('closing the run', () => {
     it('records only the disbursements an interrupted attempt has not, in chunks, then the summary', () => {
       const ids = Array.from({ length: DISBURSEMENT_IDS_PER_EVENT + 2 }, (_, index) => `d-${index}`);
-      const interrupted = { ...run('SCHEDULING'), disbursementIds: ['d-0', 'd-1'] };
+      const interrupted = { ...run('SCHEDULING'), includedChunks: [['d-0', 'd-1']], disbursementCount: 2 };
       const summary = schedulingSummaryOf(emptySchedulingTally());
       const commands = completeScheduling(interrupted, ids, summary);
       expect(commands.map((command) => command.part)).toEqual(['include/1', 'complete']);
@@ -106,7 +106,7 @@ describe('scheduling a payroll run', () => {
 
     it('numbers its chunks on from those an attempt interrupted between two closing writes recorded', () => {
       const ids = Array.from({ length: 2 * DISBURSEMENT_IDS_PER_EVENT + 3 }, (_, index) => `d-${index}`);
-      const interrupted = { ...run('SCHEDULING'), disbursementIds: ids.slice(0, 2 * DISBURSEMENT_IDS_PER_EVENT) };
+      const interrupted = { ...run('SCHEDULING'), includedChunks: [ids.slice(0, DISBURSEMENT_IDS_PER_EVENT), ids.slice(DISBURSEMENT_IDS_PER_EVENT, 2 * DISBURSEMENT_IDS_PER_EVENT)], disbursementCount: 2 * DISBURSEMENT_IDS_PER_EVENT };
       const commands = completeScheduling(interrupted, [...ids].reverse(), schedulingSummaryOf(emptySchedulingTally()));
       expect(commands.map((command) => command.part)).toEqual(['include/2', 'complete']);
       expect(commands[0]!.command).toEqual({ type: 'IncludeDisbursements', data: { disbursementIds: ids.slice(-3).reverse() } });

@@ -3,7 +3,7 @@ import { SCHEDULED_AFTER, type DisbursementState } from '../disbursement/disburs
 import { isLargeArrears, type LargeArrears } from '../payroll-run/payroll-plan.js';
 import type { PlannedDisbursement, SkipReason } from '../payroll-run/payroll-plan.js';
 import { DISBURSEMENT_IDS_PER_EVENT } from '../payroll-run/payroll-run.stream.js';
-import type { PayrollRunCommand, PayrollRunState } from '../payroll-run/payroll-run.decider.js';
+import { includedDisbursementIds, type PayrollRunCommand, type PayrollRunState } from '../payroll-run/payroll-run.decider.js';
 import type { SchedulingSummary } from '../payroll-run/payroll-run.events.js';
 
 /**
@@ -117,10 +117,10 @@ export function schedulingSummaryOf(tally: SchedulingTally): SchedulingSummary {
  * writes (a province's records take several) carries on where it stopped, the summary always last.
  */
 export function completeScheduling(run: PayrollRunState, included: readonly string[], summary: SchedulingSummary): Array<{ readonly part: string; readonly command: PayrollRunCommand }> {
-  const alreadyIncluded = new Set(run.disbursementIds);
+  const alreadyIncluded = new Set(includedDisbursementIds(run));
   const toInclude = included.filter((id) => !alreadyIncluded.has(id));
   const commands: Array<{ part: string; command: PayrollRunCommand }> = [];
-  let chunk = Math.ceil(run.disbursementIds.length / DISBURSEMENT_IDS_PER_EVENT);
+  let chunk = Math.ceil(run.disbursementCount / DISBURSEMENT_IDS_PER_EVENT);
   for (let start = 0; start < toInclude.length; start += DISBURSEMENT_IDS_PER_EVENT) {
     commands.push({ part: `include/${chunk++}`, command: { type: 'IncludeDisbursements', data: { disbursementIds: toInclude.slice(start, start + DISBURSEMENT_IDS_PER_EVENT) } } });
   }
