@@ -1,4 +1,4 @@
-import { NotFound, type BeneficiaryState, type Catalogues, type PayrollRunState, type SchedulingSummary } from '@ledger/domain';
+import { NotFound, type Catalogues, type PayrollRunState, type SchedulingSummary } from '@ledger/domain';
 import { readAggregate, type EventStore } from '@ledger/event-store';
 import { positionOf } from '../ledger/command-context.js';
 import { assertActorMayActIn, assertActorMayChangeRecordIn, type CommandContext } from '../platform/index.js';
@@ -45,18 +45,5 @@ export function scheduledResponse(runId: string, summary: SchedulingSummary, sta
     totalAmount: summary.totalAmount,
     largeArrears: summary.largeArrears ?? [],
     position: positionOf(position),
-  };
-}
-
-/** Beneficiaries read once per run, however many of their disbursements it holds. */
-export function beneficiaryCache(store: EventStore): (beneficiaryId: string) => Promise<BeneficiaryState> {
-  const cache = new Map<string, Promise<BeneficiaryState>>();
-  return (beneficiaryId) => {
-    let loaded = cache.get(beneficiaryId);
-    if (!loaded) {
-      loaded = readAggregate(store, 'beneficiary', beneficiaryId).then(({ state }) => state);
-      cache.set(beneficiaryId, loaded);
-    }
-    return loaded;
   };
 }

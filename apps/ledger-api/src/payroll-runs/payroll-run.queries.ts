@@ -9,6 +9,7 @@ import {
   payingAgentOf,
   PayrollRunEventType,
   POST_OFFICE,
+  type BeneficiaryState,
   type Catalogues,
   type DisbursementEvent,
   type DisbursementState,
@@ -19,11 +20,11 @@ import type { LedgerConfig } from '../config/ledger-config.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
 import { mayReadUnit, type Actor } from '../platform/index.js';
-import { beneficiaryCache, loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
+import { loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
 import { bankFileCsv, bankFilePain001, cashListCsv, cashListPdf, type SentBankPayment, type SentCashPayment, type SentRun } from './payment-file-formats.js';
 import { formatsOfPaymentFile, PAYMENT_FILE_FORMATS, type PaymentFileFormat } from './payment-file-negotiation.js';
 
-/** Payments read at a time for a payment file: one call each, a few MiB of events held at once. */
+/** Payments (and people) read at a time for a payment file: one call each, a few MiB of events held at once. */
 const PAYMENTS_PER_READ = 2_000;
 
 export class GetPayrollRunQuery extends Query<Record<string, unknown>> {
@@ -126,9 +127,16 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
       const bankPayments = payments as readonly SentBankPayment[];
       return format === 'pain001' ? bankFilePain001(bankPayments, run, paymentFile, this.config.payingAccount) : bankFileCsv(bankPayments);
     }
-    const beneficiaryOf = beneficiaryCache(this.store);
+    // The people at the pay point, read as the payments were, a few thousand to a call; each once
+    // per file, so a person paid for several months reads the same on every line of the list.
+    const people = new Map<string, BeneficiaryState>();
     const cash: SentCashPayment[] = [];
-    for (const disbursement of payments) cash.push({ disbursement, beneficiary: await beneficiaryOf(disbursement.beneficiaryId) });
+    for (let start = 0; start < payments.length; start += PAYMENTS_PER_READ) {
+      const wave = payments.slice(start, start + PAYMENTS_PER_READ);
+      const unread = new Set(wave.map(({ beneficiaryId }) => beneficiaryId).filter((id) => !people.has(id)));
+      for (const [id, { state }] of await readAggregates(this.store, 'beneficiary', unread)) people.set(id, state);
+      for (const disbursement of wave) cash.push({ disbursement, beneficiary: people.get(disbursement.beneficiaryId)! });
+    }
     return format === 'pdf' ? cashListPdf(cash, run, this.catalogues) : cashListCsv(cash);
   }
 }
