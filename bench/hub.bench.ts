@@ -5,11 +5,10 @@
 // hub compiled, as `npm run build` makes it). Counts integration events per second end to end (from
 // the first publish to the hub having committed the last event to PostgreSQL), and each side alone.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, type BeneficiaryCommand, type LocalDate, type Period } from '../libs/domain/src/index.js';
-import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
+import { type LocalDate, type Period } from '../libs/domain/src/index.js';
+import { SqliteEventStore } from '../libs/event-store/src/index.js';
 import { IntegrationPublisher, SqlitePublisherCheckpoints } from '../libs/integration-events/src/index.js';
 import { startScratchNatsServer } from '../libs/integration-events/src/testing/nats-server.js';
 import { bankResultsCsv, type PaymentResult } from '../libs/payment-files/src/index.js';
@@ -20,13 +19,12 @@ import { BeneficiaryIds } from '../apps/ledger-api/src/ledger/beneficiary-ids.js
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifiers.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
-import type { CommandContext } from '../apps/ledger-api/src/platform/index.js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { INTEGRATION_EVENTS_STREAM } from '../libs/integration-events/src/index.js';
 import { buildApi } from '../test/crash/support/ledger-process.js';
 import { startHub } from '../test/national/support/national-kit.js';
-import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory } from './bench-kit.js';
+import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory } from './bench-kit.js';
 
 
 const people = Number(process.env.BENCH_PEOPLE ?? 60_000);
@@ -35,39 +33,21 @@ const units = catalogues.units.codes().filter((code) => code !== '91');
 const store = SqliteEventStore.open(join(scratchDirectory('hub'), 'ledger.sqlite'));
 const identifiers = new LedgerIdentifiers('bench-hub-key');
 const commands = handWiredCommands(store, catalogues, identifiers);
-const context = (userId: string): CommandContext => ({ actor: { userId, role: 'operator', units: ['*'] }, correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: randomUUID(), receivedAt: new Date() });
 
 process.stdout.write(`a province of ${people.toLocaleString('en-US')} people paid by bank for April 2024… `);
-const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-for (let start = 0; start < people; start += 5_000) {
-  await Promise.all(
-    Array.from({ length: Math.min(5_000, people - start) }, async (_, offset) => {
-      const n = start + offset;
-      const enroll = benchEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period });
-      const open: BeneficiaryCommand = {
-        type: 'OpenPaymentAccount',
-        data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false },
-      };
-      let state = beneficiaryDecider.initialState();
-      const recorded = [enroll, open].flatMap((command) => {
-        const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-        state = decided.reduce(beneficiaryDecider.evolve, state);
-        return decided;
-      });
-      await store.appendToStream(beneficiaryStreamName(enroll.data.beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-    }),
-  );
-}
-const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context('maker')));
-await commands.execute(new ApprovePayrollRunCommand(run.runId, context('checker')));
-await commands.execute(new SendPayrollRunCommand(run.runId, context('maker')));
+await enrollWithBankAccounts(store, people, (n) =>
+  benchEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period }),
+);
+const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, benchContext('maker')));
+await commands.execute(new ApprovePayrollRunCommand(run.runId, benchContext('checker')));
+await commands.execute(new SendPayrollRunCommand(run.runId, benchContext('maker')));
 const results: PaymentResult[] = [];
 for await (const { events } of store.readCategory('disbursement')) {
   const { disbursementId, amount } = events[0]!.data as { disbursementId: string; amount: number };
   results.push({ disbursementId, outcome: 'PAID', amount, date: '2024-04-10' as LocalDate });
 }
 const imports = new FileImports({ store, commands, catalogues, beneficiaryIds: BeneficiaryIds.keyed(identifiers) });
-await imports.importPaymentResults('BANK_RESULTS', Buffer.from(bankResultsCsv(results), 'utf8'), context('importer'));
+await imports.importPaymentResults('BANK_RESULTS', Buffer.from(bankResultsCsv(results), 'utf8'), benchContext('importer'));
 const head = await store.headPosition();
 console.log(`${(head + 1n).toLocaleString('en-US')} events in the log`);
 

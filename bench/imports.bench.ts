@@ -2,10 +2,9 @@
 // the embedded default (SQLite, WAL, synchronous=FULL): every line durable, its outcome recorded,
 // through the same import service and command handlers as POST /v1/bank-results.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { beneficiaryDecider, beneficiaryStreamName, eventsToRecord, type BeneficiaryCommand, type LocalDate, type Period } from '../libs/domain/src/index.js';
-import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
+import { type LocalDate, type Period } from '../libs/domain/src/index.js';
+import { SqliteEventStore } from '../libs/event-store/src/index.js';
 import { bankResultsCsv, camt054Notification, type PaymentResult } from '../libs/payment-files/src/index.js';
 import { handWiredCommands } from '../apps/ledger-api/src/demo/hand-wired-commands.js';
 import { FileImports } from '../apps/ledger-api/src/imports/file-imports.js';
@@ -13,8 +12,7 @@ import { BeneficiaryIds } from '../apps/ledger-api/src/ledger/beneficiary-ids.js
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifiers.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
-import type { CommandContext } from '../apps/ledger-api/src/platform/index.js';
-import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const csvLines = Number(process.env.BENCH_LINES ?? 100_000);
 /** The camt.054 row parses XML: a smaller file unless asked, its rate is what compares. */
@@ -25,42 +23,18 @@ const units = catalogues.units.codes().filter((code) => code !== '91');
 const store = SqliteEventStore.open(join(scratchDirectory('imports'), 'ledger.sqlite'));
 const identifiers = new LedgerIdentifiers('bench-imports-key');
 const commands = handWiredCommands(store, catalogues, identifiers);
-const context = (userId: string): CommandContext => ({
-  actor: { userId, role: 'operator', units: ['*'] },
-  correlationId: randomUUID(),
-  causationId: randomUUID(),
-  idempotencyKey: randomUUID(),
-  receivedAt: new Date(),
-});
 
 // A province paid by bank: every person with an open, verified account.
 process.stdout.write(`enrolling ${payments.toLocaleString('en-US')} beneficiaries with bank accounts… `);
-const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-for (let start = 0; start < payments; start += 5_000) {
-  await Promise.all(
-    Array.from({ length: Math.min(5_000, payments - start) }, async (_, offset) => {
-      const n = start + offset;
-      const enroll = benchEnrollment(n, { unitCode: units[n % units.length]!, program: 'SOCIAL_ASSISTANCE', coefficient: 1000 + (n % 5) * 250, effectiveFrom: '2024-04' as Period });
-      const open: BeneficiaryCommand = {
-        type: 'OpenPaymentAccount',
-        data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false },
-      };
-      let state = beneficiaryDecider.initialState();
-      const recorded = [enroll, open].flatMap((command) => {
-        const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-        state = decided.reduce(beneficiaryDecider.evolve, state);
-        return decided;
-      });
-      await store.appendToStream(beneficiaryStreamName(enroll.data.beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-    }),
-  );
-}
+await enrollWithBankAccounts(store, payments, (n) =>
+  benchEnrollment(n, { unitCode: units[n % units.length]!, program: 'SOCIAL_ASSISTANCE', coefficient: 1000 + (n % 5) * 250, effectiveFrom: '2024-04' as Period }),
+);
 console.log('done');
 
 process.stdout.write('scheduling, approving and sending the April run… ');
-const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context('maker')));
-await commands.execute(new ApprovePayrollRunCommand(run.runId, context('checker')));
-await commands.execute(new SendPayrollRunCommand(run.runId, context('maker')));
+const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, benchContext('maker')));
+await commands.execute(new ApprovePayrollRunCommand(run.runId, benchContext('checker')));
+await commands.execute(new SendPayrollRunCommand(run.runId, benchContext('maker')));
 const sent: Array<{ disbursementId: string; amount: number }> = [];
 for await (const { streamName, events } of store.readCategory('disbursement')) {
   const scheduled = events.find((event) => event.type === 'DisbursementScheduled')!;
@@ -77,9 +51,9 @@ const xml = Buffer.from(camt054Notification({ messageId: 'BENCH', createdAt: new
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-const first = await timed(() => imports.importPaymentResults('BANK_RESULTS', csv, context('importer')));
-const again = await timed(() => imports.importPaymentResults('BANK_RESULTS', csv, context('importer')));
-const camt = await timed(() => imports.importPaymentResults('BANK_RESULTS', xml, context('importer')));
+const first = await timed(() => imports.importPaymentResults('BANK_RESULTS', csv, benchContext('importer')));
+const again = await timed(() => imports.importPaymentResults('BANK_RESULTS', csv, benchContext('importer')));
+const camt = await timed(() => imports.importPaymentResults('BANK_RESULTS', xml, benchContext('importer')));
 clearInterval(sampler);
 await store.close();
 

@@ -5,22 +5,11 @@
 // command handlers as POST /v1/bank-results. BENCH_PEOPLE (1,000,000) people, each enrolled in the gift with a bank account;
 // enrolling them is set-up, not timed, and so is the bank making its result file.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import {
-  AdministrativeUnitCatalogue,
-  beneficiaryDecider,
-  beneficiaryStreamName,
-  eventsToRecord,
-  ProgramCatalogue,
-  type BeneficiaryCommand,
-  type Catalogues,
-  type LocalDate,
-  type Period,
-} from '../libs/domain/src/index.js';
-import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
+import { AdministrativeUnitCatalogue, ProgramCatalogue, type Catalogues, type LocalDate, type Period } from '../libs/domain/src/index.js';
+import { SqliteEventStore } from '../libs/event-store/src/index.js';
 import { bankResultsCsv, type PaymentResult } from '../libs/payment-files/src/index.js';
 import { handWiredCommands } from '../apps/ledger-api/src/demo/hand-wired-commands.js';
 import { FileImports } from '../apps/ledger-api/src/imports/file-imports.js';
@@ -29,8 +18,7 @@ import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifi
 import { loadLedgerConfig } from '../apps/ledger-api/src/config/ledger-config.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { GetPaymentFileHandler, GetPaymentFileQuery } from '../apps/ledger-api/src/payroll-runs/payroll-run.queries.js';
-import type { CommandContext } from '../apps/ledger-api/src/platform/index.js';
-import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const people = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 const TARGET_SECONDS = 120;
@@ -54,36 +42,12 @@ const units = catalogues.units.codes().filter((code) => code !== '91');
 const store = SqliteEventStore.open(join(scratchDirectory('new-year-gift'), 'ledger.sqlite'));
 const identifiers = new LedgerIdentifiers('bench-new-year-gift-key');
 const commands = handWiredCommands(store, catalogues, identifiers);
-const context = (userId: string): CommandContext => ({
-  actor: { userId, role: 'operator', units: ['*'] },
-  correlationId: randomUUID(),
-  causationId: randomUUID(),
-  idempotencyKey: randomUUID(),
-  receivedAt: new Date(),
-});
 
 process.stdout.write(`enrolling ${people.toLocaleString('en-US')} people in the gift, each with a bank account… `);
-const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-for (let start = 0; start < people; start += 5_000) {
-  await Promise.all(
-    Array.from({ length: Math.min(5_000, people - start) }, async (_, offset) => {
-      const n = start + offset;
-      const enroll = benchEnrollment(n, { unitCode: units[n % units.length]!, program: GIFT.code, coefficient: 1000, effectiveFrom: GIFT_PERIOD });
-      const open: BeneficiaryCommand = {
-        type: 'OpenPaymentAccount',
-        data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2025-12-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false },
-      };
-      let state = beneficiaryDecider.initialState();
-      const recorded = [enroll, open].flatMap((command) => {
-        const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-        state = decided.reduce(beneficiaryDecider.evolve, state);
-        return decided;
-      });
-      await store.appendToStream(beneficiaryStreamName(enroll.data.beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-    }),
-  );
-  if ((start / 5_000) % 20 === 19) process.stdout.write(`${(start + 5_000).toLocaleString('en-US')} `);
-}
+await enrollWithBankAccounts(store, people, (n) => benchEnrollment(n, { unitCode: units[n % units.length]!, program: GIFT.code, coefficient: 1000, effectiveFrom: GIFT_PERIOD }), {
+  openedOn: '2025-12-01' as LocalDate,
+  onProgress: (enrolled) => enrolled % 100_000 === 0 && process.stdout.write(`${enrolled.toLocaleString('en-US')} `),
+});
 console.log('done');
 
 let peakRss = process.memoryUsage().rss;
@@ -92,19 +56,19 @@ const load = loadavg()[0]!;
 const stage = (name: string) => process.stdout.write(`${name}… `);
 
 stage('scheduling the gift');
-const scheduled = await timed(() => commands.execute(new SchedulePayrollCommand({ period: GIFT_PERIOD, program: GIFT.code, unitCode: null }, context('maker'))));
+const scheduled = await timed(() => commands.execute(new SchedulePayrollCommand({ period: GIFT_PERIOD, program: GIFT.code, unitCode: null }, benchContext('maker'))));
 console.log(`${scheduled.result.scheduled.toLocaleString('en-US')} scheduled in ${scheduled.seconds.toFixed(1)} s`);
 const { runId } = scheduled.result;
 stage('approving');
-const approved = await timed(() => commands.execute(new ApprovePayrollRunCommand(runId, context('checker'))));
+const approved = await timed(() => commands.execute(new ApprovePayrollRunCommand(runId, benchContext('checker'))));
 console.log(`${approved.seconds.toFixed(1)} s`);
 stage('sending');
-const sentRun = await timed(() => commands.execute(new SendPayrollRunCommand(runId, context('maker'))));
+const sentRun = await timed(() => commands.execute(new SendPayrollRunCommand(runId, benchContext('maker'))));
 console.log(`${sentRun.seconds.toFixed(1)} s`);
 
 stage("the bank's payment file");
 const paymentFiles = new GetPaymentFileHandler(store, catalogues, loadLedgerConfig({ ...process.env, LEDGER_DATA_DIR: scratchDirectory('new-year-gift-config') }));
-const downloaded = await timed(() => paymentFiles.execute(new GetPaymentFileQuery(runId, 'VBA', 'csv', context('maker').actor)));
+const downloaded = await timed(() => paymentFiles.execute(new GetPaymentFileQuery(runId, 'VBA', 'csv', benchContext('maker').actor)));
 console.log(`${(Buffer.byteLength(downloaded.result.content) / 2 ** 20).toFixed(0)} MiB in ${downloaded.seconds.toFixed(1)} s`);
 
 // The bank's side, not the ledger's work: it pays every transfer and answers with its result file.
@@ -120,7 +84,7 @@ console.log(`${(file.byteLength / 2 ** 20).toFixed(0)} MiB`);
 
 stage('settling from the result file');
 const imports = new FileImports({ store, commands, catalogues, beneficiaryIds: BeneficiaryIds.keyed(identifiers) });
-const settled = await timed(() => imports.importPaymentResults('BANK_RESULTS', file, context('importer')));
+const settled = await timed(() => imports.importPaymentResults('BANK_RESULTS', file, benchContext('importer')));
 clearInterval(sampler);
 await store.close();
 const applied = settled.result.report.counts.APPLIED;
