@@ -1,7 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { Conflict, disbursementDecider, DisbursementEventType as T, type ActivityInPeriod, type DisbursementEvent } from '@ledger/domain';
-import { handleCommand, type CommandMetadata } from './command-handling.js';
+import {
+  Conflict,
+  disbursementDecider,
+  DisbursementEventType as T,
+  FileImportEventType,
+  fileImportDecider,
+  type ActivityInPeriod,
+  type DisbursementEvent,
+  type FileImportCommand,
+  type FileImportState,
+} from '@ledger/domain';
+import { handleCommand, handleCommandOnKnownStream, readDomainStream, type CommandMetadata, type KnownStream } from './command-handling.js';
+import { NO_STREAM, type EventStore } from './event-store.port.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 /** The generic command handler on a real (in-memory) SQLite store, with the real disbursement decider. */
@@ -71,5 +82,71 @@ describe('handleCommand', () => {
     // The refusal's response was lost (a crash before the idempotency store kept it); the client retries.
     await expect(settleWith('key-2', 'PO24096000502')).rejects.toMatchObject({ code: (refusal as Conflict).code });
     expect(await store.readStream(stream)).toHaveLength(recorded.length);
+  });
+});
+
+describe('handleCommandOnKnownStream', () => {
+  const importStream = 'fileImport-i-1';
+  const start: FileImportCommand = {
+    type: 'StartFileImport',
+    data: { importId: 'i-1', kind: 'BANK_RESULTS', format: 'BANK_RESULTS_CSV', sha256: 'a'.repeat(64), byteLength: 10, lineCount: 3, importedBy: 'lan.operator', units: ['899'], startedAt: '2026-02-10T02:00:00.000Z' },
+  };
+  const recordChunk = (chunk: number, line: number): FileImportCommand => ({ type: 'RecordReconciledLines', data: { chunk, lines: [{ line, outcome: 'APPLIED', reported: 'PAID' }] } });
+  let store: SqliteEventStore;
+  let reads: number;
+  let counting: EventStore;
+  const recordOn = (known: KnownStream<FileImportState>, command: FileImportCommand, on: EventStore = counting) =>
+    handleCommandOnKnownStream(on, fileImportDecider, importStream, command, known, { metadata: metadata('import-1') });
+  const foldedFromStore = async () => (await readDomainStream<never>(store, importStream)).events.reduce(fileImportDecider.evolve, fileImportDecider.initialState());
+
+  beforeEach(() => {
+    store = new SqliteEventStore(new Database(':memory:'));
+    reads = 0;
+    counting = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readStream') return (...args: Parameters<EventStore['readStream']>) => (reads++, target.readStream(...args));
+        return Reflect.get(target, property, receiver);
+      },
+    });
+  });
+  afterEach(async () => store.close());
+
+  it('decides each command on the state it keeps and appends at the revision it knows, reading nothing back', async () => {
+    let known: KnownStream<FileImportState> = { state: fileImportDecider.initialState(), revision: NO_STREAM };
+    known = await recordOn(known, start);
+    known = await recordOn(known, recordChunk(0, 1));
+    known = await recordOn(known, recordChunk(1, 2));
+    // A chunk already recorded is nothing to write.
+    known = await recordOn(known, recordChunk(1, 2));
+
+    expect(reads).toBe(0);
+    expect(known.revision).toBe(2n);
+    expect([...known.state.chunks]).toEqual([0, 1]);
+    expect(known.state).toEqual(await foldedFromStore());
+    expect((await store.readStream(importStream)).map((event) => event.type)).toEqual([FileImportEventType.Started, FileImportEventType.LinesReconciled, FileImportEventType.LinesReconciled]);
+  });
+
+  it('when another writer appended meanwhile, decides again on the stream as stored and knows it from there', async () => {
+    let known: KnownStream<FileImportState> = { state: fileImportDecider.initialState(), revision: NO_STREAM };
+    known = await recordOn(known, start);
+    // Another process carrying the same import on records chunk 0 behind this one's back.
+    const other = await recordOn(known, recordChunk(0, 1), store);
+    expect(other.revision).toBe(1n);
+
+    // This one, unaware, records chunk 0 and then chunk 1: the first is found recorded, not written twice.
+    known = await recordOn(known, recordChunk(0, 1));
+    expect(known.revision).toBe(1n);
+    expect(reads).toBeGreaterThan(0);
+    known = await recordOn(known, recordChunk(1, 2));
+
+    expect(known.revision).toBe(2n);
+    expect(known.state).toEqual(await foldedFromStore());
+    expect((await store.readStream(importStream)).filter((event) => event.type === FileImportEventType.LinesReconciled)).toHaveLength(2);
+  });
+
+  it('refuses what the state refuses, and writes nothing', async () => {
+    const known = await recordOn({ state: fileImportDecider.initialState(), revision: NO_STREAM }, start);
+    await expect(recordOn(known, { type: 'CompleteFileImport', data: { completedAt: '2026-02-10T02:05:00.000Z' } })).rejects.toMatchObject({ code: 'IMPORT_INCOMPLETE' });
+    expect(await store.readStream(importStream)).toHaveLength(1);
   });
 });

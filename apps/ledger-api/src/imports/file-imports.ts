@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import {
   DomainError,
+  fileImportDecider,
   fileImportStreamName,
   reconcilePaymentResult,
   repeatsWithinFile,
-  to,
   uuidV5,
   type Catalogues,
+  type FileImportCommand,
   type FileImportKind,
   type FileImportStarted,
+  type FileImportState,
   type NationalId,
   type PaymentResultLine,
   type ReconciledLine,
 } from '@ledger/domain';
-import { domainStreamOf, executeStreamCommand, readAggregate, readAggregates, type AggregateRead, type EventStore, type ReadStream } from '@ledger/event-store';
+import { handleCommandOnKnownStream, NO_STREAM, readAggregate, readAggregates, type AggregateRead, type EventStore, type KnownStream } from '@ledger/event-store';
 import {
   disbursementIdFromEndToEndId,
   endToEndIdOf,
@@ -144,13 +146,14 @@ export class FileImports {
       startedAt: context.receivedAt.toISOString(),
     };
     // The import's stream grows by a chunk's outcomes at every chunk: each record is decided on the
-    // stream as this run knows it, and only what was appended since is read back, never the whole
-    // stream again (that made an import's time grow with the square of its chunks).
-    let known: ReadStream = existing.read;
-    const record = async (command: Parameters<typeof to.fileImport>[1]) => {
-      const outcome = await executeStreamCommand(store, to.fileImport(importId, command), { ...options, alreadyRead: known });
-      known = await readOn(store, fileImportStreamName(importId), known);
-      return outcome;
+    // import's state as this run keeps it and appended at the revision it knows, never on the whole
+    // stream read back and folded again (that made an import's time grow with the square of its
+    // chunks, and held every line's outcome in memory to the end).
+    const streamName = fileImportStreamName(importId);
+    let known: KnownStream<FileImportState> = { state: existing.state, revision: existing.read.recorded.at(-1)?.streamRevision ?? NO_STREAM };
+    const record = async (command: FileImportCommand) => {
+      known = await handleCommandOnKnownStream(store, fileImportDecider, streamName, command, known, options);
+      return known;
     };
     const { state } = await record({ type: 'StartFileImport', data: started });
 
@@ -360,12 +363,6 @@ function readWhole<T>(read: () => T): T {
 /** The line's own request: its idempotency key makes its events found again, not written twice, when the import is carried on. */
 function lineContextOf(importId: string, line: number, context: CommandContext): CommandContext {
   return { actor: context.actor, correlationId: importId, causationId: importId, idempotencyKey: `import:${importId}:${line}`, receivedAt: context.receivedAt };
-}
-
-/** The stream as known, with whatever was appended to it since (by this run or another): read from the revision after the last one known. */
-async function readOn(store: EventStore, streamName: string, known: ReadStream): Promise<ReadStream> {
-  const since = domainStreamOf(await store.readStream(streamName, { fromRevision: BigInt(known.recorded.length) }));
-  return since.recorded.length === 0 ? known : { recorded: [...known.recorded, ...since.recorded], events: [...known.events, ...since.events] };
 }
 
 /** `fn` over every item, at most `limit` at once, results in the items' order. */
