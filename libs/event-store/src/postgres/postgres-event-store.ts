@@ -298,7 +298,7 @@ export class PostgresEventStore implements EventStore {
   async readAll({ after = 0n, maxCount }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     await this.prepare();
     const { rows } = await this.readers.query<EventRow>(this.statements.readAll, [after.toString(), limitOf(maxCount)]);
-    return rows.map(toRecordedEvent);
+    return rows.map(toRecordedEventKeepingItsJson);
   }
 
   async headPosition(): Promise<bigint> {
@@ -675,7 +675,7 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  const event: RecordedEvent = {
+  return {
     id: row.event_id,
     type: row.type,
     schemaVersion: row.schema_version,
@@ -686,5 +686,13 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     globalPosition: BigInt(row.position),
     recordedAt: row.recorded_at,
   };
-  return withStoredJson(event, row.data, row.metadata);
+}
+
+/**
+ * An event of the global log, with the JSON text it was stored as: the audit chain hashes that text
+ * rather than serialising the event again. Reads for deciding keep only the parsed event, half the
+ * memory a batch of streams holds while its commands are decided.
+ */
+function toRecordedEventKeepingItsJson(row: EventRow): RecordedEvent {
+  return withStoredJson(toRecordedEvent(row), row.data, row.metadata);
 }

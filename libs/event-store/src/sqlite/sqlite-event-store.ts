@@ -397,7 +397,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAllSync({ after = 0n, maxCount = -1 }: ReadAllOptions = {}): RecordedEvent[] {
-    return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
+    return this.statements.readAll.all(after, maxCount).map(toRecordedEventKeepingItsJson);
   }
 
   async *readCategory(category: string): AsyncIterable<CategoryStream> {
@@ -506,7 +506,7 @@ function* inChunks(streamNames: readonly string[]): Generator<readonly string[]>
 }
 
 function toRecordedEvent([position, streamName, streamRevision, id, type, schemaVersion, data, metadata, recordedAt]: EventColumns): RecordedEvent {
-  const event: RecordedEvent = {
+  return {
     id,
     type,
     schemaVersion: Number(schemaVersion),
@@ -517,7 +517,15 @@ function toRecordedEvent([position, streamName, streamRevision, id, type, schema
     globalPosition: position,
     recordedAt: new Date(Number(recordedAt)),
   };
-  return withStoredJson(event, data, metadata);
+}
+
+/**
+ * An event of the global log, with the JSON text it was stored as: the audit chain hashes that text
+ * rather than serialising the event again. Reads for deciding keep only the parsed event, half the
+ * memory a batch of streams holds while its commands are decided.
+ */
+function toRecordedEventKeepingItsJson(row: EventColumns): RecordedEvent {
+  return withStoredJson(toRecordedEvent(row), row[6], row[7]);
 }
 
 /** Refuses what no adapter could store, or what is too heavy for one append, before it is queued; the JSON made to weigh it is the JSON stored. */
