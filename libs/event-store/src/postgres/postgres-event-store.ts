@@ -690,8 +690,8 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 /**
  * An event of the global log, with the JSON text it was stored as: the audit chain hashes that text
- * rather than serialising the event again. Reads for deciding keep only the parsed event, half the
- * memory a batch of streams holds while its commands are decided.
+ * rather than serialising the event again. Reads for deciding keep only the parsed event: a batch of
+ * streams is held while its commands are decided, and the text beside each event would be held too.
  */
 function toRecordedEventKeepingItsJson(row: EventRow): RecordedEvent {
   return withStoredJson(toRecordedEvent(row), row.data, row.metadata);

@@ -521,8 +521,8 @@ function toRecordedEvent([position, streamName, streamRevision, id, type, schema
 
 /**
  * An event of the global log, with the JSON text it was stored as: the audit chain hashes that text
- * rather than serialising the event again. Reads for deciding keep only the parsed event, half the
- * memory a batch of streams holds while its commands are decided.
+ * rather than serialising the event again. Reads for deciding keep only the parsed event: a batch of
+ * streams is held while its commands are decided, and the text beside each event would be held too.
  */
 function toRecordedEventKeepingItsJson(row: EventColumns): RecordedEvent {
   return withStoredJson(toRecordedEvent(row), row[6], row[7]);
