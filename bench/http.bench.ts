@@ -35,7 +35,7 @@ import {
 import { NO_STREAM, SqliteEventStore, toEventToAppend } from '../libs/event-store/src/index.js';
 import { LEDGER_DATABASE_FILE } from '../libs/event-store/src/open-event-store.js';
 import { AccessTokens } from '../apps/ledger-api/src/platform/auth/access-tokens.js';
-import { benchEnrollment, benchNationalId, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { personEnrollment, personNationalId, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -82,7 +82,7 @@ const enrollPrep = await timed(async () => {
     await Promise.all(
       Array.from({ length: Math.min(5_000, SETTLEMENTS - start) }, async (_, offset) => {
         const n = start + offset;
-        const enroll = benchEnrollment(n, { unitCode: UNITS[n % UNITS.length]!, program: PROGRAM, coefficient: 1000, effectiveFrom: PERIOD });
+        const enroll = personEnrollment(n, { unitCode: UNITS[n % UNITS.length]!, program: PROGRAM, coefficient: 1000, effectiveFrom: PERIOD });
         const { beneficiaryId } = enroll.data;
         const events = eventsToRecord(beneficiaryDecider.decide(enroll, beneficiaryDecider.initialState()));
         await store.appendToStream(beneficiaryStreamName(beneficiaryId), events.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
@@ -217,8 +217,8 @@ const payroll = await timed(async () => {
 });
 const projected = await readModelsCaughtUp();
 console.log(`payroll of ${SETTLEMENTS.toLocaleString('en-US')} scheduled, approved and sent through the API in ${payroll.seconds.toFixed(1)} s; projected ${projected.seconds.toFixed(1)} s later`);
-const disbursementIds = Array.from({ length: SETTLEMENTS }, (_, n) => disbursementIdFor(beneficiaryIdFor(benchNationalId(n)), PROGRAM, PERIOD));
-const beneficiaryIds = Array.from({ length: SETTLEMENTS }, (_, n) => beneficiaryIdFor(benchNationalId(n)));
+const disbursementIds = Array.from({ length: SETTLEMENTS }, (_, n) => disbursementIdFor(beneficiaryIdFor(personNationalId(n)), PROGRAM, PERIOD));
+const beneficiaryIds = Array.from({ length: SETTLEMENTS }, (_, n) => beneficiaryIdFor(personNationalId(n)));
 
 // ---------------------------------------------------------------------------------------------
 // The runs.
@@ -336,7 +336,7 @@ const enroll = await skippable('enroll', () => drive({ url: api }, () => [
         ...request,
         headers: { authorization: `Bearer ${makerToken}`, 'content-type': 'application/json', 'idempotency-key': `bench-enroll-${n}` },
         body: JSON.stringify({
-          nationalId: benchNationalId(n),
+          nationalId: personNationalId(n),
           fullName: 'Nguyễn Văn An',
           dateOfBirth: '1952-03-14',
           gender: 'MALE',

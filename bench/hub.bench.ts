@@ -24,7 +24,7 @@ import { connect } from '@nats-io/transport-node';
 import { INTEGRATION_EVENTS_STREAM } from '../libs/integration-events/src/index.js';
 import { buildApi } from '../test/crash/support/ledger-process.js';
 import { startHub } from '../test/national/support/national-kit.js';
-import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory } from './bench-kit.js';
+import { benchContext, personEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory } from './bench-kit.js';
 
 
 const people = Number(process.env.BENCH_PEOPLE ?? 60_000);
@@ -36,7 +36,7 @@ const commands = handWiredCommands(store, catalogues, identifiers);
 
 process.stdout.write(`a province of ${people.toLocaleString('en-US')} people paid by bank for April 2024… `);
 await enrollWithBankAccounts(store, people, (n) =>
-  benchEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period }),
+  personEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period }),
 );
 const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, benchContext('maker')));
 await commands.execute(new ApprovePayrollRunCommand(run.runId, benchContext('checker')));

@@ -12,7 +12,7 @@ import { BeneficiaryIds } from '../apps/ledger-api/src/ledger/beneficiary-ids.js
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifiers.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
-import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchContext, personEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const csvLines = Number(process.env.BENCH_LINES ?? 100_000);
 /** The camt.054 row parses XML: a smaller file unless asked, its rate is what compares. */
@@ -27,7 +27,7 @@ const commands = handWiredCommands(store, catalogues, identifiers);
 // A province paid by bank: every person with an open, verified account.
 process.stdout.write(`enrolling ${payments.toLocaleString('en-US')} beneficiaries with bank accounts… `);
 await enrollWithBankAccounts(store, payments, (n) =>
-  benchEnrollment(n, { unitCode: units[n % units.length]!, program: 'SOCIAL_ASSISTANCE', coefficient: 1000 + (n % 5) * 250, effectiveFrom: '2024-04' as Period }),
+  personEnrollment(n, { unitCode: units[n % units.length]!, program: 'SOCIAL_ASSISTANCE', coefficient: 1000 + (n % 5) * 250, effectiveFrom: '2024-04' as Period }),
 );
 console.log('done');
 

@@ -18,7 +18,7 @@ import { LedgerIdentifiers } from '../apps/ledger-api/src/ledger/ledger-identifi
 import { loadLedgerConfig } from '../apps/ledger-api/src/config/ledger-config.js';
 import { ApprovePayrollRunCommand, SchedulePayrollCommand, SendPayrollRunCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { GetPaymentFileHandler, GetPaymentFileQuery } from '../apps/ledger-api/src/payroll-runs/payroll-run.queries.js';
-import { benchContext, benchEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { benchContext, personEnrollment, enrollWithBankAccounts, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const people = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 const TARGET_SECONDS = 120;
@@ -44,7 +44,7 @@ const identifiers = new LedgerIdentifiers('bench-new-year-gift-key');
 const commands = handWiredCommands(store, catalogues, identifiers);
 
 process.stdout.write(`enrolling ${people.toLocaleString('en-US')} people in the gift, each with a bank account… `);
-await enrollWithBankAccounts(store, people, (n) => benchEnrollment(n, { unitCode: units[n % units.length]!, program: GIFT.code, coefficient: 1000, effectiveFrom: GIFT_PERIOD }), {
+await enrollWithBankAccounts(store, people, (n) => personEnrollment(n, { unitCode: units[n % units.length]!, program: GIFT.code, coefficient: 1000, effectiveFrom: GIFT_PERIOD }), {
   openedOn: '2025-12-01' as LocalDate,
   onProgress: (enrolled) => enrolled % 100_000 === 0 && process.stdout.write(`${enrolled.toLocaleString('en-US')} `),
 });

@@ -22,7 +22,7 @@ import { dropSchema, postgresUrl } from '../libs/read-models/src/testing/postgre
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { SchedulePayrollCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { SchedulePayrollHandler } from '../apps/ledger-api/src/payroll-runs/schedule-payroll.handler.js';
-import { benchEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { personEnrollment, formatRate, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const beneficiaries = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const catalogues = loadCatalogues();
@@ -37,7 +37,7 @@ async function benchOn(storeName: string, store: EventStore): Promise<void> {
     await Promise.all(
       Array.from({ length: Math.min(5_000, beneficiaries - start) }, async (_, offset) => {
         const n = start + offset;
-        const enroll = benchEnrollment(n, {
+        const enroll = personEnrollment(n, {
           unitCode: units[n % units.length]!,
           program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
           coefficient: 1000 + (n % 5) * 250,

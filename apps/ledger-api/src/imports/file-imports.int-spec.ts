@@ -4,22 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  beneficiaryDecider,
-  beneficiaryIdFor,
-  beneficiaryStreamName,
-  DisbursementEventType,
-  disbursementStreamName,
-  eventsToRecord,
-  ProviderReferenceEventType,
-  type BeneficiaryCommand,
-  type Coefficient,
-  type LocalDate,
-  type NationalId,
-  type Period,
-} from '@ledger/domain';
-import { NO_STREAM, readAggregate, SqliteEventStore, toEventToAppend, type EventStore } from '@ledger/event-store';
+import { DisbursementEventType, disbursementStreamName, ProviderReferenceEventType, type LocalDate, type Period } from '@ledger/domain';
+import { readAggregate, SqliteEventStore, type EventStore } from '@ledger/event-store';
 import { bankResultsCsv, endToEndIdOf } from '@ledger/payment-files';
+import { enrollWithBankAccounts, personEnrollment } from '../../../../libs/event-store/src/testing/province.js';
 import { handWiredCommands } from '../demo/hand-wired-commands.js';
 import { ChangeDisbursementCommand } from '../disbursements/disbursement.commands.js';
 import { settlementStreamsOf } from '../disbursements/settlement-reads.js';
@@ -52,38 +40,7 @@ let sent: Array<{ readonly disbursementId: string; readonly amount: number }> = 
 
 beforeAll(async () => {
   const unitCode = catalogues.units.codes().find((code) => code !== '91')!;
-  const metadata = { actorId: 'spec', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-  for (let n = 0; n < 10; n++) {
-    const nationalId = `091052${String(n).padStart(6, '0')}` as NationalId;
-    const enrollment: BeneficiaryCommand[] = [
-      {
-        type: 'EnrollBeneficiary',
-        data: {
-          beneficiaryId: beneficiaryIdFor(nationalId),
-          nationalId,
-          fullName: 'Nguyễn Văn An',
-          dateOfBirth: '1952-03-14' as LocalDate,
-          gender: 'MALE',
-          unitCode,
-          program: 'SOCIAL_ASSISTANCE',
-          coefficient: 1000 as Coefficient,
-          effectiveFrom: '2024-04' as Period,
-          decision: { number: `${n}/QĐ-UBND`, date: '2024-03-20' as LocalDate },
-        },
-      },
-      {
-        type: 'OpenPaymentAccount',
-        data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'spec-operator', sharedWithAnotherBeneficiary: false },
-      },
-    ];
-    let state = beneficiaryDecider.initialState();
-    const recorded = enrollment.flatMap((command) => {
-      const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-      state = decided.reduce(beneficiaryDecider.evolve, state);
-      return decided;
-    });
-    await store.appendToStream(beneficiaryStreamName(beneficiaryIdFor(nationalId)), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-  }
+  await enrollWithBankAccounts(store, 10, (n) => personEnrollment(n, { unitCode, program: 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: '2024-04' as Period }));
   const run = await commands.execute(new SchedulePayrollCommand({ period: '2024-04' as Period, program: null, unitCode: null }, context('maker')));
   await commands.execute(new ApprovePayrollRunCommand(run.runId, context('checker')));
   await commands.execute(new SendPayrollRunCommand(run.runId, context('maker')));

@@ -6,15 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   beneficiaryDecider,
-  beneficiaryIdFor,
   beneficiaryStreamName,
   DISBURSEMENT_IDS_PER_EVENT,
   eventsToRecord,
   PayrollRunEventType,
-  type BeneficiaryCommand,
-  type Coefficient,
-  type LocalDate,
-  type NationalId,
   type Period,
 } from '@ledger/domain';
 import {
@@ -27,6 +22,7 @@ import {
   type ExpectedRevision,
   type StreamAppend,
 } from '@ledger/event-store';
+import { personEnrollment } from '../../../../libs/event-store/src/testing/province.js';
 import { loadCatalogues } from '../ledger/ledger-catalogues.js';
 import { SchedulePayrollCommand } from './payroll-run.commands.js';
 import { SchedulePayrollHandler } from './schedule-payroll.handler.js';
@@ -79,25 +75,6 @@ function readsNoted(store: SqliteEventStore, streamsRead: string[]): EventStore 
   });
 }
 
-function enrollment(n: number, unitCode: string): Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }> {
-  const nationalId = `091052${String(n).padStart(6, '0')}` as NationalId;
-  return {
-    type: 'EnrollBeneficiary',
-    data: {
-      beneficiaryId: beneficiaryIdFor(nationalId),
-      nationalId,
-      fullName: 'Nguyễn Văn An',
-      dateOfBirth: '1952-03-14' as LocalDate,
-      gender: 'MALE',
-      unitCode,
-      program: 'SOCIAL_ASSISTANCE',
-      coefficient: 1000 as Coefficient,
-      effectiveFrom: PERIOD,
-      decision: { number: `${n}/QĐ-UBND`, date: '2024-03-20' as LocalDate },
-    },
-  };
-}
-
 describe('a payroll run whose records weigh more than one append may carry', () => {
   const directory = mkdtempSync(join(tmpdir(), 'ledger-large-payroll-'));
   const store = SqliteEventStore.open(join(directory, 'ledger.sqlite'));
@@ -124,7 +101,7 @@ describe('a payroll run whose records weigh more than one append may carry', () 
     const metadata = { actorId: 'large-run-test', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
     for (let start = 0; start < BENEFICIARIES; start += 5_000) {
       const appends = Array.from({ length: Math.min(5_000, BENEFICIARIES - start) }, (_, offset): StreamAppend => {
-        const command = enrollment(start + offset, unitCode);
+        const command = personEnrollment(start + offset, { unitCode, program: 'SOCIAL_ASSISTANCE', coefficient: 1000, effectiveFrom: PERIOD });
         const events = eventsToRecord(beneficiaryDecider.decide(command, beneficiaryDecider.initialState()));
         return { streamName: beneficiaryStreamName(command.data.beneficiaryId), events: events.map((event) => toEventToAppend(event, randomUUID(), metadata)), expectedRevision: NO_STREAM };
       });
