@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   disbursementDecider,
   DisbursementEventType,
+  disbursementStreamName,
   includedDisbursementIds,
   NotFound,
   parsePeriod,
@@ -15,7 +16,7 @@ import {
   type DisbursementState,
   type PayrollRunState,
 } from '@ledger/domain';
-import { readAggregate, readAggregates, type EventStore } from '@ledger/event-store';
+import { domainStreamOf, readAggregate, readAggregates, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
@@ -111,9 +112,11 @@ export class GetPaymentFileHandler implements IQueryHandler<GetPaymentFileQuery>
     // A province's payments read a few thousand to a call, not one a call.
     const disbursementIds = includedDisbursementIds(run);
     for (let start = 0; start < disbursementIds.length; start += PAYMENTS_PER_READ) {
-      const streams = await readAggregates(this.store, 'disbursement', disbursementIds.slice(start, start + PAYMENTS_PER_READ));
-      for (const { read: payment } of streams.values()) {
-        const asSent = asSentBy(payment.events, runId);
+      const wave = disbursementIds.slice(start, start + PAYMENTS_PER_READ);
+      // Only folded up to the run's own sending (asSentBy): read, not folded whole as an aggregate first.
+      const streams = await this.store.readStreams(wave.map(disbursementStreamName));
+      for (const disbursementId of wave) {
+        const asSent = asSentBy(domainStreamOf<DisbursementEvent>(streams.get(disbursementStreamName(disbursementId)) ?? []).events, runId);
         if (asSent && payingAgentOf(asSent.channel, asSent.account) === paymentFile) payments.push(asSent);
       }
     }
