@@ -97,6 +97,14 @@ export interface StreamHead {
   readonly lastEventType: string;
 }
 
+/** That an event was written to a stream, without its content: what `streamChangesAfter` lists. */
+export interface StreamChange {
+  readonly streamName: string;
+  readonly streamRevision: bigint;
+  readonly type: string;
+  readonly globalPosition: bigint;
+}
+
 /** One append of a batch: the arguments of appendToStream. */
 export interface StreamAppend {
   readonly streamName: string;
@@ -139,6 +147,14 @@ export interface EventStore {
    * Each stream is whole as of one moment, as readStream's is; two streams need not be of the same one.
    */
   readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * What was written to a category's streams after a position (exclusive) up to the head when
+   * asked: each event's stream, revision and type, in log order and in pages, with no event's data
+   * or metadata read. For a caller that knows everything up to a position and needs only which
+   * streams moved since (a payroll rerun), at the cost of an index range rather than a read of the
+   * category.
+   */
+  streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]>;
   close(): Promise<void>;
 }
 

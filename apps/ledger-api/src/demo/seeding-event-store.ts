@@ -9,6 +9,7 @@ import type {
   RecordedEvent,
   SqliteEventStore,
   StreamAppend,
+  StreamChange,
   StreamHead,
   SubscribeOptions,
   Subscription,
@@ -135,6 +136,10 @@ export class SeedingEventStore implements EventStore {
 
   headPosition(): Promise<bigint> {
     return this.store.headPosition();
+  }
+
+  streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+    return this.store.streamChangesAfter(category, after);
   }
 
   subscribeToAll(options?: SubscribeOptions): Subscription {

@@ -51,6 +51,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamChange,
   type StreamHead,
   type StreamState,
   type SubscribeOptions,
@@ -59,6 +60,8 @@ import {
 
 const READ_ALL_PAGE_SIZE = 512;
 const HEAD_PAGE_SIZE = 64;
+/** Changes handed to the caller at a time by streamChangesAfter. */
+const CHANGES_PAGE = 1_000;
 /**
  * Calls one batch keeps in flight. The server queues what it cannot write at once and times a write
  * out after 2 s, so thousands started together fail by the thousand; 64 keeps the server busy
@@ -295,14 +298,37 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /**
-   * The stream of every event whose stream name starts with the prefix, up to `head`. Catch-up ends
-   * when the server says it has caught up (24.10 does), or when a checkpoint or an event passes the
-   * head. Both signals travel through the subscription's own buffer, after the events before them.
-   */
+  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+    const head = await this.headPosition();
+    if (head <= after) return;
+    const prefix = `${category}-`;
+    let page: StreamChange[] = [];
+    for await (const event of this.eventsWithPrefix(prefix, after, head)) {
+      if (isSystemEvent(event)) continue;
+      page.push({ streamName: event.streamId, streamRevision: BigInt(event.revision), type: event.type, globalPosition: toPosition(event.position).commit });
+      if (page.length === CHANGES_PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  /** The stream of every event whose stream name starts with the prefix, up to `head`. */
   private async *streamNamesWithPrefix(prefix: string, head: bigint): AsyncGenerator<string> {
+    for await (const event of this.eventsWithPrefix(prefix, undefined, head)) yield event.streamId;
+  }
+
+  /**
+   * Every event whose stream name starts with the prefix, after `after` (from the start when
+   * undefined) up to `head`, without its data parsed. Catch-up ends when the server says it has
+   * caught up (24.10 does), or when a checkpoint or an event passes the head. Both signals travel
+   * through the subscription's own buffer, after the events before them.
+   */
+  private async *eventsWithPrefix(prefix: string, after: bigint | undefined, head: bigint): AsyncGenerator<NonNullable<AllStreamResolvedEvent['event']>> {
+    const from = after === undefined || after < 0n ? undefined : positionAt(after);
     const source = this.client.subscribeToAll({
-      fromPosition: START,
+      fromPosition: from ?? START,
       filter: streamNameFilter({
         prefixes: [prefix],
         checkpointReached: (subscription, position) => {
@@ -318,7 +344,9 @@ export class EventStoreDbEventStore implements EventStore {
         const { event } = item;
         if (!event) continue;
         if (BigInt(event.position.commit) > head) return;
-        if (event.streamId.startsWith(prefix)) yield event.streamId;
+        // A subscription from a position starts at it: what is at or before `after` is known already.
+        if (from && comparePositions(toPosition(event.position), from) <= 0) continue;
+        if (event.streamId.startsWith(prefix)) yield event;
       }
     } finally {
       await unsubscribe(source);

@@ -135,6 +135,14 @@ export function eventLogStatements(schema: string) {
              e.stream_revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
       FROM ${s}.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     headPosition: `SELECT coalesce(max(position), -1) AS position FROM ${s}.events`,
+    // Along the positions' index as readAll walks it, each name looked up and tested on the way: no
+    // event's data or metadata is read, and the category's other events are never reached by name.
+    changesPage: `
+      SELECT position, stream_name, stream_revision, type FROM (
+        SELECT e.position, (SELECT stream_name FROM ${s}.streams s WHERE s.stream_id = e.stream_id) AS stream_name, e.stream_revision, e.type
+        FROM ${s}.events e WHERE e.position > $1 AND e.position <= $2
+      ) c
+      WHERE stream_name > $3 AND stream_name < $4 ORDER BY position LIMIT $5`,
     /**
      * A page of a category's streams in name order (the unique index's range), each with its events.
      * The page is walked along the index one name after the other (each step a `LIMIT 1` look-up

@@ -20,6 +20,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamChange,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
@@ -76,6 +77,8 @@ class ConnectionLostBeforeWrite extends Error {}
 const MAX_EVENTS_PER_COMMIT = 5_000;
 const NAMES_PER_QUERY = 10_000;
 const CATEGORY_PAGE_STREAMS = 1_000;
+/** Rows of streamChangesAfter per page: index columns only, so a page is small however many there are. */
+const CHANGES_PAGE = 10_000;
 /** How long a subscription keeps retrying while PostgreSQL is unreachable before its consumer hears of it. */
 const SUBSCRIPTION_OUTAGE_LIMIT_MS = 60_000;
 const RETRY_FIRST_DELAY_MS = 100;
@@ -366,6 +369,27 @@ export class PostgresEventStore implements EventStore {
       for (const { streamName, events } of categoryStreamsOf(rows.map(toRecordedEvent))) found.set(streamName, events);
     }
     return found;
+  }
+
+  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+    const head = await this.headPosition();
+    // Names compare byte-wise: those starting with "<category>-" lie below "<category>." ('.' follows '-').
+    const [start, end] = [`${category}-`, `${category}.`];
+    for (let from = after; from < head; ) {
+      await this.prepare();
+      const { rows } = await this.readers.query<{ position: string; stream_name: string; stream_revision: string; type: string }>(this.statements.changesPage, [
+        from.toString(),
+        head.toString(),
+        start,
+        end,
+        CHANGES_PAGE,
+      ]);
+      if (rows.length > 0) {
+        yield rows.map((row) => ({ streamName: row.stream_name, streamRevision: BigInt(row.stream_revision), type: row.type, globalPosition: BigInt(row.position) }));
+      }
+      if (rows.length < CHANGES_PAGE) return;
+      from = BigInt(rows.at(-1)!.position);
+    }
   }
 
   subscribeToAll({ after = 0n }: SubscribeOptions = {}): Subscription {

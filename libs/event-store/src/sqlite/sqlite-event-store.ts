@@ -16,6 +16,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamChange,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
@@ -61,6 +62,8 @@ class BatchWriteFailed extends Error {}
 
 /** How many names one streamRevisions statement looks up. */
 const REVISIONS_CHUNK = 500;
+/** Rows of streamChangesAfter per page: index columns only, so a page is small however many there are. */
+const CHANGES_PAGE = 10_000;
 
 /**
  * Streams get a small integer id in order of creation. Keying the events' index on it rather than
@@ -189,6 +192,15 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${EVENT_COLUMNS} FROM streams s JOIN events e ON e.stream_id = s.stream_id
          WHERE s.stream_name IN (SELECT value FROM json_each(?)) ORDER BY e.stream_id, e.stream_revision`,
       ),
+      // Along the log from a position, the category told by the name's prefix, no event read beyond
+      // its index columns: the rows a rerun passes over are the events written since it last looked.
+      changesPage: db
+        .prepare<unknown[], [position: bigint, streamName: string, streamRevision: bigint, type: string]>(
+          `SELECT e.position, s.stream_name, e.stream_revision, e.type FROM events e JOIN streams s USING (stream_id)
+           WHERE e.position > ? AND e.position <= ? AND +s.stream_name > ? AND +s.stream_name < ? ORDER BY e.position LIMIT ?`,
+        )
+        .raw(true)
+        .safeIntegers(true),
       lastEvents: eventRows(
         `SELECT ${EVENT_COLUMNS} FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
          WHERE s.stream_name IN (${Array.from({ length: REVISIONS_CHUNK }, () => '?').join(',')})`,
@@ -438,6 +450,18 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     return this.statements.head.get()?.position ?? -1n;
+  }
+
+  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+    const [start, end] = [`${category}-`, `${category}-~`];
+    const head = await this.headPosition();
+    // Paged, as readCategory is, to leave the connection to appends between pages.
+    for (let from = after; from < head; ) {
+      const rows = this.statements.changesPage.all(from, head, start, end, CHANGES_PAGE);
+      if (rows.length > 0) yield rows.map(([globalPosition, streamName, streamRevision, type]) => ({ streamName, streamRevision, type, globalPosition }));
+      if (rows.length < CHANGES_PAGE) return;
+      from = rows.at(-1)![0];
+    }
   }
 
   subscribeToAll({ after = 0n }: SubscribeOptions = {}): Subscription {

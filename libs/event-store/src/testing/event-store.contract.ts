@@ -288,6 +288,50 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
+    describe('when asking what changed in a category since a position (streamChangesAfter)', () => {
+      const changesOf = async (category: string, after: bigint) => {
+        const changes: Array<{ streamName: string; streamRevision: bigint; type: string; globalPosition: bigint }> = [];
+        for await (const page of store.streamChangesAfter(category, after)) changes.push(...page);
+        return changes;
+      };
+
+      it('lists each event of the category written after it, in log order, with its stream, revision, type and position', async () => {
+        const category = `contractchanges${run}`;
+        const [old, moved, created] = ['old', 'moved', 'created'].map((id) => `${category}-${id}${randomUUID().slice(0, 6)}`) as [string, string, string];
+        await store.appendToStream(old, [event('opened')], 'no_stream');
+        await store.appendToStream(moved, [event('opened')], 'no_stream');
+        const since = await store.headPosition();
+        const written = [
+          await store.appendToStream(moved, [event('changed'), event('closed')], 0n),
+          await store.appendToStream(`${category}x-1${randomUUID().slice(0, 6)}`, [event('outsider')], 'no_stream'),
+          await store.appendToStream(`other${category}-1${randomUUID().slice(0, 6)}`, [event('outsider')], 'no_stream'),
+          await store.appendToStream(created, [event('opened')], 'no_stream'),
+        ];
+
+        const changes = await changesOf(category, since);
+        expect(changes.map(({ streamName, streamRevision, type }) => ({ streamName, streamRevision, type }))).toEqual([
+          { streamName: moved, streamRevision: 1n, type: 'changed' },
+          { streamName: moved, streamRevision: 2n, type: 'closed' },
+          { streamName: created, streamRevision: 0n, type: 'opened' },
+        ]);
+        const positions = changes.map((change) => change.globalPosition);
+        expect(positions[1]).toBe(written[0]!.position);
+        expect(positions.at(-1)).toBe(written[3]!.position);
+        expect(positions[0]! > since && positions[0]! < positions[1]! && positions[1]! < positions[2]!).toBe(true);
+        expect(await store.readStream(moved, { fromRevision: 1n, maxCount: 1 })).toEqual([expect.objectContaining({ globalPosition: positions[0] })]);
+      });
+
+      it('lists nothing when nothing of the category was written after it, and everything from before the log began', async () => {
+        const category = `contractquiet${run}`;
+        const name = `${category}-${randomUUID().slice(0, 6)}`;
+        await store.appendToStream(name, [event('opened')], 'no_stream');
+        expect(await changesOf(category, await store.headPosition())).toEqual([]);
+        await store.appendToStream(streamName('elsewhere'), [event('outsider')], 'no_stream');
+        expect(await changesOf(category, (await store.readStream(name))[0]!.globalPosition)).toEqual([]);
+        expect((await changesOf(category, -1n)).map((change) => change.streamName)).toEqual([name]);
+      });
+    });
+
     describe('when asking where streams stand (streamHeads)', () => {
       it('gives the revision and last event type of each stream that exists, and nothing for one that does not', async () => {
         const [one, three, missing] = [streamName('head-1'), streamName('head-3'), streamName('head-missing')];
