@@ -18,6 +18,7 @@ export * from './payroll-run/payroll-run.events.js';
 export * from './payroll-run/payroll-run.decider.js';
 export * from './payroll-run/payroll-run.stream.js';
 export * from './payroll-run/payroll-plan.js';
+export * from './payroll-run/payroll-rerun.js';
 export * from './payroll-run/waiting-disbursement.js';
 export * from './payroll-run/scheduling-horizon.js';
 export * from './workflows/index.js';

@@ -35,15 +35,18 @@ export function assertMayRunPayrollFor(unitCode: string | null, context: Command
 }
 
 export function scheduledResponse(runId: string, summary: SchedulingSummary, status: string, position: bigint | null): PayrollRunScheduled {
+  return { runId, status, ...scheduledCounts(summary), position: positionOf(position) };
+}
+
+/** What a run's summary tells its callers; where it began reading is the ledger's own business. */
+export function scheduledCounts(summary: SchedulingSummary) {
   return {
-    runId,
-    status,
     scheduled: summary.scheduled,
     alreadyScheduled: summary.alreadyScheduled,
     arrears: summary.arrears,
     skipped: summary.skipped,
     totalAmount: summary.totalAmount,
     largeArrears: summary.largeArrears ?? [],
-    position: positionOf(position),
+    unchangedSince: summary.unchangedSince ?? null,
   };
 }

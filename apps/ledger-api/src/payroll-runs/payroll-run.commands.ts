@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { LargeArrears, PayrollScope } from '@ledger/domain';
+import type { LargeArrears, PayrollScope, UnchangedSince } from '@ledger/domain';
 import type { CommandContext } from '../platform/index.js';
 
 export interface PayrollRunScheduled {
@@ -12,6 +12,8 @@ export interface PayrollRunScheduled {
   readonly totalAmount: number;
   /** People owed more than a year, or more than 50,000,000 VND, of arrears: the checker must acknowledge them. */
   readonly largeArrears: readonly LargeArrears[];
+  /** A rerun that read again only the people whose records changed: the earlier run the rest stand as. */
+  readonly unchangedSince: UnchangedSince | null;
   readonly position: string | null;
 }
 

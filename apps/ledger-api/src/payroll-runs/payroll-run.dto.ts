@@ -39,6 +39,25 @@ export class LargeArrearsDto {
   totalAmount!: number;
 }
 
+/**
+ * A rerun of a scope reads again only the people whose records changed since an earlier run of it
+ * (an enrollment, an account, a month released or failed…); everyone else stands as that run left
+ * them: their months already scheduled, or skipped for the same reason.
+ */
+export class UnchangedSinceDto {
+  @ApiProperty({ ...RUN_ID, description: 'The earlier run of the same scope.' })
+  runId!: string;
+  @ApiProperty({ ...wire.count, example: 998_400, description: 'People not read again: as that run left them, and not in this run’s counts.' })
+  beneficiaries!: number;
+}
+
+const UNCHANGED_SINCE = {
+  type: () => UnchangedSinceDto,
+  nullable: true,
+  description:
+    'Set on a rerun that read again only the people whose records changed since an earlier run of its scope: `scheduled`, `alreadyScheduled` and `skipped` then count only those people. Null for a run that read everyone.',
+};
+
 export class PayrollRunScheduledDto {
   @ApiProperty(RUN_ID)
   runId!: string;
@@ -61,6 +80,8 @@ export class PayrollRunScheduledDto {
   totalAmount!: number;
   @ApiProperty({ type: () => LargeArrearsDto, isArray: true, description: 'People with large arrears, largest first; approving needs `acknowledgeLargeArrears` when there are any.' })
   largeArrears!: LargeArrearsDto[];
+  @ApiProperty(UNCHANGED_SINCE)
+  unchangedSince!: UnchangedSinceDto | null;
   @ApiProperty(wire.writtenPosition)
   position!: string | null;
 }
@@ -191,6 +212,8 @@ export class PayrollRunDto {
   totalAmount?: number;
   @ApiPropertyOptional({ type: () => LargeArrearsDto, isArray: true, description: 'Once scheduled.' })
   largeArrears?: LargeArrearsDto[];
+  @ApiPropertyOptional({ ...UNCHANGED_SINCE, description: `Once scheduled. ${UNCHANGED_SINCE.description}` })
+  unchangedSince?: UnchangedSinceDto | null;
   @ApiPropertyOptional({ ...wire.count, example: 810, description: 'Once sent.' })
   sent?: number;
   @ApiPropertyOptional({ ...wire.count, example: 2, description: 'Once sent.' })

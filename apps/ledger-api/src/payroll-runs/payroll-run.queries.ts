@@ -21,7 +21,7 @@ import type { LedgerConfig } from '../config/ledger-config.js';
 import { CATALOGUES } from '../ledger/ledger.tokens.js';
 import { EVENT_STORE, LEDGER_CONFIG } from '../ledger.tokens.js';
 import { mayReadUnit, type Actor } from '../platform/index.js';
-import { loadPayrollRun, unitsOfRun } from './payroll-run-access.js';
+import { loadPayrollRun, scheduledCounts, unitsOfRun } from './payroll-run-access.js';
 import { bankFileCsv, bankFilePain001, cashListCsv, cashListPdf, type SentBankPayment, type SentCashPayment, type SentRun } from './payment-file-formats.js';
 import { formatsOfPaymentFile, PAYMENT_FILE_FORMATS, type PaymentFileFormat } from './payment-file-negotiation.js';
 
@@ -74,7 +74,7 @@ export class GetPayrollRunHandler implements IQueryHandler<GetPayrollRunQuery> {
       approvedBy: run.approvedBy ?? null,
       ...(run.rejection ? { rejectedBy: run.rejection.rejectedBy, rejectionReason: run.rejection.reason } : {}),
       disbursements: run.disbursementCount,
-      ...(run.summary ? { ...run.summary, largeArrears: run.summary.largeArrears ?? [] } : {}),
+      ...(run.summary ? scheduledCounts(run.summary) : {}),
       ...(run.sent ? { sent: run.sent.sent, cancelled: run.sent.cancelled, paymentFiles: run.sent.paymentFiles } : {}),
     };
   }

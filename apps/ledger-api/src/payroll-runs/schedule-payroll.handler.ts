@@ -4,6 +4,7 @@ import {
   assertPayrollPeriodWithinHorizon,
   BENEFICIARY_CATEGORY,
   beneficiaryDecider,
+  beneficiaryStreamName,
   completeScheduling,
   Conflict,
   countAsExisting,
@@ -11,16 +12,23 @@ import {
   countSkipped,
   decideForDisbursement,
   decideForExistingDisbursement,
+  DISBURSEMENT_CATEGORY,
   disbursementStreamName,
   emptySchedulingTally,
   eventsToRecord,
   fold,
+  includedDisbursementIds,
   initialDisbursementState,
   InvalidValue,
+  leavesOutcomesAsTheyWere,
   localDateInVietnam,
+  mayChangeTheOutcome,
+  mayRerunFrom,
   mayStillBeWaiting,
   mayTakeOverFrom,
+  PAYROLL_RUN_CATEGORY,
   payrollRunDecider,
+  PayrollRunEventType,
   payrollRunStreamName,
   planPayrollFor,
   RuleViolation,
@@ -35,10 +43,13 @@ import {
   type Catalogues,
   type DisbursementEvent,
   type PayrollRunEvent,
+  type PayrollRunScope,
   type PayrollRunState,
   type PlannedDisbursement,
+  type SchedulingBasis,
   type SchedulingSummary,
   type SchedulingTally,
+  type UnchangedSince,
 } from '@ledger/domain';
 import {
   appendInBoundedParts,
@@ -52,6 +63,7 @@ import {
   storedMetadata,
   toEventToAppend,
   WrongExpectedRevision,
+  type CategoryStream,
   type CommandMetadata,
   type EventMetadata,
   type EventStore,
@@ -67,6 +79,8 @@ import { assertMayRunPayrollFor, scheduledResponse } from './payroll-run-access.
 export const PAYROLL_RUN_NAMESPACE = '3e5a7c9b-1d2f-5a4b-8c6d-7e8f9a0b1c2d';
 /** Appends in flight at once: each wave is group-committed into one transaction. */
 const SCHEDULING_WAVE = 10_000;
+/** Streams read in one call when a rerun reads only the people who changed. */
+const PEOPLE_PER_READ = 2_000;
 
 interface RunInProgress {
   readonly runId: string;
@@ -76,6 +90,19 @@ interface RunInProgress {
   readonly storedMetadata: EventMetadata;
   /** Other runs met holding disbursements of this scope: may this run take theirs over? Asked once per run. */
   readonly takeOverFrom: Map<string, Promise<boolean>>;
+}
+
+/** An earlier run of the scope a rerun trusts for everyone it does not read again. */
+interface EarlierRun {
+  readonly run: PayrollRunState;
+  readonly basis: Omit<SchedulingBasis, 'readFrom'> & { readonly readFrom: bigint };
+}
+
+/** What scheduling found, for the run's closing records. */
+interface RunOutcome {
+  readonly tally: SchedulingTally;
+  readonly basis: SchedulingBasis | undefined;
+  readonly unchangedSince: UnchangedSince | undefined;
 }
 
 /**
@@ -113,9 +140,16 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     if (run.status !== 'SCHEDULING') return scheduledResponse(runId, run.summary!, run.status, await this.store.headPosition());
 
     const inProgress: RunInProgress = { runId, seed, metadata, storedMetadata: storedMetadata(metadata), takeOverFrom: new Map() };
+    // Taken before anyone is read: whatever is written after it, a later run of the scope reads again.
+    const readFrom = await this.store.headPosition();
+    const earlier = await this.earlierRunToTrust(scope, runId);
+    const changed = earlier && (await this.peopleChangedSince(earlier, runId));
     const tally = emptySchedulingTally();
     let planningDone = 0;
     let scheduled = 0;
+    /** People the earlier run stood for whom this one read again, and people recorded by `readFrom` it read. */
+    let readAgain = 0;
+    let readByReadFrom = 0;
     // Each wave is scheduled as soon as it is planned, while the beneficiaries are still being read:
     // the next wave is planned while this one is written (on PostgreSQL the two overlap), so at most
     // two waves of plans are held at a time, never a province's.
@@ -129,7 +163,11 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       // Its failure is taken at the next wave, or before the run completes; never left unhandled meanwhile.
       waveBeingWritten.catch(() => undefined);
     };
-    for await (const { events } of this.store.readCategory(BENEFICIARY_CATEGORY)) {
+    const people = changed ? this.readBeneficiaries(changed) : this.store.readCategory(BENEFICIARY_CATEGORY);
+    for await (const { events } of people) {
+      const firstRecorded = events[0]!.globalPosition;
+      if (firstRecorded <= readFrom) readByReadFrom++;
+      if (earlier && firstRecorded <= earlier.basis.readFrom) readAgain++;
       const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
       const plan = planPayrollFor(beneficiary, scope, this.catalogues);
       for (const disbursement of plan.planned) wave.push(disbursement);
@@ -140,8 +178,89 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     if (wave.length > 0) await scheduleWave();
     await waveBeingWritten;
 
-    const completed = await this.completeScheduling(payrollRunStreamName(runId), tally, inProgress);
+    const unchanged = changed ? earlier.basis.beneficiaries - readAgain : 0;
+    const outcome: RunOutcome = {
+      tally,
+      basis: this.catalogues.fingerprint ? { readFrom: readFrom.toString(), cataloguesFingerprint: this.catalogues.fingerprint, beneficiaries: unchanged + readByReadFrom } : undefined,
+      unchangedSince: changed ? { runId: earlier.run.runId, beneficiaries: unchanged } : undefined,
+    };
+    const completed = await this.completeScheduling(payrollRunStreamName(runId), outcome, inProgress);
     return scheduledResponse(runId, completed.state.summary!, completed.state.status, completed.position);
+  }
+
+  /**
+   * The latest run of the same scope a rerun may trust (see `mayRerunFrom`), found from the runs'
+   * index entries and a few single events rather than by reading every run: a run's stream holds a
+   * province's disbursement ids.
+   */
+  private async earlierRunToTrust(scope: PayrollRunScope, runId: string): Promise<EarlierRun | undefined> {
+    const fingerprint = this.catalogues.fingerprint;
+    if (!fingerprint) return undefined;
+    const completedAt = new Map<string, bigint>();
+    const lastType = new Map<string, string>();
+    for await (const page of this.store.streamChangesAfter(PAYROLL_RUN_CATEGORY, -1n)) {
+      for (const { streamName, type, globalPosition } of page) {
+        lastType.set(streamName, type);
+        if (type === PayrollRunEventType.Scheduled) completedAt.set(streamName, globalPosition);
+      }
+    }
+    const latestFirst = [...completedAt].filter(([name]) => name !== payrollRunStreamName(runId)).sort(([, a], [, b]) => (a < b ? 1 : a > b ? -1 : 0));
+    for (const [streamName] of latestFirst) {
+      if (lastType.get(streamName) === PayrollRunEventType.Rejected) continue;
+      const [created] = await this.store.readStream(streamName, { maxCount: 1 });
+      const runScope = created?.data as Partial<PayrollRunScope> | undefined;
+      if (runScope?.period !== scope.period || runScope.program !== scope.program || runScope.unitCode !== scope.unitCode) continue;
+      const { state: run } = await readAggregate(this.store, 'payrollRun', (created!.data as { runId: string }).runId);
+      if (mayRerunFrom(run, scope, fingerprint)) return { run, basis: { ...run.summary!.basis!, readFrom: BigInt(run.summary!.basis!.readFrom) } };
+    }
+    return undefined;
+  }
+
+  /**
+   * The beneficiary streams whose outcome may differ from the earlier run's, from what the store's
+   * index says was written after it began reading; undefined when the rerun must read everyone.
+   */
+  private async peopleChangedSince({ run: earlier, basis }: EarlierRun, runId: string): Promise<string[] | undefined> {
+    const since = basis.readFrom;
+    const runsWrittenSince = new Set<string>();
+    for await (const page of this.store.streamChangesAfter(PAYROLL_RUN_CATEGORY, since)) {
+      for (const { streamName } of page) runsWrittenSince.add(streamName);
+    }
+    runsWrittenSince.delete(payrollRunStreamName(runId));
+    runsWrittenSince.delete(payrollRunStreamName(earlier.runId));
+    const lastEvents = await this.store.readLastEvents([...runsWrittenSince]);
+    for (const lastEvent of lastEvents.values()) {
+      if (!leavesOutcomesAsTheyWere(upcast(lastEvent) as PayrollRunEvent, earlier.runId)) return undefined;
+    }
+
+    const people = new Set<string>();
+    for await (const page of this.store.streamChangesAfter(BENEFICIARY_CATEGORY, since)) {
+      for (const { streamName } of page) people.add(streamName);
+    }
+    const monthsChanged = new Set<string>();
+    const heldByTheEarlierRun = new Set(includedDisbursementIds(earlier));
+    const idFrom = (streamName: string) => streamName.slice(DISBURSEMENT_CATEGORY.length + 1);
+    for await (const page of this.store.streamChangesAfter(DISBURSEMENT_CATEGORY, since)) {
+      for (const { streamName, type } of page) {
+        if (mayChangeTheOutcome(type, heldByTheEarlierRun.has(idFrom(streamName)))) monthsChanged.add(streamName);
+      }
+    }
+    // Whose months they are, from each month's first event (its scheduling names the person).
+    const months = [...monthsChanged];
+    for (let start = 0; start < months.length; start += PEOPLE_PER_READ) {
+      for (const [first] of (await this.store.readStreams(months.slice(start, start + PEOPLE_PER_READ))).values()) {
+        const { beneficiaryId } = (upcast(first!) as DisbursementEvent & { type: 'DisbursementScheduled' }).data;
+        people.add(beneficiaryStreamName(beneficiaryId));
+      }
+    }
+    return [...people];
+  }
+
+  /** These beneficiaries' streams, a few thousand read at a time. */
+  private async *readBeneficiaries(streamNames: readonly string[]): AsyncIterable<CategoryStream> {
+    for (let start = 0; start < streamNames.length; start += PEOPLE_PER_READ) {
+      for (const [streamName, events] of await this.store.readStreams(streamNames.slice(start, start + PEOPLE_PER_READ))) yield { streamName, events };
+    }
   }
 
   private async scheduleWave(wave: PlannedDisbursement[], inProgress: RunInProgress, tally: SchedulingTally): Promise<void> {
@@ -260,10 +379,10 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
    * on meanwhile (the same request sent twice at once), the commands are handled one by one instead,
    * each recognising what the other request already recorded.
    */
-  private async completeScheduling(runStream: string, tally: SchedulingTally, { seed, metadata, storedMetadata }: RunInProgress): Promise<{ state: PayrollRunState; position: bigint | null }> {
+  private async completeScheduling(runStream: string, { tally, basis, unchangedSince }: RunOutcome, { seed, metadata, storedMetadata }: RunInProgress): Promise<{ state: PayrollRunState; position: bigint | null }> {
     const { events, recorded } = await readDomainStream<PayrollRunEvent>(this.store, runStream);
     const run = fold(payrollRunDecider, events);
-    const summary: SchedulingSummary = schedulingSummaryOf(tally);
+    const summary: SchedulingSummary = { ...schedulingSummaryOf(tally), ...(basis ? { basis } : {}), ...(unchangedSince ? { unchangedSince } : {}) };
     const commands = completeScheduling(run, tally.included, summary);
     if (run.status === 'SCHEDULING') {
       let state = run;

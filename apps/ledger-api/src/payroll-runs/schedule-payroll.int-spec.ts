@@ -174,17 +174,26 @@ describe('a payroll run whose records weigh more than one append may carry', () 
   });
 
   describe('when the period is run again under another key', () => {
-    it('finds every month scheduled in the finished run, from each disbursement\'s last event, without reading one of their streams', async () => {
+    it('reads again nobody whose records are unchanged since the finished run, and says they stand as it left them', async () => {
       const streamsRead: string[] = [];
       const head = await store.headPosition();
       const again = await new SchedulePayrollHandler(readsNoted(store, streamsRead), catalogues).execute(
         new SchedulePayrollCommand({ period: PERIOD, program: null, unitCode: null }, { ...context, idempotencyKey: randomUUID() }),
       );
-      expect(again).toMatchObject({ status: 'SCHEDULED', scheduled: 0, alreadyScheduled: BENEFICIARIES });
-      expect(streamsRead.filter((name) => name.startsWith('disbursement-'))).toEqual([]);
+      expect(again).toMatchObject({ status: 'SCHEDULED', scheduled: 0, alreadyScheduled: 0, skipped: {}, unchangedSince: { runId: result.runId, beneficiaries: BENEFICIARIES } });
+      expect(streamsRead.filter((name) => name.startsWith('disbursement-') || name.startsWith('beneficiary-'))).toEqual([]);
       // The new run's own records (created, then its summary) and nothing else.
       expect(eventCountsByType()).toMatchObject({ DisbursementScheduled: BENEFICIARIES, [PayrollRunEventType.Created]: 2, [PayrollRunEventType.Scheduled]: 2 });
       expect(await store.headPosition()).toBe(head + 2n);
+    }, 60_000);
+
+    it('reads everyone, as a first run does, under other catalogues: every month found scheduled from its last event, none of their streams read', async () => {
+      const streamsRead: string[] = [];
+      const again = await new SchedulePayrollHandler(readsNoted(store, streamsRead), { ...catalogues, fingerprint: 'edited' }).execute(
+        new SchedulePayrollCommand({ period: PERIOD, program: null, unitCode: null }, { ...context, idempotencyKey: randomUUID() }),
+      );
+      expect(again).toMatchObject({ status: 'SCHEDULED', scheduled: 0, alreadyScheduled: BENEFICIARIES, unchangedSince: null });
+      expect(streamsRead.filter((name) => name.startsWith('disbursement-'))).toEqual([]);
     }, 60_000);
   });
 });

@@ -48,6 +48,11 @@ export interface BeneficiaryPayrollPlan {
 export interface Catalogues {
   readonly programs: ProgramCatalogue;
   readonly units: AdministrativeUnitCatalogue;
+  /**
+   * Names the configuration the catalogues were loaded from. A payroll rerun trusts an earlier run's
+   * outcomes only under the same one; without it every run reads everyone.
+   */
+  readonly fingerprint?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.js';
+import type { SchedulingBasis, UnchangedSince } from './payroll-rerun.js';
 
 export const PayrollRunEventType = {
   Created: 'PayrollRunCreated',
@@ -33,6 +34,13 @@ export interface SchedulingSummary {
   readonly totalAmount: number;
   /** Absent on runs scheduled before large arrears were listed: none to acknowledge. */
   readonly largeArrears?: readonly LargeArrears[];
+  /** Where the run began reading, for a later run of its scope to trust it from; absent on runs scheduled before reruns read only what changed. */
+  readonly basis?: SchedulingBasis;
+  /**
+   * Present on a rerun that read again only the people whose records changed since an earlier run
+   * of its scope: the counts above are of those people, and the rest stand as that run left them.
+   */
+  readonly unchangedSince?: UnchangedSince;
 }
 
 export interface PaymentFileSummary {
