@@ -45,15 +45,15 @@ export function personEnrollment(
   };
 }
 
-/** People `0 … people - 1` enrolled as `enrollmentOf(n)` says, each with an open bank account, 5,000 at a time. */
+/** People `first … people - 1` (from 0 unless told) enrolled as `enrollmentOf(n)` says, each with an open bank account, 5,000 at a time. */
 export async function enrollWithBankAccounts(
   store: EventStore,
   people: number,
   enrollmentOf: (n: number) => Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>,
-  { openedOn = '2024-03-01' as LocalDate, onProgress }: { openedOn?: LocalDate; onProgress?: (enrolled: number) => void } = {},
+  { openedOn = '2024-03-01' as LocalDate, first = 0, onProgress }: { openedOn?: LocalDate; first?: number; onProgress?: (enrolled: number) => void } = {},
 ): Promise<void> {
   const metadata = { actorId: 'set-up', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-  for (let start = 0; start < people; start += 5_000) {
+  for (let start = first; start < people; start += 5_000) {
     await Promise.all(
       Array.from({ length: Math.min(5_000, people - start) }, async (_, offset) => {
         const n = start + offset;
