@@ -498,10 +498,12 @@ describe('command routes over HTTP', () => {
   });
 
   describe('when a payroll run finds months missed since the enrollment took effect', () => {
+    let firstRunOf909: string;
     it('schedules each missed month as its own disbursement, flagged arrears', async () => {
       const late = await enroll(maker, nextPerson(), { unitCode: '909', effectiveFrom: '2024-01' });
       const run = await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '909' });
-      expect(run).toMatchObject({ scheduled: 4, alreadyScheduled: 0, arrears: 3, skipped: {}, totalAmount: 4 * MERITORIOUS_2024 });
+      expect(run).toMatchObject({ scheduled: 4, alreadyScheduled: 0, arrears: 3, skipped: {}, totalAmount: 4 * MERITORIOUS_2024, unchangedSince: null });
+      firstRunOf909 = run.runId as string;
 
       const listed = await maker.getFresh(`/v1/disbursements?beneficiaryId=${late}`);
       expectStatus(listed, 200);
@@ -533,9 +535,9 @@ describe('command routes over HTTP', () => {
       ]);
     });
 
-    it('schedules no arrears twice when the run is made again', async () => {
+    it('schedules no arrears twice when the run is made again, reading again nobody of its scope whose records are unchanged', async () => {
       const again = await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '909' });
-      expect(again).toMatchObject({ scheduled: 0, alreadyScheduled: 1, arrears: 0 });
+      expect(again).toMatchObject({ scheduled: 0, alreadyScheduled: 0, arrears: 0, unchangedSince: { runId: firstRunOf909, beneficiaries: 1 } });
     });
   });
 
@@ -629,6 +631,7 @@ describe('command routes over HTTP', () => {
         arrears: 0,
         skipped: {},
         totalAmount: 2 * MERITORIOUS_2024,
+        unchangedSince: null,
         sent: 2,
         cancelled: 0,
         paymentFiles: [
@@ -741,7 +744,11 @@ describe('command routes over HTTP', () => {
     });
 
     it('schedules nothing new under a new key', async () => {
-      expect(await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '913' })).toMatchObject({ scheduled: 0, alreadyScheduled: 1 });
+      expect(await schedulePayroll(maker, { period: '2024-04', program: 'MERITORIOUS', unitCode: '913' })).toMatchObject({
+        scheduled: 0,
+        alreadyScheduled: 0,
+        unchangedSince: { runId: JSON.parse(first.text).runId, beneficiaries: 1 },
+      });
     });
   });
 

@@ -94,6 +94,6 @@ describe('a payroll run interrupted while scheduling, asked for again under anot
   it('takes nothing from a run that finished scheduling: a run again under a third key schedules nothing', async () => {
     const again = await maker.post('/v1/payroll-runs', scope, 'payroll-2024-04-third-try');
     expectStatus(again, 201);
-    expect(again.body).toMatchObject({ scheduled: 0, alreadyScheduled: 3 });
+    expect(again.body).toMatchObject({ scheduled: 0, alreadyScheduled: 0, unchangedSince: { runId: takeover.runId, beneficiaries: 3 } });
   });
 });

@@ -2495,6 +2495,8 @@ export interface components {
              * @example 1668660000
              */
             totalAmount?: number;
+            /** @description Once scheduled. Set on a rerun that read again only the people whose records changed since an earlier run of its scope: `scheduled`, `alreadyScheduled` and `skipped` then count only those people. Null for a run that read everyone. */
+            unchangedSince?: components["schemas"]["UnchangedSince"] | null;
             /**
              * @description The unit the run pays (and the units under it); null for every unit.
              * @example 899
@@ -2686,6 +2688,8 @@ export interface components {
              * @example 1668660000
              */
             totalAmount: number;
+            /** @description Set on a rerun that read again only the people whose records changed since an earlier run of its scope: `scheduled`, `alreadyScheduled` and `skipped` then count only those people. Null for a run that read everyone. */
+            unchangedSince: components["schemas"]["UnchangedSince"] | null;
         };
         PayrollRunSent: {
             /**
@@ -3258,6 +3262,19 @@ export interface components {
              * @enum {string}
              */
             reason: "DECEASED" | "NO_LONGER_ELIGIBLE" | "MOVED_OUT";
+        };
+        UnchangedSince: {
+            /**
+             * @description People not read again: as that run left them, and not in this run’s counts.
+             * @example 998400
+             */
+            beneficiaries: number;
+            /**
+             * Format: uuid
+             * @description The earlier run of the same scope.
+             * @example 6b0f3c1d-2e4a-5b6c-8d7e-9f0a1b2c3d4e
+             */
+            runId: string;
         };
         VerifyResult: {
             /**

@@ -120,6 +120,9 @@ export const en: Messages = {
     holds: 'What the run holds',
     arrears: 'Arrears',
     alreadyScheduled: 'In another run already',
+    unchangedSince:
+      'This run read again only the people whose records changed since the previous run of the same scope, and the figures above count only them. The other {{people}} stand as that run left them: their months are already in a run, or they are skipped for the same reason.',
+    earlierRun: 'See the previous run',
     sent: 'Sent',
     cancelled: 'Cancelled on sending',
     skipped: 'Not paid, by reason',

@@ -118,6 +118,9 @@ export const vi = {
     holds: 'Nội dung đợt chi',
     arrears: 'Khoản truy lĩnh',
     alreadyScheduled: 'Đã có trong đợt khác',
+    unchangedSince:
+      'Đợt chi này chỉ đọc lại những người có hồ sơ thay đổi từ đợt chi trước cùng phạm vi, và các số ở trên chỉ tính những người đó. {{people}} người còn lại giữ nguyên như đợt trước: các tháng của họ đã có trong đợt chi, hoặc không chi vì cùng lý do.',
+    earlierRun: 'Xem đợt chi trước',
     sent: 'Đã gửi',
     cancelled: 'Đã hủy khi gửi',
     skipped: 'Không chi, theo lý do',

@@ -54,6 +54,12 @@ function Holdings({ view }: { view: Schema<'PayrollRun'> }) {
         {view.sent !== undefined && <Stat label={t('runs.sent')} value={formatCount(view.sent)} />}
         {view.cancelled !== undefined && <Stat label={t('runs.cancelled')} value={formatCount(view.cancelled)} />}
       </div>
+      {view.unchangedSince && (
+        <p>
+          {t('runs.unchangedSince', { people: formatCount(view.unchangedSince.beneficiaries) })}{' '}
+          <Link to={`/payroll-runs/${view.unchangedSince.runId}`}>{t('runs.earlierRun')}</Link>
+        </p>
+      )}
       {skipped.length > 0 && (
         <>
           <h3>{t('runs.skipped')}</h3>

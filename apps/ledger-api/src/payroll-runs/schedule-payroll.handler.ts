@@ -19,6 +19,7 @@ import {
   fold,
   includedDisbursementIds,
   initialDisbursementState,
+  isOneOfTheScope,
   InvalidValue,
   leavesOutcomesAsTheyWere,
   localDateInVietnam,
@@ -40,10 +41,12 @@ import {
   uuidV5,
   waitingDisbursementFromLastEvent,
   type BeneficiaryEvent,
+  type BeneficiaryPayrollPlan,
   type Catalogues,
   type DisbursementEvent,
   type PayrollRunEvent,
   type PayrollRunScope,
+  type PayrollScope,
   type PayrollRunState,
   type PlannedDisbursement,
   type SchedulingBasis,
@@ -68,6 +71,7 @@ import {
   type EventMetadata,
   type EventStore,
   type EventToAppend,
+  type RecordedEvent,
   type StreamAppend,
 } from '@ledger/event-store';
 import { eventIdSeedFor, metadataFor } from '../ledger/command-context.js';
@@ -147,9 +151,9 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const tally = emptySchedulingTally();
     let planningDone = 0;
     let scheduled = 0;
-    /** People the earlier run stood for whom this one read again, and people recorded by `readFrom` it read. */
+    /** People of the scope the earlier run stood for whom this one read again, and people of the scope by `readFrom` it read. */
     let readAgain = 0;
-    let readByReadFrom = 0;
+    let ofTheScopeByReadFrom = 0;
     // Each wave is scheduled as soon as it is planned, while the beneficiaries are still being read:
     // the next wave is planned while this one is written (on PostgreSQL the two overlap), so at most
     // two waves of plans are held at a time, never a province's.
@@ -165,11 +169,10 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     };
     const people = changed ? this.readBeneficiaries(changed) : this.store.readCategory(BENEFICIARY_CATEGORY);
     for await (const { events } of people) {
-      const firstRecorded = events[0]!.globalPosition;
-      if (firstRecorded <= readFrom) readByReadFrom++;
-      if (earlier && firstRecorded <= earlier.basis.readFrom) readAgain++;
       const beneficiary = fold(beneficiaryDecider, events.map((event) => upcast(event) as BeneficiaryEvent));
       const plan = planPayrollFor(beneficiary, scope, this.catalogues);
+      if (this.wasOneOfTheScopeAt(readFrom, events, plan, scope)) ofTheScopeByReadFrom++;
+      if (changed && this.wasOneOfTheScopeAt(earlier.basis.readFrom, events, plan, scope)) readAgain++;
       for (const disbursement of plan.planned) wave.push(disbursement);
       countSkipped(tally, plan.skipped);
       if (++planningDone % 10_000 === 0) onProgress?.(planningDone, 'planning');
@@ -181,7 +184,7 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
     const unchanged = changed ? earlier.basis.beneficiaries - readAgain : 0;
     const outcome: RunOutcome = {
       tally,
-      basis: this.catalogues.fingerprint ? { readFrom: readFrom.toString(), cataloguesFingerprint: this.catalogues.fingerprint, beneficiaries: unchanged + readByReadFrom } : undefined,
+      basis: this.catalogues.fingerprint ? { readFrom: readFrom.toString(), cataloguesFingerprint: this.catalogues.fingerprint, beneficiaries: unchanged + ofTheScopeByReadFrom } : undefined,
       unchangedSince: changed ? { runId: earlier.run.runId, beneficiaries: unchanged } : undefined,
     };
     const completed = await this.completeScheduling(payrollRunStreamName(runId), outcome, inProgress);
@@ -254,6 +257,17 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
       }
     }
     return [...people];
+  }
+
+  /**
+   * Whether the person was one of the scope as their stream stood at a position: as now, unless they
+   * changed since (planned again from the events up to it; not at all if enrolled after it).
+   */
+  private wasOneOfTheScopeAt(position: bigint, events: readonly RecordedEvent[], planNow: BeneficiaryPayrollPlan, scope: PayrollScope): boolean {
+    if (events.at(-1)!.globalPosition <= position) return isOneOfTheScope(planNow);
+    const byThen = events.filter((event) => event.globalPosition <= position);
+    if (byThen.length === 0) return false;
+    return isOneOfTheScope(planPayrollFor(fold(beneficiaryDecider, byThen.map((event) => upcast(event) as BeneficiaryEvent)), scope, this.catalogues));
   }
 
   /** These beneficiaries' streams, a few thousand read at a time. */

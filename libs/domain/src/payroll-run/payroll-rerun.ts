@@ -1,4 +1,5 @@
 import { DisbursementEventType } from '../disbursement/disbursement.events.js';
+import type { BeneficiaryPayrollPlan } from './payroll-plan.js';
 import type { PayrollRunState } from './payroll-run.decider.js';
 import { PayrollRunEventType, type PayrollRunEvent, type PayrollRunScope } from './payroll-run.events.js';
 
@@ -22,11 +23,16 @@ export interface SchedulingBasis {
   readonly readFrom: string;
   /** The catalogues the run planned with: outcomes planned under other ones are not trusted. */
   readonly cataloguesFingerprint: string;
-  /** Beneficiaries recorded by `readFrom`: every one of them has its outcome in the run. */
+  /** People of the scope (see `isOneOfTheScope`) as the log stood at `readFrom`: the people whose outcome the run stands for. */
   readonly beneficiaries: number;
 }
 
-/** A rerun's earlier run, and how many people stand as it left them: not read again, so not counted again. */
+/** A person a run plans something for or skips for a reason: one of its scope, whom its counts are about. Others are passed over. */
+export function isOneOfTheScope(plan: BeneficiaryPayrollPlan): boolean {
+  return plan.planned.length > 0 || plan.skipped.length > 0;
+}
+
+/** A rerun's earlier run, and how many people of the scope stand as it left them: not read again, so not counted again. */
 export interface UnchangedSince {
   readonly runId: string;
   readonly beneficiaries: number;
