@@ -154,6 +154,20 @@ describeWithChromium('the web console, in Chromium, over the real API', () => {
       const [bankCsv] = await Promise.all([maker.waitForEvent('download'), maker.getByRole('button', { name: 'Tải tệp CSV của VBA' }).click()]);
       expect((await readDownload(bankCsv)).length).toBeGreaterThan(0);
     }, 60_000);
+
+    it('made again, reads again only the people whose records changed, and links the run the others stand as', async () => {
+      await maker.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đợt chi trả' }).click();
+      await heading(maker, 'Đợt chi trả');
+      await maker.getByRole('textbox', { name: 'Kỳ (tháng)' }).fill('04/2024');
+      await maker.getByRole('button', { name: 'Lập đợt chi' }).click();
+      await maker.waitForURL((url) => url.pathname.startsWith('/console/payroll-runs/') && url.pathname !== runPath);
+      await heading(maker, 'Đợt chi tháng 04/2024');
+      await expect(maker.getByText(/chỉ đọc lại những người có hồ sơ thay đổi/).textContent()).resolves.toMatch(/\d+ người còn lại giữ nguyên như đợt trước/);
+      await expectAccessible(maker, 'payroll-run (a rerun)');
+      await maker.getByRole('link', { name: 'Xem đợt chi trước' }).click();
+      await maker.waitForURL(`**${runPath}`);
+      await maker.getByTestId('approved-by').filter({ hasText: 'minh.operator' }).waitFor();
+    }, 60_000);
   });
 
   describe('an auditor', () => {
