@@ -105,6 +105,13 @@ export interface StreamChange {
   readonly globalPosition: bigint;
 }
 
+/** A stream of a category, where it stands: what `streamHeadsOfCategory` lists. */
+export interface CategoryStreamHead extends StreamHead {
+  readonly streamName: string;
+  /** The global position of its last event. */
+  readonly lastPosition: bigint;
+}
+
 /** One append of a batch: the arguments of appendToStream. */
 export interface StreamAppend {
   readonly streamName: string;
@@ -148,13 +155,18 @@ export interface EventStore {
    */
   readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /**
-   * What was written to a category's streams after a position (exclusive) up to the head when
+   * What was written to these categories' streams after a position (exclusive) up to the head when
    * asked: each event's stream, revision and type, in log order and in pages, with no event's data
    * or metadata read. For a caller that knows everything up to a position and needs only which
-   * streams moved since (a payroll rerun), at the cost of an index range rather than a read of the
-   * category.
+   * streams moved since (a payroll rerun): the cost is the events written since, not the categories.
    */
-  streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]>;
+  streamChangesAfter(categories: readonly string[], after: bigint): AsyncIterable<readonly StreamChange[]>;
+  /**
+   * Where each stream of a category stands, its last event's type and position with it, in pages,
+   * without reading any event's data: for a category of few streams whose caller wants the latest
+   * of some kind (the runs of a payroll) without reading them all.
+   */
+  streamHeadsOfCategory(category: string): AsyncIterable<readonly CategoryStreamHead[]>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import type {
   AppendResult,
   CategoryStream,
+  CategoryStreamHead,
   EventToAppend,
   ExpectedRevision,
   JsonObject,
@@ -138,8 +139,12 @@ export class SeedingEventStore implements EventStore {
     return this.store.headPosition();
   }
 
-  streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
-    return this.store.streamChangesAfter(category, after);
+  streamChangesAfter(categories: readonly string[], after: bigint): AsyncIterable<readonly StreamChange[]> {
+    return this.store.streamChangesAfter(categories, after);
+  }
+
+  streamHeadsOfCategory(category: string): AsyncIterable<readonly CategoryStreamHead[]> {
+    return this.store.streamHeadsOfCategory(category);
   }
 
   subscribeToAll(options?: SubscribeOptions): Subscription {

@@ -26,10 +26,10 @@ import {
   mayChangeTheOutcome,
   mayRerunFrom,
   mayStillBeWaiting,
+  mayStillKeepItsMonths,
   mayTakeOverFrom,
   PAYROLL_RUN_CATEGORY,
   payrollRunDecider,
-  PayrollRunEventType,
   payrollRunStreamName,
   planPayrollFor,
   RuleViolation,
@@ -67,6 +67,7 @@ import {
   toEventToAppend,
   WrongExpectedRevision,
   type CategoryStream,
+  type CategoryStreamHead,
   type CommandMetadata,
   type EventMetadata,
   type EventStore,
@@ -100,6 +101,8 @@ interface RunInProgress {
 interface EarlierRun {
   readonly run: PayrollRunState;
   readonly basis: Omit<SchedulingBasis, 'readFrom'> & { readonly readFrom: bigint };
+  /** Where every payroll run stood when it was found. */
+  readonly runs: readonly CategoryStreamHead[];
 }
 
 /** What scheduling found, for the run's closing records. */
@@ -192,29 +195,25 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
   }
 
   /**
-   * The latest run of the same scope a rerun may trust (see `mayRerunFrom`), found from the runs'
-   * index entries and a few single events rather than by reading every run: a run's stream holds a
-   * province's disbursement ids.
+   * The latest run of the same scope a rerun may trust (see `mayRerunFrom`), found from where each
+   * run's stream stands and a first event per candidate, latest first, rather than by reading every
+   * run: a run's stream holds a province's disbursement ids. The heads are kept: they also tell which
+   * runs were written since the earlier one began reading.
    */
   private async earlierRunToTrust(scope: PayrollRunScope, runId: string): Promise<EarlierRun | undefined> {
     const fingerprint = this.catalogues.fingerprint;
     if (!fingerprint) return undefined;
-    const completedAt = new Map<string, bigint>();
-    const lastType = new Map<string, string>();
-    for await (const page of this.store.streamChangesAfter(PAYROLL_RUN_CATEGORY, -1n)) {
-      for (const { streamName, type, globalPosition } of page) {
-        lastType.set(streamName, type);
-        if (type === PayrollRunEventType.Scheduled) completedAt.set(streamName, globalPosition);
-      }
-    }
-    const latestFirst = [...completedAt].filter(([name]) => name !== payrollRunStreamName(runId)).sort(([, a], [, b]) => (a < b ? 1 : a > b ? -1 : 0));
-    for (const [streamName] of latestFirst) {
-      if (lastType.get(streamName) === PayrollRunEventType.Rejected) continue;
+    const runs: CategoryStreamHead[] = [];
+    for await (const page of this.store.streamHeadsOfCategory(PAYROLL_RUN_CATEGORY)) runs.push(...page);
+    const candidates = runs
+      .filter(({ streamName, lastEventType }) => streamName !== payrollRunStreamName(runId) && mayStillKeepItsMonths(lastEventType))
+      .sort((a, b) => (a.lastPosition < b.lastPosition ? 1 : a.lastPosition > b.lastPosition ? -1 : 0));
+    for (const { streamName } of candidates) {
       const [created] = await this.store.readStream(streamName, { maxCount: 1 });
-      const runScope = created?.data as Partial<PayrollRunScope> | undefined;
+      const runScope = created?.data as Partial<PayrollRunScope & { runId: string }> | undefined;
       if (runScope?.period !== scope.period || runScope.program !== scope.program || runScope.unitCode !== scope.unitCode) continue;
-      const { state: run } = await readAggregate(this.store, 'payrollRun', (created!.data as { runId: string }).runId);
-      if (mayRerunFrom(run, scope, fingerprint)) return { run, basis: { ...run.summary!.basis!, readFrom: BigInt(run.summary!.basis!.readFrom) } };
+      const { state: run } = await readAggregate(this.store, 'payrollRun', runScope.runId!);
+      if (mayRerunFrom(run, scope, fingerprint)) return { run, basis: { ...run.summary!.basis!, readFrom: BigInt(run.summary!.basis!.readFrom) }, runs };
     }
     return undefined;
   }
@@ -223,29 +222,23 @@ export class SchedulePayrollHandler implements ICommandHandler<SchedulePayrollCo
    * The beneficiary streams whose outcome may differ from the earlier run's, from what the store's
    * index says was written after it began reading; undefined when the rerun must read everyone.
    */
-  private async peopleChangedSince({ run: earlier, basis }: EarlierRun, runId: string): Promise<string[] | undefined> {
+  private async peopleChangedSince({ run: earlier, basis, runs }: EarlierRun, runId: string): Promise<string[] | undefined> {
     const since = basis.readFrom;
-    const runsWrittenSince = new Set<string>();
-    for await (const page of this.store.streamChangesAfter(PAYROLL_RUN_CATEGORY, since)) {
-      for (const { streamName } of page) runsWrittenSince.add(streamName);
-    }
-    runsWrittenSince.delete(payrollRunStreamName(runId));
-    runsWrittenSince.delete(payrollRunStreamName(earlier.runId));
-    const lastEvents = await this.store.readLastEvents([...runsWrittenSince]);
+    const ownStreams = new Set([payrollRunStreamName(runId), payrollRunStreamName(earlier.runId)]);
+    const runsWrittenSince = runs.filter(({ streamName, lastPosition }) => lastPosition > since && !ownStreams.has(streamName));
+    const lastEvents = await this.store.readLastEvents(runsWrittenSince.map(({ streamName }) => streamName));
     for (const lastEvent of lastEvents.values()) {
       if (!leavesOutcomesAsTheyWere(upcast(lastEvent) as PayrollRunEvent, earlier.runId)) return undefined;
     }
 
     const people = new Set<string>();
-    for await (const page of this.store.streamChangesAfter(BENEFICIARY_CATEGORY, since)) {
-      for (const { streamName } of page) people.add(streamName);
-    }
     const monthsChanged = new Set<string>();
     const heldByTheEarlierRun = new Set(includedDisbursementIds(earlier));
-    const idFrom = (streamName: string) => streamName.slice(DISBURSEMENT_CATEGORY.length + 1);
-    for await (const page of this.store.streamChangesAfter(DISBURSEMENT_CATEGORY, since)) {
+    const monthPrefix = `${DISBURSEMENT_CATEGORY}-`;
+    for await (const page of this.store.streamChangesAfter([BENEFICIARY_CATEGORY, DISBURSEMENT_CATEGORY], since)) {
       for (const { streamName, type } of page) {
-        if (mayChangeTheOutcome(type, heldByTheEarlierRun.has(idFrom(streamName)))) monthsChanged.add(streamName);
+        if (!streamName.startsWith(monthPrefix)) people.add(streamName);
+        else if (mayChangeTheOutcome(type, heldByTheEarlierRun.has(streamName.slice(monthPrefix.length)))) monthsChanged.add(streamName);
       }
     }
     // Whose months they are, from each month's first event (its scheduling names the person).

@@ -41,6 +41,11 @@ export interface UnchangedSince {
 /** Statuses of a run whose months stay its own: it finished scheduling, and no checker rejected it. */
 const KEEPS_ITS_MONTHS: ReadonlySet<string> = new Set([PayrollRunEventType.Scheduled, PayrollRunEventType.Approved, PayrollRunEventType.Sent]);
 
+/** From a run's last event type alone: has it finished scheduling and not been rejected, so that it may stand for a rerun? */
+export function mayStillKeepItsMonths(lastEventType: string): boolean {
+  return KEEPS_ITS_MONTHS.has(lastEventType);
+}
+
 /** May this run stand for a rerun of `scope` under these catalogues? Only a run that keeps its months, of the same scope, planned under the same catalogues. */
 export function mayRerunFrom(earlier: PayrollRunState, scope: PayrollRunScope, cataloguesFingerprint: string): boolean {
   const basis = earlier.summary?.basis;

@@ -52,6 +52,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
   type StreamChange,
+  type CategoryStreamHead,
   type StreamHead,
   type StreamState,
   type SubscribeOptions,
@@ -298,12 +299,12 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+  async *streamChangesAfter(categories: readonly string[], after: bigint): AsyncIterable<readonly StreamChange[]> {
+    if (categories.length === 0) return;
     const head = await this.headPosition();
     if (head <= after) return;
-    const prefix = `${category}-`;
     let page: StreamChange[] = [];
-    for await (const event of this.eventsWithPrefix(prefix, after, head)) {
+    for await (const event of this.eventsWithPrefixes(categories.map((category) => `${category}-`), after, head)) {
       if (isSystemEvent(event)) continue;
       page.push({ streamName: event.streamId, streamRevision: BigInt(event.revision), type: event.type, globalPosition: toPosition(event.position).commit });
       if (page.length === CHANGES_PAGE) {
@@ -314,23 +315,48 @@ export class EventStoreDbEventStore implements EventStore {
     if (page.length > 0) yield page;
   }
 
+  /** The category's streams as readCategory finds them (the log walked by the server), each one's head read backwards. */
+  async *streamHeadsOfCategory(category: string): AsyncIterable<readonly CategoryStreamHead[]> {
+    const head = await this.headPosition();
+    if (head < 0n) return;
+    const names = new Set<string>();
+    for await (const name of this.streamNamesWithPrefix(`${category}-`, head)) names.add(name);
+    const outcomes = await settleEachWithLimit([...names], MAX_CALLS_IN_FLIGHT, async (name) => {
+      try {
+        const [last] = await collect(this.client.readStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+        return last?.event
+          ? { streamName: name, revision: BigInt(last.event.revision), lastEventType: last.event.type, lastPosition: toPosition(last.event.position!).commit }
+          : undefined;
+      } catch (error) {
+        if (isAbsentStream(error)) return undefined;
+        throw error;
+      }
+    });
+    const heads: CategoryStreamHead[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value) heads.push(outcome.value);
+    }
+    if (heads.length > 0) yield heads;
+  }
+
   /** The stream of every event whose stream name starts with the prefix, up to `head`. */
   private async *streamNamesWithPrefix(prefix: string, head: bigint): AsyncGenerator<string> {
-    for await (const event of this.eventsWithPrefix(prefix, undefined, head)) yield event.streamId;
+    for await (const event of this.eventsWithPrefixes([prefix], undefined, head)) yield event.streamId;
   }
 
   /**
-   * Every event whose stream name starts with the prefix, after `after` (from the start when
+   * Every event whose stream name starts with one of the prefixes, after `after` (from the start when
    * undefined) up to `head`, without its data parsed. Catch-up ends when the server says it has
    * caught up (24.10 does), or when a checkpoint or an event passes the head. Both signals travel
    * through the subscription's own buffer, after the events before them.
    */
-  private async *eventsWithPrefix(prefix: string, after: bigint | undefined, head: bigint): AsyncGenerator<NonNullable<AllStreamResolvedEvent['event']>> {
+  private async *eventsWithPrefixes(prefixes: readonly string[], after: bigint | undefined, head: bigint): AsyncGenerator<NonNullable<AllStreamResolvedEvent['event']>> {
     const from = after === undefined || after < 0n ? undefined : positionAt(after);
     const source = this.client.subscribeToAll({
       fromPosition: from ?? START,
       filter: streamNameFilter({
-        prefixes: [prefix],
+        prefixes: [...prefixes],
         checkpointReached: (subscription, position) => {
           if (BigInt(position.commit) >= head) subscription.push(REACHED_HEAD);
         },
@@ -346,7 +372,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (BigInt(event.position.commit) > head) return;
         // A subscription from a position starts at it: what is at or before `after` is known already.
         if (from && comparePositions(toPosition(event.position), from) <= 0) continue;
-        if (event.streamId.startsWith(prefix)) yield event;
+        if (prefixes.some((prefix) => event.streamId.startsWith(prefix))) yield event;
       }
     } finally {
       await unsubscribe(source);

@@ -135,14 +135,23 @@ export function eventLogStatements(schema: string) {
              e.stream_revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
       FROM ${s}.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     headPosition: `SELECT coalesce(max(position), -1) AS position FROM ${s}.events`,
-    // Along the positions' index as readAll walks it, each name looked up and tested on the way: no
-    // event's data or metadata is read, and the category's other events are never reached by name.
-    changesPage: `
+    // A window of positions at a time, each event's name looked up by its stream id and tested
+    // against the categories' name ranges ($3, $4) after the lookup (OFFSET 0 keeps the planner from
+    // joining the streams table whole): no event's data is read, and a category of millions of
+    // streams costs nothing but the events written in the window. Limiting a page by rows instead
+    // had the planner read the whole range and sort it for every page.
+    changesWindow: `
       SELECT position, stream_name, stream_revision, type FROM (
         SELECT e.position, (SELECT stream_name FROM ${s}.streams s WHERE s.stream_id = e.stream_id) AS stream_name, e.stream_revision, e.type
-        FROM ${s}.events e WHERE e.position > $1 AND e.position <= $2
+        FROM ${s}.events e WHERE e.position > $1 AND e.position <= $2 OFFSET 0
       ) c
-      WHERE stream_name > $3 AND stream_name < $4 ORDER BY position LIMIT $5`,
+      WHERE EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[]) AS r (lo, hi) WHERE c.stream_name > r.lo AND c.stream_name < r.hi)
+      ORDER BY position`,
+    // A category's streams along the name index, each with its last event's type and position.
+    categoryHeads: `
+      SELECT s.stream_name, s.revision, e.type, e.position FROM ${s}.streams s
+      JOIN ${s}.events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
+      WHERE s.stream_name > $1 AND s.stream_name < $2 ORDER BY s.stream_name LIMIT $3`,
     /**
      * A page of a category's streams in name order (the unique index's range), each with its events.
      * The page is walked along the index one name after the other (each step a `LIMIT 1` look-up

@@ -21,6 +21,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
   type StreamChange,
+  type CategoryStreamHead,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
@@ -77,8 +78,10 @@ class ConnectionLostBeforeWrite extends Error {}
 const MAX_EVENTS_PER_COMMIT = 5_000;
 const NAMES_PER_QUERY = 10_000;
 const CATEGORY_PAGE_STREAMS = 1_000;
-/** Rows of streamChangesAfter per page: index columns only, so a page is small however many there are. */
-const CHANGES_PAGE = 10_000;
+/** Positions read at a time by streamChangesAfter: index columns only, so a window is small however many events it holds. */
+const CHANGES_WINDOW = 10_000n;
+/** Streams per page of streamHeadsOfCategory. */
+const HEADS_PAGE = 1_000;
 /** How long a subscription keeps retrying while PostgreSQL is unreachable before its consumer hears of it. */
 const SUBSCRIPTION_OUTAGE_LIMIT_MS = 60_000;
 const RETRY_FIRST_DELAY_MS = 100;
@@ -371,24 +374,36 @@ export class PostgresEventStore implements EventStore {
     return found;
   }
 
-  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
+  async *streamChangesAfter(categories: readonly string[], after: bigint): AsyncIterable<readonly StreamChange[]> {
+    if (categories.length === 0) return;
     const head = await this.headPosition();
     // Names compare byte-wise: those starting with "<category>-" lie below "<category>." ('.' follows '-').
-    const [start, end] = [`${category}-`, `${category}.`];
+    const [lows, highs] = [categories.map((category) => `${category}-`), categories.map((category) => `${category}.`)];
     for (let from = after; from < head; ) {
-      await this.prepare();
-      const { rows } = await this.readers.query<{ position: string; stream_name: string; stream_revision: string; type: string }>(this.statements.changesPage, [
+      const to = from + CHANGES_WINDOW < head ? from + CHANGES_WINDOW : head;
+      const { rows } = await this.readers.query<{ position: string; stream_name: string; stream_revision: string; type: string }>(this.statements.changesWindow, [
         from.toString(),
-        head.toString(),
-        start,
-        end,
-        CHANGES_PAGE,
+        to.toString(),
+        lows,
+        highs,
       ]);
       if (rows.length > 0) {
         yield rows.map((row) => ({ streamName: row.stream_name, streamRevision: BigInt(row.stream_revision), type: row.type, globalPosition: BigInt(row.position) }));
       }
-      if (rows.length < CHANGES_PAGE) return;
-      from = BigInt(rows.at(-1)!.position);
+      from = to;
+    }
+  }
+
+  async *streamHeadsOfCategory(category: string): AsyncIterable<readonly CategoryStreamHead[]> {
+    await this.prepare();
+    const end = `${category}.`;
+    for (let from = `${category}-`; ; ) {
+      const { rows } = await this.readers.query<{ stream_name: string; revision: string; type: string; position: string }>(this.statements.categoryHeads, [from, end, HEADS_PAGE]);
+      if (rows.length > 0) {
+        yield rows.map((row) => ({ streamName: row.stream_name, revision: BigInt(row.revision), lastEventType: row.type, lastPosition: BigInt(row.position) }));
+      }
+      if (rows.length < HEADS_PAGE) return;
+      from = rows.at(-1)!.stream_name;
     }
   }
 

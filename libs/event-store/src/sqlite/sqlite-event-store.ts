@@ -17,6 +17,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
   type StreamChange,
+  type CategoryStreamHead,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
@@ -62,7 +63,7 @@ class BatchWriteFailed extends Error {}
 
 /** How many names one streamRevisions statement looks up. */
 const REVISIONS_CHUNK = 500;
-/** Rows of streamChangesAfter per page: index columns only, so a page is small however many there are. */
+/** Rows of streamChangesAfter and streamHeadsOfCategory per page: index columns only, so a page is small however many there are. */
 const CHANGES_PAGE = 10_000;
 
 /**
@@ -117,6 +118,8 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptionBatchSize: number;
 
   private readonly statements;
+  /** streamChangesAfter's statement for each number of categories asked about. */
+  private readonly changesStatements = new Map<number, Database.Statement<unknown[], [position: bigint, streamName: string, streamRevision: bigint, type: string]>>();
   private readonly commitTogether: Database.Transaction<(batch: readonly PreparedAppend[], recordedAt: number) => Outcome[]>;
   private readonly commitOneByOne: Database.Transaction<(batch: readonly PreparedAppend[], recordedAt: number) => Outcome[]>;
 
@@ -192,12 +195,11 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${EVENT_COLUMNS} FROM streams s JOIN events e ON e.stream_id = s.stream_id
          WHERE s.stream_name IN (SELECT value FROM json_each(?)) ORDER BY e.stream_id, e.stream_revision`,
       ),
-      // Along the log from a position, the category told by the name's prefix, no event read beyond
-      // its index columns: the rows a rerun passes over are the events written since it last looked.
-      changesPage: db
-        .prepare<unknown[], [position: bigint, streamName: string, streamRevision: bigint, type: string]>(
-          `SELECT e.position, s.stream_name, e.stream_revision, e.type FROM events e JOIN streams s USING (stream_id)
-           WHERE e.position > ? AND e.position <= ? AND +s.stream_name > ? AND +s.stream_name < ? ORDER BY e.position LIMIT ?`,
+      // A category's streams along the name index, each with its last event's type and position.
+      categoryHeads: db
+        .prepare<unknown[], [streamName: string, revision: bigint, type: string, position: bigint]>(
+          `SELECT s.stream_name, s.revision, e.type, e.position FROM streams s JOIN events e ON e.stream_id = s.stream_id AND e.stream_revision = s.revision
+           WHERE s.stream_name > ? AND s.stream_name < ? ORDER BY s.stream_name LIMIT ?`,
         )
         .raw(true)
         .safeIntegers(true),
@@ -452,13 +454,46 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()?.position ?? -1n;
   }
 
-  async *streamChangesAfter(category: string, after: bigint): AsyncIterable<readonly StreamChange[]> {
-    const [start, end] = [`${category}-`, `${category}-~`];
+  async *streamChangesAfter(categories: readonly string[], after: bigint): AsyncIterable<readonly StreamChange[]> {
+    if (categories.length === 0) return;
+    const statement = this.changesStatement(categories.length);
+    const nameRanges = categories.flatMap((category) => [`${category}-`, `${category}-~`]);
     const head = await this.headPosition();
     // Paged, as readCategory is, to leave the connection to appends between pages.
     for (let from = after; from < head; ) {
-      const rows = this.statements.changesPage.all(from, head, start, end, CHANGES_PAGE);
+      const rows = statement.all(from, head, ...nameRanges, CHANGES_PAGE);
       if (rows.length > 0) yield rows.map(([globalPosition, streamName, streamRevision, type]) => ({ streamName, streamRevision, type, globalPosition }));
+      if (rows.length < CHANGES_PAGE) return;
+      from = rows.at(-1)![0];
+    }
+  }
+
+  /**
+   * Along the log from a position, the categories told by the names' prefixes, no event read beyond
+   * its index columns. The name tests are kept off the name index (+), which would have SQLite walk
+   * a category of millions of streams instead of the few events written since.
+   */
+  private changesStatement(categories: number) {
+    let statement = this.changesStatements.get(categories);
+    if (!statement) {
+      const inACategory = Array.from({ length: categories }, () => '(+s.stream_name > ? AND +s.stream_name < ?)').join(' OR ');
+      statement = this.db
+        .prepare<unknown[], [position: bigint, streamName: string, streamRevision: bigint, type: string]>(
+          `SELECT e.position, s.stream_name, e.stream_revision, e.type FROM events e JOIN streams s USING (stream_id)
+           WHERE e.position > ? AND e.position <= ? AND (${inACategory}) ORDER BY e.position LIMIT ?`,
+        )
+        .raw(true)
+        .safeIntegers(true);
+      this.changesStatements.set(categories, statement);
+    }
+    return statement;
+  }
+
+  async *streamHeadsOfCategory(category: string): AsyncIterable<readonly CategoryStreamHead[]> {
+    const end = `${category}-~`;
+    for (let from = `${category}-`; ; ) {
+      const rows = this.statements.categoryHeads.all(from, end, CHANGES_PAGE);
+      if (rows.length > 0) yield rows.map(([streamName, revision, lastEventType, lastPosition]) => ({ streamName, revision, lastEventType, lastPosition }));
       if (rows.length < CHANGES_PAGE) return;
       from = rows.at(-1)![0];
     }

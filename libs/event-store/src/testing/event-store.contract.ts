@@ -288,10 +288,10 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
       });
     });
 
-    describe('when asking what changed in a category since a position (streamChangesAfter)', () => {
-      const changesOf = async (category: string, after: bigint) => {
+    describe('when asking what changed in some categories since a position (streamChangesAfter)', () => {
+      const changesOf = async (category: string | string[], after: bigint) => {
         const changes: Array<{ streamName: string; streamRevision: bigint; type: string; globalPosition: bigint }> = [];
-        for await (const page of store.streamChangesAfter(category, after)) changes.push(...page);
+        for await (const page of store.streamChangesAfter(typeof category === 'string' ? [category] : category, after)) changes.push(...page);
         return changes;
       };
 
@@ -321,6 +321,23 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
         expect(await store.readStream(moved, { fromRevision: 1n, maxCount: 1 })).toEqual([expect.objectContaining({ globalPosition: positions[0] })]);
       });
 
+      it('lists the changes of several categories together, in log order', async () => {
+        const [people, months] = [`contractpeople${run}`, `contractmonths${run}`];
+        const since = await store.headPosition();
+        const person = `${people}-${randomUUID().slice(0, 6)}`;
+        const month = `${months}-${randomUUID().slice(0, 6)}`;
+        await store.appendToStream(person, [event('enrolled')], 'no_stream');
+        await store.appendToStream(`elsewhere${run}-${randomUUID().slice(0, 6)}`, [event('outsider')], 'no_stream');
+        await store.appendToStream(month, [event('scheduled')], 'no_stream');
+        await store.appendToStream(person, [event('suspended')], 0n);
+        expect((await changesOf([people, months], since)).map(({ streamName, type }) => [streamName, type])).toEqual([
+          [person, 'enrolled'],
+          [month, 'scheduled'],
+          [person, 'suspended'],
+        ]);
+        expect(await changesOf([], since)).toEqual([]);
+      });
+
       it('lists nothing when nothing of the category was written after it, and everything from before the log began', async () => {
         const category = `contractquiet${run}`;
         const name = `${category}-${randomUUID().slice(0, 6)}`;
@@ -329,6 +346,27 @@ export function describeEventStoreContract(adapterName: string, harness: EventSt
         await store.appendToStream(streamName('elsewhere'), [event('outsider')], 'no_stream');
         expect(await changesOf(category, (await store.readStream(name))[0]!.globalPosition)).toEqual([]);
         expect((await changesOf(category, -1n)).map((change) => change.streamName)).toEqual([name]);
+      });
+    });
+
+    describe('when asking where every stream of a category stands (streamHeadsOfCategory)', () => {
+      it('gives each stream of the category its revision, last event type and last position, and no stream of another', async () => {
+        const category = `contractheads${run}`;
+        const [one, two] = ['one', 'two'].map((id) => `${category}-${id}${randomUUID().slice(0, 6)}`) as [string, string];
+        await store.appendToStream(one, [event('created')], 'no_stream');
+        const { position: twoAt } = await store.appendToStream(two, [event('created'), event('completed')], 'no_stream');
+        const { position: oneAt } = await store.appendToStream(one, [event('approved')], 0n);
+        await store.appendToStream(`${category}x-${randomUUID().slice(0, 6)}`, [event('outsider')], 'no_stream');
+
+        const heads = [];
+        for await (const page of store.streamHeadsOfCategory(category)) heads.push(...page);
+        expect(heads.sort((a, b) => (a.streamName < b.streamName ? -1 : 1))).toEqual([
+          { streamName: one, revision: 1n, lastEventType: 'approved', lastPosition: oneAt },
+          { streamName: two, revision: 1n, lastEventType: 'completed', lastPosition: twoAt },
+        ]);
+        const none = [];
+        for await (const page of store.streamHeadsOfCategory(`contractnothing${run}`)) none.push(...page);
+        expect(none).toEqual([]);
       });
     });
 
