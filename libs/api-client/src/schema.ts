@@ -3265,7 +3265,7 @@ export interface components {
         };
         UnchangedSince: {
             /**
-             * @description People not read again: as that run left them, and not in this run’s counts.
+             * @description People of the scope not read again: they stand as that run left them, and are not in this run’s counts.
              * @example 998400
              */
             beneficiaries: number;

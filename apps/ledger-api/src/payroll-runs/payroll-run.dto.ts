@@ -47,7 +47,7 @@ export class LargeArrearsDto {
 export class UnchangedSinceDto {
   @ApiProperty({ ...RUN_ID, description: 'The earlier run of the same scope.' })
   runId!: string;
-  @ApiProperty({ ...wire.count, example: 998_400, description: 'People not read again: as that run left them, and not in this run’s counts.' })
+  @ApiProperty({ ...wire.count, example: 998_400, description: 'People of the scope not read again: they stand as that run left them, and are not in this run’s counts.' })
   beneficiaries!: number;
 }
 
