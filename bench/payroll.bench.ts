@@ -12,22 +12,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import {
-  beneficiaryDecider,
-  beneficiaryIdFor,
-  beneficiaryStreamName,
-  eventsToRecord,
-  to,
-  type BeneficiaryCommand,
-  type LocalDate,
-  type Period,
-} from '../libs/domain/src/index.js';
-import { executeStreamCommand, NO_STREAM, PostgresEventStore, SqliteEventStore, toEventToAppend, type EventStore } from '../libs/event-store/src/index.js';
+import { beneficiaryIdFor, to, type Period } from '../libs/domain/src/index.js';
+import { executeStreamCommand, PostgresEventStore, SqliteEventStore, type EventStore } from '../libs/event-store/src/index.js';
 import { dropSchema, postgresUrl } from '../libs/read-models/src/testing/postgres-scratch.js';
 import { loadCatalogues } from '../apps/ledger-api/src/ledger/ledger-catalogues.js';
 import { SchedulePayrollCommand } from '../apps/ledger-api/src/payroll-runs/payroll-run.commands.js';
 import { SchedulePayrollHandler } from '../apps/ledger-api/src/payroll-runs/schedule-payroll.handler.js';
-import { personEnrollment, personNationalId, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
+import { enrollWithBankAccounts, personEnrollment, personNationalId, machineLine, printTable, scratchDirectory, timed } from './bench-kit.js';
 
 const beneficiaries = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const catalogues = loadCatalogues();
@@ -35,33 +26,10 @@ const units = catalogues.units.codes().filter((code) => code !== '91');
 const rows: Array<Array<string | number>> = [];
 
 /** People `from … to - 1` of the province: two thirds social assistance, one third meritorious; a third paid by bank. */
-async function enroll(store: EventStore, from: number, to: number): Promise<void> {
-  const metadata = { actorId: 'bench', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
-  for (let start = from; start < to; start += 5_000) {
-    await Promise.all(
-      Array.from({ length: Math.min(5_000, to - start) }, async (_, offset) => {
-        const n = start + offset;
-        const enrollment = personEnrollment(n, {
-          unitCode: units[n % units.length]!,
-          program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE',
-          coefficient: 1000 + (n % 5) * 250,
-          effectiveFrom: '2024-04' as Period,
-        });
-        const { beneficiaryId } = enrollment.data;
-        const events: BeneficiaryCommand[] = [enrollment];
-        if (n % 3 === 1) {
-          events.push({ type: 'OpenPaymentAccount', data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn: '2024-03-01' as LocalDate, openedBy: 'bench-operator', sharedWithAnotherBeneficiary: false } });
-        }
-        let state = beneficiaryDecider.initialState();
-        const recorded = events.flatMap((command) => {
-          const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
-          state = decided.reduce(beneficiaryDecider.evolve, state);
-          return decided;
-        });
-        await store.appendToStream(beneficiaryStreamName(beneficiaryId), recorded.map((event) => toEventToAppend(event, randomUUID(), metadata)), NO_STREAM);
-      }),
-    );
-  }
+function enroll(store: EventStore, from: number, to: number): Promise<void> {
+  const enrollment = (n: number) =>
+    personEnrollment(n, { unitCode: units[n % units.length]!, program: n % 3 === 0 ? 'MERITORIOUS' : 'SOCIAL_ASSISTANCE', coefficient: 1000 + (n % 5) * 250, effectiveFrom: '2024-04' as Period });
+  return enrollWithBankAccounts(store, to, enrollment, { first: from, paidByBank: (n) => n % 3 === 1 });
 }
 
 async function benchOn(storeName: string, store: EventStore): Promise<void> {

@@ -45,12 +45,20 @@ export function personEnrollment(
   };
 }
 
-/** People `first … people - 1` (from 0 unless told) enrolled as `enrollmentOf(n)` says, each with an open bank account, 5,000 at a time. */
+/**
+ * People `first … people - 1` (from 0 unless told) enrolled as `enrollmentOf(n)` says, each with an
+ * open bank account (or those `paidByBank` names; the others are paid in cash), 5,000 at a time.
+ */
 export async function enrollWithBankAccounts(
   store: EventStore,
   people: number,
   enrollmentOf: (n: number) => Extract<BeneficiaryCommand, { type: 'EnrollBeneficiary' }>,
-  { openedOn = '2024-03-01' as LocalDate, first = 0, onProgress }: { openedOn?: LocalDate; first?: number; onProgress?: (enrolled: number) => void } = {},
+  {
+    openedOn = '2024-03-01' as LocalDate,
+    first = 0,
+    paidByBank = () => true,
+    onProgress,
+  }: { openedOn?: LocalDate; first?: number; paidByBank?: (n: number) => boolean; onProgress?: (enrolled: number) => void } = {},
 ): Promise<void> {
   const metadata = { actorId: 'set-up', actorRole: 'admin', command: 'EnrollBeneficiary', correlationId: randomUUID(), causationId: randomUUID() };
   for (let start = first; start < people; start += 5_000) {
@@ -63,7 +71,7 @@ export async function enrollWithBankAccounts(
           data: { accountId: randomUUID(), bankCode: 'VBA', accountNumber: `77002${String(n).padStart(8, '0')}`, holderName: 'NGUYEN VAN AN', openedOn, openedBy: 'set-up-operator', sharedWithAnotherBeneficiary: false },
         };
         let state = beneficiaryDecider.initialState();
-        const recorded = [enroll, open].flatMap((command) => {
+        const recorded = (paidByBank(n) ? [enroll, open] : [enroll]).flatMap((command) => {
           const decided = eventsToRecord(beneficiaryDecider.decide(command, state));
           state = decided.reduce(beneficiaryDecider.evolve, state);
           return decided;
