@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { DEFAULT_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 import { assertAppendable, metadataSerialiser, sameContent, serialiseWithinLimit, type AppendJson } from '../event-content.js';
 import {
   EventIdConflict,
@@ -30,7 +31,15 @@ export interface SqliteEventStoreOptions {
   readonly clock?: () => Date;
   /** Events a subscription reads ahead of its consumer. */
   readonly subscriptionBatchSize?: number;
+  /**
+   * Events this store writes before its checkpoints move to a thread of their own (WalCheckpointer):
+   * a store that writes little keeps SQLite's own, and never starts a thread. 0 starts it at once.
+   */
+  readonly checkpointOnAThreadAfter?: number;
 }
+
+/** About 5 MiB of events: past the first few seconds of a payroll, an import or a busy API. */
+const CHECKPOINT_ON_A_THREAD_AFTER = 10_000;
 
 interface EventRow {
   position: bigint;
@@ -116,6 +125,9 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
+  /** Events still to write before checkpoints move to their thread; never counted down again once they have. */
+  private eventsBeforeCheckpointThread: number;
+  private checkpointer: WalCheckpointer | undefined;
 
   private readonly statements;
   /** streamChangesAfter's statement for each number of categories asked about. */
@@ -135,13 +147,16 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.subscriptionBatchSize = options.subscriptionBatchSize ?? 512;
+    this.eventsBeforeCheckpointThread = options.checkpointOnAThreadAfter ?? CHECKPOINT_ON_A_THREAD_AFTER;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');
-    // Fewer, larger checkpoints: each one costs an fsync of the database file under FULL.
-    db.pragma('wal_autocheckpoint = 10000');
+    // Fewer, larger checkpoints: each one costs an fsync of the database file under FULL. Once the
+    // store writes in bulk, they move off this connection altogether (WalCheckpointer).
+    db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
     db.pragma('cache_size = -65536');
     db.exec(EVENTS_SCHEMA);
+    if (this.eventsBeforeCheckpointThread <= 0) this.checkpointer = WalCheckpointer.start(db);
 
     const row = <T>(sql: string) => db.prepare<unknown[], T>(sql).safeIntegers(true);
     // Events are read as arrays of columns rather than objects keyed by column: a province's read
@@ -316,6 +331,10 @@ export class SqliteEventStore implements EventStore {
     let offset = 0;
     for (const request of requests) request.settle(outcomes.slice(offset, (offset += request.appends.length)));
     for (const wakeUp of this.wakeUps) wakeUp();
+    if (this.eventsBeforeCheckpointThread > 0) {
+      for (const { append } of batch) this.eventsBeforeCheckpointThread -= append.events.length;
+      if (this.eventsBeforeCheckpointThread <= 0) this.checkpointer = WalCheckpointer.start(this.db);
+    }
   }
 
   /** Throws WrongExpectedRevision or EventIdConflict only before it has written anything. */
@@ -553,6 +572,8 @@ export class SqliteEventStore implements EventStore {
     this.flush();
     for (const wakeUp of this.wakeUps) wakeUp();
     this.db.close();
+    // Closed after this connection, the thread's is the file's last: it checkpoints the log whole and removes it, as SQLite does.
+    await this.checkpointer?.close();
   }
 }
 
