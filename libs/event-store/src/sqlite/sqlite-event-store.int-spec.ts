@@ -80,10 +80,13 @@ describe('SQLite event store', () => {
         import { SqliteEventStore } from ${JSON.stringify(fileURLToPath(new URL('./sqlite-event-store.ts', import.meta.url)))};
         const store = SqliteEventStore.open(${JSON.stringify(join(directory, 'closing.sqlite'))}, { checkpointOnAThreadAfter: 0 });
         await store.appendToStream('closing-1', [{ id: crypto.randomUUID(), type: 'closed', schemaVersion: 1, data: {}, metadata: {} }], 'no_stream');
+        // Time for a thread that failed to start to have said so (the writer's checkpoint back at 10,000 pages).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        console.log('thread running:', store.db.pragma('wal_autocheckpoint', { simple: true }) === 100000);
         await store.close();
         console.log('after close');`;
       const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-      expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'after close' });
+      expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'thread running: true\nafter close' });
     });
 
     it('stay on the writer for a store that writes little, with no thread started', async () => {

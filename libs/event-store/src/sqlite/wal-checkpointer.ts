@@ -58,13 +58,20 @@ export class WalCheckpointer {
   /** Starts checkpointing `db`'s file on a thread; undefined for a database with no file (in memory) or one this connection cannot write. */
   static start(db: Database.Database, { everyMs = CHECKPOINT_EVERY_MS }: { everyMs?: number } = {}): WalCheckpointer | undefined {
     if (db.memory || db.readonly || !db.open) return undefined;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver, file: db.name, everyMs },
-      // It holds a few statements and nothing else: kept small, so the process's memory is the work's.
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        // None of the process's own flags: one such as --input-type=module would make this source a module, where require is not.
+        execArgv: [],
+        workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: db.name, everyMs },
+        // It holds a few statements and nothing else: kept small, so the process's memory is the work's.
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+      });
+    } catch {
+      // No thread to be had (the process at its limit of threads or memory): the writer checkpoints, as by default.
+      return undefined;
+    }
     // The process may end while the thread waits for its next turn: a checkpoint left undone is
     // done by the next connection to open the file.
     worker.unref();
