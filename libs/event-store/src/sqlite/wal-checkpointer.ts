@@ -39,8 +39,8 @@ parentPort.once('message', () => {
  * past `wal_autocheckpoint` pages (10,000 here) copies them into the database file and syncs it
  * before it returns. On the event loop that is a pause of tens of milliseconds inside one append
  * that has nothing to do with it; in a payroll scheduling 800,000 months it was half of the time
- * spent committing. In WAL mode a checkpoint from another connection runs beside the writer, each on its
- * own core; the writer's automatic checkpoint stays on at a far larger log as a backstop.
+ * spent committing. In WAL mode a checkpoint from another connection runs beside the writer, each
+ * on its own core; the writer's automatic checkpoint stays on at a far larger log as a backstop.
  *
  * Durability is not touched: every commit is synced to the log by the writer as before, and what a
  * checkpoint copies, SQLite syncs to the database file before the log may be reused.
